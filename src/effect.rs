@@ -1,0 +1,1 @@
+//! TODO(tui core): see DESIGN.md.

@@ -1,0 +1,1 @@
+//! Errors shown to the user (startup problems that end the program before the TUI).

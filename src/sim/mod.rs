@@ -1,0 +1,109 @@
+//! The simulated cluster: a Kubernetes API server on 127.0.0.1, good enough that kubectl
+//! accepts it. `rkt --demo` and the tests start it in-process with [`start`]; `rkt sim`
+//! runs it standalone. rkt itself talks to it only through kube-rs and a kubeconfig.
+
+pub mod cli;
+pub mod controllers;
+pub mod defaults;
+pub mod error;
+pub mod faults;
+pub mod kubeconfig;
+pub mod logs;
+pub mod portforward;
+pub mod resources;
+pub mod seed;
+pub mod server;
+pub mod store;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use error::ApiError;
+pub use store::Store;
+
+/// What the cluster starts with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seed {
+    /// A fresh minikube plus hello-minikube (with rollout history) and a few workloads.
+    Demo,
+    /// Node `minikube` and the four standard namespaces, nothing else.
+    Empty,
+    /// `pods` realistic pods spread over `namespaces` namespaces, for benchmarks.
+    Scale { pods: usize, namespaces: usize },
+}
+
+/// How fast simulated time goes. Controllers step every `step`; a new pod becomes
+/// Running after `pod_start` and Ready after `pod_ready` more.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timing {
+    pub step: Duration,
+    pub pod_start: Duration,
+    pub pod_ready: Duration,
+    /// Longest a deleted pod stays Terminating (capped by its grace period).
+    pub termination: Duration,
+}
+
+impl Timing {
+    /// Slow enough that a person sees pods go Pending → ContainerCreating → Running.
+    pub fn demo() -> Self {
+        Timing {
+            step: Duration::from_millis(200),
+            pod_start: Duration::from_millis(1500),
+            pod_ready: Duration::from_millis(1000),
+            termination: Duration::from_millis(2000),
+        }
+    }
+
+    /// For tests: everything settles within a fraction of a second.
+    pub fn fast() -> Self {
+        Timing {
+            step: Duration::from_millis(20),
+            pod_start: Duration::from_millis(60),
+            pod_ready: Duration::from_millis(60),
+            termination: Duration::from_millis(60),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// 0 picks a free port.
+    pub port: u16,
+    pub seed: Seed,
+    pub timing: Timing,
+    /// Where to write the kubeconfig; `None` writes one into a fresh temporary directory.
+    pub kubeconfig_path: Option<PathBuf>,
+    /// Pod changes per second made by the churn generator (0 = off).
+    pub churn: u32,
+}
+
+impl SimConfig {
+    pub fn demo() -> Self {
+        SimConfig {
+            port: 0,
+            seed: Seed::Demo,
+            timing: Timing::demo(),
+            kubeconfig_path: None,
+            churn: 0,
+        }
+    }
+
+    /// The demo seed with fast timing: what most tests start.
+    pub fn test() -> Self {
+        SimConfig {
+            timing: Timing::fast(),
+            ..Self::demo()
+        }
+    }
+}
+
+pub use server::{start, SimHandle};
+
+/// What every request handler and controller shares.
+#[derive(Clone)]
+pub struct SimState {
+    pub store: Arc<Store>,
+    pub faults: Arc<faults::Faults>,
+    pub timing: Timing,
+}

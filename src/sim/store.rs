@@ -1,0 +1,849 @@
+//! The object store of the simulated cluster: every object of every resource type, with
+//! resourceVersions, uids, generations, a bounded event history for resuming watches and a
+//! broadcast of changes for watchers and controllers.
+//!
+//! Objects are kept as JSON values together with their serialized bytes, serialized once
+//! per write, so a list or a watch fan-out copies bytes instead of re-encoding objects.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use bytes::Bytes;
+use serde_json::{json, Value};
+use tokio::sync::broadcast;
+
+use super::error::ApiError;
+use super::resources::{self, ResourceType};
+
+/// A resource type, as the store knows it.
+pub type Res = &'static ResourceType;
+
+/// How many events are kept to resume watches from an older resourceVersion.
+const DEFAULT_HISTORY: usize = 200_000;
+/// Capacity of the change broadcast; a watcher that falls this far behind is dropped.
+const BROADCAST_CAPACITY: usize = 100_000;
+
+/// One stored object version.
+#[derive(Debug)]
+pub struct Stored {
+    pub value: Value,
+    /// `value` serialized as JSON.
+    pub json: Bytes,
+    pub rv: u64,
+}
+
+impl Stored {
+    fn new(value: Value, rv: u64) -> Arc<Stored> {
+        let json = Bytes::from(serde_json::to_vec(&value).unwrap_or_default());
+        Arc::new(Stored { value, json, rv })
+    }
+
+    pub fn name(&self) -> &str {
+        self.value["metadata"]["name"].as_str().unwrap_or("")
+    }
+
+    pub fn namespace(&self) -> &str {
+        self.value["metadata"]["namespace"].as_str().unwrap_or("")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventType {
+    Added,
+    Modified,
+    Deleted,
+}
+
+impl EventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Added => "ADDED",
+            EventType::Modified => "MODIFIED",
+            EventType::Deleted => "DELETED",
+        }
+    }
+}
+
+/// A change to one object. For `Deleted`, `object` is the last state with a new resourceVersion.
+#[derive(Debug)]
+pub struct Event {
+    pub kind: EventType,
+    pub res: Res,
+    pub object: Arc<Stored>,
+}
+
+impl Event {
+    pub fn rv(&self) -> u64 {
+        self.object.rv
+    }
+}
+
+/// Cascading behaviour of a delete (`propagationPolicy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Propagation {
+    #[default]
+    Background,
+    Foreground,
+    Orphan,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DeleteOptions {
+    pub propagation: Propagation,
+    /// `gracePeriodSeconds`; `None` means the object's default (30 s for pods).
+    pub grace_seconds: Option<i64>,
+    /// Precondition: the delete fails with 409 unless the object has this resourceVersion.
+    pub resource_version: Option<String>,
+    /// Precondition: the delete fails with 409 unless the object has this uid.
+    pub uid: Option<String>,
+}
+
+/// What part of an object an update may change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateScope {
+    /// The main resource: spec and metadata; status is kept as stored.
+    Main,
+    /// The `status` subresource: only status changes.
+    Status,
+    /// Everything (controllers and seeds).
+    All,
+}
+
+/// A watch that has started: events since the requested version, then the live feed.
+pub struct Subscription {
+    pub backlog: Vec<Arc<Event>>,
+    pub live: broadcast::Receiver<Arc<Event>>,
+    /// The store's resourceVersion when the subscription started.
+    pub rv: u64,
+}
+
+type TypeKey = (&'static str, &'static str);
+type ObjKey = (String, String);
+
+fn type_key(res: Res) -> TypeKey {
+    (res.group, res.plural)
+}
+
+struct Inner {
+    rv: u64,
+    objects: HashMap<TypeKey, BTreeMap<ObjKey, Arc<Stored>>>,
+    history: VecDeque<Arc<Event>>,
+    history_cap: usize,
+    /// Oldest resourceVersion a watch can resume from; older ones get 410 Gone.
+    oldest_resumable: u64,
+}
+
+/// The store: all cluster state behind one lock. Cheap operations only happen under it.
+pub struct Store {
+    inner: Mutex<Inner>,
+    events: broadcast::Sender<Arc<Event>>,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Store {
+    pub fn new() -> Self {
+        let (events, _) = broadcast::channel(BROADCAST_CAPACITY);
+        Store {
+            inner: Mutex::new(Inner {
+                rv: 1,
+                objects: HashMap::new(),
+                history: VecDeque::new(),
+                history_cap: DEFAULT_HISTORY,
+                oldest_resumable: 1,
+            }),
+            events,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock leaves consistent data (every write is a single
+        // insert), so a poisoned lock is still usable.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The current resourceVersion of the whole store.
+    pub fn resource_version(&self) -> u64 {
+        self.lock().rv
+    }
+
+    /// Receives every change from now on (controllers use this).
+    pub fn changes(&self) -> broadcast::Receiver<Arc<Event>> {
+        self.events.subscribe()
+    }
+
+    pub fn get(&self, res: Res, ns: &str, name: &str) -> Result<Arc<Stored>, ApiError> {
+        let inner = self.lock();
+        inner
+            .objects
+            .get(&type_key(res))
+            .and_then(|m| m.get(&(ns_of(res, ns), name.to_string())))
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(&qualified(res), name))
+    }
+
+    /// All objects of a type, in one namespace or (with `None`) everywhere, ordered by
+    /// namespace then name, with the store's resourceVersion at the time of the list.
+    pub fn list(&self, res: Res, ns: Option<&str>) -> (Vec<Arc<Stored>>, u64) {
+        let inner = self.lock();
+        let Some(map) = inner.objects.get(&type_key(res)) else {
+            return (Vec::new(), inner.rv);
+        };
+        let items = match ns.filter(|n| res.namespaced && !n.is_empty()) {
+            Some(ns) => map
+                .range((ns.to_string(), String::new())..)
+                .take_while(|((n, _), _)| n == ns)
+                .map(|(_, v)| v.clone())
+                .collect(),
+            None => map.values().cloned().collect(),
+        };
+        (items, inner.rv)
+    }
+
+    /// Number of objects of a type (all namespaces).
+    pub fn count(&self, res: Res) -> usize {
+        self.lock()
+            .objects
+            .get(&type_key(res))
+            .map_or(0, BTreeMap::len)
+    }
+
+    /// Creates an object: fills in uid, resourceVersion, creationTimestamp, generation,
+    /// a name from `generateName`, apiVersion and kind.
+    pub fn create(&self, res: Res, ns: &str, mut obj: Value) -> Result<Arc<Stored>, ApiError> {
+        if !obj.is_object() {
+            return Err(ApiError::bad_request(
+                "the body of the request was not an object",
+            ));
+        }
+        let mut inner = self.lock();
+        let ns = ns_of(res, ns);
+        if res.namespaced && !namespace_exists(&inner, &ns) {
+            return Err(ApiError::not_found("namespaces", &ns));
+        }
+        let meta = ensure_object(&mut obj, "metadata");
+        let name = match meta.get("name").and_then(Value::as_str) {
+            Some(n) if !n.is_empty() => n.to_string(),
+            _ => match meta.get("generateName").and_then(Value::as_str) {
+                Some(prefix) if !prefix.is_empty() => format!("{prefix}{}", random_suffix(5)),
+                _ => {
+                    return Err(ApiError::invalid(
+                        res.kind,
+                        "",
+                        "metadata.name",
+                        "Required value: name or generateName is required",
+                    ))
+                }
+            },
+        };
+        if let Some(problem) = invalid_name(&name) {
+            return Err(ApiError::invalid(
+                res.kind,
+                &name,
+                "metadata.name",
+                &problem,
+            ));
+        }
+        let key = (ns.clone(), name.clone());
+        if inner
+            .objects
+            .get(&type_key(res))
+            .is_some_and(|m| m.contains_key(&key))
+        {
+            return Err(ApiError::already_exists(&qualified(res), &name));
+        }
+        inner.rv += 1;
+        let rv = inner.rv;
+        meta.insert("name".into(), json!(name));
+        if res.namespaced {
+            meta.insert("namespace".into(), json!(ns));
+        } else {
+            meta.remove("namespace");
+        }
+        meta.insert("uid".into(), json!(new_uid()));
+        meta.insert("resourceVersion".into(), json!(rv.to_string()));
+        meta.insert("creationTimestamp".into(), json!(now_rfc3339()));
+        meta.remove("deletionTimestamp");
+        if obj.get("spec").is_some() {
+            obj["metadata"]["generation"] = json!(1);
+        }
+        obj["apiVersion"] = json!(res.api_version());
+        obj["kind"] = json!(res.kind);
+        let stored = Stored::new(obj, rv);
+        inner
+            .objects
+            .entry(type_key(res))
+            .or_default()
+            .insert(key, stored.clone());
+        self.record(&mut inner, EventType::Added, res, stored.clone());
+        Ok(stored)
+    }
+
+    /// Replaces an object (PUT). A `metadata.resourceVersion` in `obj` that is not the
+    /// stored one is a 409 Conflict; without one the update is unconditional.
+    pub fn update(
+        &self,
+        res: Res,
+        ns: &str,
+        name: &str,
+        obj: Value,
+        scope: UpdateScope,
+    ) -> Result<Arc<Stored>, ApiError> {
+        if !obj.is_object() {
+            return Err(ApiError::bad_request(
+                "the body of the request was not an object",
+            ));
+        }
+        let mut inner = self.lock();
+        let current = lookup(&inner, res, ns, name)?;
+        if let Some(rv) = obj["metadata"]["resourceVersion"].as_str() {
+            if !rv.is_empty() && rv != current.rv.to_string() {
+                return Err(ApiError::conflict(&qualified(res), name));
+            }
+        }
+        if let Some(body_name) = obj["metadata"]["name"].as_str() {
+            if body_name != name {
+                return Err(ApiError::bad_request(format!(
+                    "the name of the object ({body_name}) does not match the name on the URL ({name})"
+                )));
+            }
+        }
+        self.write(&mut inner, res, &current, obj, scope)
+    }
+
+    /// Read-modify-write under the lock: `f` edits a copy of the current object. Used by
+    /// PATCH and by controllers. Without an error from `f` the result is stored (if it
+    /// differs) and returned.
+    pub fn mutate<F>(
+        &self,
+        res: Res,
+        ns: &str,
+        name: &str,
+        scope: UpdateScope,
+        f: F,
+    ) -> Result<Arc<Stored>, ApiError>
+    where
+        F: FnOnce(&mut Value) -> Result<(), ApiError>,
+    {
+        let mut inner = self.lock();
+        let current = lookup(&inner, res, ns, name)?;
+        let mut obj = current.value.clone();
+        f(&mut obj)?;
+        if let Some(rv) = obj["metadata"]["resourceVersion"].as_str() {
+            // A patch may carry a resourceVersion precondition.
+            if rv != current.rv.to_string() {
+                return Err(ApiError::conflict(&qualified(res), name));
+            }
+        }
+        self.write(&mut inner, res, &current, obj, scope)
+    }
+
+    /// Stores a new version of `current`, keeping what the scope protects and the
+    /// metadata the server owns; bumps generation when the spec changed.
+    fn write(
+        &self,
+        inner: &mut Inner,
+        res: Res,
+        current: &Arc<Stored>,
+        mut obj: Value,
+        scope: UpdateScope,
+    ) -> Result<Arc<Stored>, ApiError> {
+        let old = &current.value;
+        match scope {
+            UpdateScope::Main => {
+                if let Some(status) = old.get("status") {
+                    obj["status"] = status.clone();
+                }
+            }
+            UpdateScope::Status => {
+                let status = obj.get("status").cloned();
+                obj = old.clone();
+                if let Some(status) = status {
+                    obj["status"] = status;
+                }
+            }
+            UpdateScope::All => {}
+        }
+        ensure_object(&mut obj, "metadata");
+        for owned in ["uid", "creationTimestamp", "name", "namespace"] {
+            match old["metadata"].get(owned) {
+                Some(v) => obj["metadata"][owned] = v.clone(),
+                None => {
+                    if let Some(m) = obj["metadata"].as_object_mut() {
+                        m.remove(owned);
+                    }
+                }
+            }
+        }
+        if scope != UpdateScope::All {
+            match old["metadata"].get("deletionTimestamp") {
+                Some(v) => obj["metadata"]["deletionTimestamp"] = v.clone(),
+                None => {
+                    if let Some(m) = obj["metadata"].as_object_mut() {
+                        m.remove("deletionTimestamp");
+                    }
+                }
+            }
+        }
+        obj["apiVersion"] = json!(res.api_version());
+        obj["kind"] = json!(res.kind);
+        let generation = old["metadata"]["generation"].as_i64();
+        obj["metadata"]["resourceVersion"] = old["metadata"]["resourceVersion"].clone();
+        match generation {
+            Some(g) if obj.get("spec") != old.get("spec") => {
+                obj["metadata"]["generation"] = json!(g + 1)
+            }
+            Some(g) => obj["metadata"]["generation"] = json!(g),
+            None => {}
+        }
+        if &obj == old {
+            return Ok(current.clone());
+        }
+        inner.rv += 1;
+        let rv = inner.rv;
+        obj["metadata"]["resourceVersion"] = json!(rv.to_string());
+        let stored = Stored::new(obj, rv);
+        let key = (stored.namespace().to_string(), stored.name().to_string());
+        inner
+            .objects
+            .entry(type_key(res))
+            .or_default()
+            .insert(key, stored.clone());
+        self.record(inner, EventType::Modified, res, stored.clone());
+        Ok(stored)
+    }
+
+    /// Deletes an object. Pods with a grace period are only marked (deletionTimestamp);
+    /// the simulated kubelet removes them later with [`Store::remove`]. Dependents found
+    /// through ownerReferences are deleted too (or orphaned), as the garbage collector does.
+    pub fn delete(
+        &self,
+        res: Res,
+        ns: &str,
+        name: &str,
+        opts: &DeleteOptions,
+    ) -> Result<Arc<Stored>, ApiError> {
+        let mut inner = self.lock();
+        let current = lookup(&inner, res, ns, name)?;
+        let meta = &current.value["metadata"];
+        if let Some(rv) = &opts.resource_version {
+            if *rv != current.rv.to_string() {
+                return Err(ApiError::conflict(&qualified(res), name));
+            }
+        }
+        if let Some(uid) = &opts.uid {
+            if Some(uid.as_str()) != meta["uid"].as_str() {
+                return Err(ApiError::conflict(&qualified(res), name));
+            }
+        }
+        let result = self.delete_one(&mut inner, res, &current, opts.grace_seconds);
+        let uid = meta["uid"].as_str().unwrap_or("").to_string();
+        self.collect_dependents(&mut inner, uid, opts.propagation);
+        Ok(result)
+    }
+
+    /// Removes an object at once, with no grace period and no cascade (the kubelet's
+    /// final removal of a terminating pod). Missing objects are ignored.
+    pub fn remove(&self, res: Res, ns: &str, name: &str) -> Option<Arc<Stored>> {
+        let mut inner = self.lock();
+        let current = lookup(&inner, res, ns, name).ok()?;
+        Some(self.delete_one(&mut inner, res, &current, Some(0)))
+    }
+
+    fn delete_one(
+        &self,
+        inner: &mut Inner,
+        res: Res,
+        current: &Arc<Stored>,
+        grace_seconds: Option<i64>,
+    ) -> Arc<Stored> {
+        let is_pod = std::ptr::eq(res, &resources::PODS);
+        let grace = grace_seconds.unwrap_or(if is_pod {
+            current.value["spec"]["terminationGracePeriodSeconds"]
+                .as_i64()
+                .unwrap_or(30)
+        } else {
+            0
+        });
+        let has_finalizers = current.value["metadata"]["finalizers"]
+            .as_array()
+            .is_some_and(|f| !f.is_empty());
+        if (is_pod && grace > 0) || has_finalizers {
+            if current.value["metadata"].get("deletionTimestamp").is_some() {
+                return current.clone();
+            }
+            let mut obj = current.value.clone();
+            obj["metadata"]["deletionTimestamp"] = json!(now_rfc3339());
+            obj["metadata"]["deletionGracePeriodSeconds"] = json!(grace);
+            inner.rv += 1;
+            let rv = inner.rv;
+            obj["metadata"]["resourceVersion"] = json!(rv.to_string());
+            let stored = Stored::new(obj, rv);
+            let key = (stored.namespace().to_string(), stored.name().to_string());
+            inner
+                .objects
+                .entry(type_key(res))
+                .or_default()
+                .insert(key, stored.clone());
+            self.record(inner, EventType::Modified, res, stored.clone());
+            return stored;
+        }
+        let key = (current.namespace().to_string(), current.name().to_string());
+        if let Some(map) = inner.objects.get_mut(&type_key(res)) {
+            map.remove(&key);
+        }
+        inner.rv += 1;
+        let rv = inner.rv;
+        let mut obj = current.value.clone();
+        obj["metadata"]["resourceVersion"] = json!(rv.to_string());
+        let stored = Stored::new(obj, rv);
+        self.record(inner, EventType::Deleted, res, stored.clone());
+        if std::ptr::eq(res, &resources::NAMESPACES) {
+            self.empty_namespace(inner, &key.1);
+        }
+        stored
+    }
+
+    /// Deletes everything in a namespace that is being removed.
+    fn empty_namespace(&self, inner: &mut Inner, ns: &str) {
+        for res in resources::ALL_RESOURCES
+            .iter()
+            .copied()
+            .filter(|r| r.namespaced)
+        {
+            let victims: Vec<Arc<Stored>> = inner
+                .objects
+                .get(&type_key(res))
+                .map(|m| {
+                    m.range((ns.to_string(), String::new())..)
+                        .take_while(|((n, _), _)| n == ns)
+                        .map(|(_, v)| v.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            for v in victims {
+                self.delete_one(inner, res, &v, Some(0));
+            }
+        }
+    }
+
+    /// The garbage collector: deletes (or orphans) every object owned by `uid`, and
+    /// their dependents in turn.
+    fn collect_dependents(&self, inner: &mut Inner, uid: String, propagation: Propagation) {
+        let mut owners = vec![uid];
+        while let Some(owner) = owners.pop() {
+            let mut dependents: Vec<(Res, Arc<Stored>)> = Vec::new();
+            for res in resources::ALL_RESOURCES.iter().copied() {
+                if let Some(map) = inner.objects.get(&type_key(res)) {
+                    dependents.extend(
+                        map.values()
+                            .filter(|o| owned_by(&o.value, &owner))
+                            .map(|o| (res, o.clone())),
+                    );
+                }
+            }
+            for (res, dep) in dependents {
+                if propagation == Propagation::Orphan {
+                    let mut obj = dep.value.clone();
+                    if let Some(refs) = obj["metadata"]["ownerReferences"].as_array_mut() {
+                        refs.retain(|r| r["uid"].as_str() != Some(owner.as_str()));
+                    }
+                    // The object exists (it was just listed), so write cannot fail.
+                    let _ = self.write(inner, res, &dep, obj, UpdateScope::All);
+                } else {
+                    let dep_uid = dep.value["metadata"]["uid"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string();
+                    self.delete_one(inner, res, &dep, None);
+                    owners.push(dep_uid);
+                }
+            }
+        }
+    }
+
+    fn record(&self, inner: &mut Inner, kind: EventType, res: Res, object: Arc<Stored>) {
+        let event = Arc::new(Event { kind, res, object });
+        if inner.history.len() >= inner.history_cap {
+            if let Some(old) = inner.history.pop_front() {
+                inner.oldest_resumable = old.rv();
+            }
+        }
+        inner.history.push_back(event.clone());
+        // No receivers is fine: nobody is watching.
+        let _ = self.events.send(event);
+    }
+
+    /// Starts a watch of one type (optionally one namespace). With `since`, the events
+    /// after that resourceVersion are replayed first; a version older than the history
+    /// is `410 Gone`, exactly like the apiserver's "too old resource version".
+    pub fn subscribe(
+        &self,
+        res: Res,
+        ns: Option<&str>,
+        since: Option<u64>,
+    ) -> Result<Subscription, ApiError> {
+        let inner = self.lock();
+        let live = self.events.subscribe();
+        let mut backlog = Vec::new();
+        if let Some(since) = since {
+            if since < inner.oldest_resumable.saturating_sub(1) {
+                return Err(ApiError::gone(format!(
+                    "too old resource version: {since} ({})",
+                    inner.oldest_resumable
+                )));
+            }
+            let start = inner.history.partition_point(|e| e.rv() <= since);
+            backlog.extend(
+                inner
+                    .history
+                    .range(start..)
+                    .filter(|e| event_matches(e, res, ns))
+                    .cloned(),
+            );
+        }
+        Ok(Subscription {
+            backlog,
+            live,
+            rv: inner.rv,
+        })
+    }
+
+    /// Fault switch: forget the event history, so every watch resuming from an older
+    /// resourceVersion gets 410 Gone.
+    pub fn expire_history(&self) {
+        let mut inner = self.lock();
+        inner.history.clear();
+        inner.oldest_resumable = inner.rv + 1;
+    }
+
+    /// Limits the history (tests of 410 Gone use a small one).
+    pub fn set_history_capacity(&self, cap: usize) {
+        let mut inner = self.lock();
+        inner.history_cap = cap.max(1);
+        while inner.history.len() > inner.history_cap {
+            if let Some(old) = inner.history.pop_front() {
+                inner.oldest_resumable = old.rv();
+            }
+        }
+    }
+}
+
+/// Whether a watch event belongs to a watch of `res` in `ns` (None = all namespaces).
+pub fn event_matches(e: &Event, res: Res, ns: Option<&str>) -> bool {
+    std::ptr::eq(e.res, res)
+        && match ns {
+            Some(ns) if res.namespaced && !ns.is_empty() => e.object.namespace() == ns,
+            _ => true,
+        }
+}
+
+fn lookup(inner: &Inner, res: Res, ns: &str, name: &str) -> Result<Arc<Stored>, ApiError> {
+    inner
+        .objects
+        .get(&type_key(res))
+        .and_then(|m| m.get(&(ns_of(res, ns), name.to_string())))
+        .cloned()
+        .ok_or_else(|| ApiError::not_found(&qualified(res), name))
+}
+
+fn namespace_exists(inner: &Inner, ns: &str) -> bool {
+    inner
+        .objects
+        .get(&type_key(&resources::NAMESPACES))
+        .is_some_and(|m| m.contains_key(&(String::new(), ns.to_string())))
+}
+
+fn owned_by(obj: &Value, uid: &str) -> bool {
+    obj["metadata"]["ownerReferences"]
+        .as_array()
+        .is_some_and(|refs| refs.iter().any(|r| r["uid"].as_str() == Some(uid)))
+}
+
+fn ns_of(res: Res, ns: &str) -> String {
+    if res.namespaced {
+        ns.to_string()
+    } else {
+        String::new()
+    }
+}
+
+fn ensure_object<'a>(obj: &'a mut Value, field: &str) -> &'a mut serde_json::Map<String, Value> {
+    if !obj[field].is_object() {
+        obj[field] = json!({});
+    }
+    match obj[field].as_object_mut() {
+        Some(m) => m,
+        None => unreachable!("{field} was just made an object"),
+    }
+}
+
+/// `pods`, `deployments.apps`: how errors name a resource.
+pub fn qualified(res: Res) -> String {
+    if res.group.is_empty() {
+        res.plural.to_string()
+    } else {
+        format!("{}.{}", res.plural, res.group)
+    }
+}
+
+/// Why `name` is not a valid DNS-1123 subdomain, if it is not.
+pub fn invalid_name(name: &str) -> Option<String> {
+    let ok_chars = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+    let ok_ends = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+    if name.len() <= 253 && ok_chars && ok_ends {
+        None
+    } else {
+        Some(format!(
+            "Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
+        ))
+    }
+}
+
+/// The current time as the API writes it (`2026-11-25T19:44:06Z`).
+pub fn now_rfc3339() -> String {
+    jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
+/// Random lowercase suffix from the alphabet the apiserver uses for generateName.
+pub fn random_suffix(len: usize) -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+fn new_uid() -> String {
+    let v: u128 = rand::random();
+    let h = format!("{v:032x}");
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[13..16],
+        &h[17..20],
+        &h[20..32]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::resources::{DEPLOYMENTS, NAMESPACES, PODS, REPLICASETS};
+
+    fn store_with_ns() -> Store {
+        let s = Store::new();
+        s.create(&NAMESPACES, "", json!({"metadata": {"name": "default"}}))
+            .unwrap();
+        s
+    }
+
+    #[test]
+    fn create_fills_server_fields_and_rejects_duplicates() {
+        let s = store_with_ns();
+        let o = s
+            .create(
+                &PODS,
+                "default",
+                json!({"metadata": {"generateName": "web-"}, "spec": {}}),
+            )
+            .unwrap();
+        assert!(o.name().starts_with("web-") && o.name().len() == 9);
+        assert_eq!(o.value["kind"], "Pod");
+        assert_eq!(o.value["metadata"]["namespace"], "default");
+        let name = o.name().to_string();
+        let err = s
+            .create(&PODS, "default", json!({"metadata": {"name": name}}))
+            .unwrap_err();
+        assert_eq!(err.code, 409);
+        let err = s
+            .create(&PODS, "nosuch", json!({"metadata": {"name": "x"}}))
+            .unwrap_err();
+        assert_eq!(err.code, 404);
+        let err = s
+            .create(&PODS, "default", json!({"metadata": {"name": "Bad_Name"}}))
+            .unwrap_err();
+        assert_eq!(err.code, 422);
+    }
+
+    #[test]
+    fn stale_update_conflicts_and_spec_change_bumps_generation() {
+        let s = store_with_ns();
+        let d = s
+            .create(
+                &DEPLOYMENTS,
+                "default",
+                json!({"metadata": {"name": "d"}, "spec": {"replicas": 1}}),
+            )
+            .unwrap();
+        let mut v = d.value.clone();
+        v["spec"]["replicas"] = json!(2);
+        let d2 = s
+            .update(&DEPLOYMENTS, "default", "d", v.clone(), UpdateScope::Main)
+            .unwrap();
+        assert_eq!(d2.value["metadata"]["generation"], 2);
+        let err = s
+            .update(&DEPLOYMENTS, "default", "d", v, UpdateScope::Main)
+            .unwrap_err();
+        assert_eq!(err.reason, "Conflict");
+    }
+
+    #[test]
+    fn delete_cascades_through_owner_references() {
+        let s = store_with_ns();
+        let d = s
+            .create(
+                &DEPLOYMENTS,
+                "default",
+                json!({"metadata": {"name": "d"}, "spec": {}}),
+            )
+            .unwrap();
+        let owner = |o: &Arc<Stored>| json!([{"uid": o.value["metadata"]["uid"], "kind": "x", "name": o.name()}]);
+        let rs = s
+            .create(
+                &REPLICASETS,
+                "default",
+                json!({"metadata": {"name": "d-1", "ownerReferences": owner(&d)}}),
+            )
+            .unwrap();
+        s.create(&PODS, "default", json!({"metadata": {"name": "d-1-a", "ownerReferences": owner(&rs)}, "spec": {"terminationGracePeriodSeconds": 0}}))
+            .unwrap();
+        s.delete(&DEPLOYMENTS, "default", "d", &DeleteOptions::default())
+            .unwrap();
+        assert_eq!(s.count(&REPLICASETS), 0);
+        assert_eq!(s.count(&PODS), 0);
+    }
+
+    #[test]
+    fn watch_resumes_from_history_and_expires() {
+        let s = store_with_ns();
+        let rv = s.resource_version();
+        s.create(&PODS, "default", json!({"metadata": {"name": "a"}}))
+            .unwrap();
+        let sub = s.subscribe(&PODS, Some("default"), Some(rv)).unwrap();
+        assert_eq!(sub.backlog.len(), 1);
+        assert_eq!(sub.backlog[0].kind, EventType::Added);
+        s.expire_history();
+        assert_eq!(
+            s.subscribe(&PODS, None, Some(rv)).err().map(|e| e.code),
+            Some(410)
+        );
+    }
+}

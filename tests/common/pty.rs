@@ -1,0 +1,1 @@
+//! Driving the real rkt binary in a pseudo-terminal (see e2e tests).
