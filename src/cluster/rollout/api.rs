@@ -1,0 +1,334 @@
+//! Rollout actions against a cluster through kube-rs: fetch what the user looks at, send the
+//! planned patch, and turn the answer into an [`Outcome`] with kubectl's words.
+
+use std::fmt::Debug;
+
+use k8s_openapi::api::apps::v1::{
+    ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet,
+};
+use k8s_openapi::NamespaceResourceScope;
+use kube::api::{ListParams, Patch, PatchParams};
+use kube::{Api, Client, Resource};
+use serde::de::DeserializeOwned;
+
+use super::plan::{
+    plan_change, plan_deployment_rollback, plan_revision_rollback, Change, ChangePlan,
+    DeploymentView, PatchBody, PlannedPatch, RevisionedView, RollbackPlan,
+};
+use super::{controlled_by, selector_query, Outcome, Workload};
+
+/// GETs a Deployment and lists the ReplicaSets it controls (by its selector, then by
+/// controller owner reference, as kubectl does).
+pub async fn fetch_deployment_view(
+    client: &Client,
+    namespace: &str,
+    name: &str,
+) -> kube::Result<DeploymentView> {
+    let deployment = Api::<Deployment>::namespaced(client.clone(), namespace)
+        .get(name)
+        .await?;
+    let selector = deployment
+        .spec
+        .as_ref()
+        .map(|s| selector_query(&s.selector))
+        .unwrap_or_default();
+    let uid = deployment.metadata.uid.clone().unwrap_or_default();
+    let list = Api::<ReplicaSet>::namespaced(client.clone(), namespace)
+        .list(&ListParams::default().labels(&selector))
+        .await?;
+    let replica_sets = list
+        .items
+        .into_iter()
+        .filter(|rs| controlled_by(&rs.metadata, &uid))
+        .collect();
+    Ok(DeploymentView {
+        deployment,
+        replica_sets,
+    })
+}
+
+/// GETs a StatefulSet or DaemonSet and lists the ControllerRevisions it controls.
+pub async fn fetch_revisioned_view(
+    client: &Client,
+    kind: Workload,
+    namespace: &str,
+    name: &str,
+) -> kube::Result<RevisionedView> {
+    let (meta, spec_selector, template) = match kind {
+        Workload::StatefulSet => {
+            let s = Api::<StatefulSet>::namespaced(client.clone(), namespace)
+                .get(name)
+                .await?;
+            let spec = s.spec.unwrap_or_default();
+            (s.metadata, spec.selector, spec.template)
+        }
+        Workload::DaemonSet => {
+            let d = Api::<DaemonSet>::namespaced(client.clone(), namespace)
+                .get(name)
+                .await?;
+            let spec = d.spec.unwrap_or_default();
+            (d.metadata, spec.selector, spec.template)
+        }
+        Workload::Deployment => {
+            return Err(kube::Error::Service(
+                "deployments keep their history in ReplicaSets, not ControllerRevisions".into(),
+            ))
+        }
+    };
+    let uid = meta.uid.clone().unwrap_or_default();
+    let list = Api::<ControllerRevision>::namespaced(client.clone(), namespace)
+        .list(&ListParams::default().labels(&selector_query(&spec_selector)))
+        .await?;
+    let revisions = list
+        .items
+        .into_iter()
+        .filter(|r| controlled_by(&r.metadata, &uid))
+        .collect();
+    Ok(RevisionedView {
+        kind,
+        namespace: namespace.to_string(),
+        name: name.to_string(),
+        uid,
+        resource_version: meta.resource_version.unwrap_or_default(),
+        template,
+        revisions,
+    })
+}
+
+/// Looks at the workload now and plans a rollback to `to_revision` (0 = previous).
+pub async fn plan_rollback(
+    client: &Client,
+    kind: Workload,
+    namespace: &str,
+    name: &str,
+    to_revision: i64,
+) -> Result<RollbackPlan, Outcome> {
+    let plan = match kind {
+        Workload::Deployment => fetch_deployment_view(client, namespace, name)
+            .await
+            .map(|view| plan_deployment_rollback(&view, to_revision)),
+        _ => fetch_revisioned_view(client, kind, namespace, name)
+            .await
+            .map(|view| plan_revision_rollback(&view, to_revision)),
+    };
+    plan.map_err(|e| Outcome::Error(error_text(kind, name, &e)))
+}
+
+/// `kubectl rollout undo KIND/NAME --to-revision=N`: plan from the current state and apply
+/// at once (the precondition then only guards the instant between the two).
+pub async fn rollback(
+    client: &Client,
+    kind: Workload,
+    namespace: &str,
+    name: &str,
+    to_revision: i64,
+) -> Outcome {
+    match plan_rollback(client, kind, namespace, name, to_revision).await {
+        Ok(plan) => execute_rollback(client, plan).await,
+        Err(outcome) => outcome,
+    }
+}
+
+/// Carries out a rollback decision made earlier (when the user confirmed it).
+pub async fn execute_rollback(client: &Client, plan: RollbackPlan) -> Outcome {
+    match plan {
+        RollbackPlan::Skip(msg) => Outcome::Skipped(msg),
+        RollbackPlan::Refuse(msg) => Outcome::Refused(msg),
+        RollbackPlan::Patch(patch) => apply_rollback(client, &patch).await,
+    }
+}
+
+/// Sends a planned rollback patch. A failed precondition is a [`Outcome::Conflict`].
+pub async fn apply_rollback(client: &Client, plan: &PlannedPatch) -> Outcome {
+    let result = send_patch(client, plan.kind, &plan.namespace, &plan.name, &plan.body).await;
+    let target = format!("{}/{}", plan.kind.singular(), plan.name);
+    match result {
+        Ok(()) => Outcome::RolledBack {
+            to: plan.to_revision,
+            message: format!("{target} rolled back"),
+        },
+        Err(err) => {
+            let now =
+                current_resource_version(client, plan.kind, &plan.namespace, &plan.name).await;
+            if is_conflict(&err) || now.as_deref().is_some_and(|rv| rv != plan.resource_version) {
+                Outcome::Conflict(format!(
+                    "{target} changed since you looked (resourceVersion {} → {}); nothing was rolled back, look again and retry",
+                    plan.resource_version,
+                    now.unwrap_or_else(|| "?".into())
+                ))
+            } else {
+                Outcome::Error(format!(
+                    "failed restoring revision {}: {}",
+                    plan.to_revision,
+                    error_text(plan.kind, &plan.name, &err)
+                ))
+            }
+        }
+    }
+}
+
+/// Restart, scale, pause or resume, deciding from the workload's state now.
+pub async fn change(
+    client: &Client,
+    kind: Workload,
+    namespace: &str,
+    name: &str,
+    change: Change,
+) -> Outcome {
+    let paused = match kind {
+        Workload::Deployment => {
+            match Api::<Deployment>::namespaced(client.clone(), namespace)
+                .get(name)
+                .await
+            {
+                Ok(d) => d.spec.and_then(|s| s.paused).unwrap_or(false),
+                Err(e) => return Outcome::Error(error_text(kind, name, &e)),
+            }
+        }
+        _ => false,
+    };
+    match plan_change(kind, namespace, name, paused, &change) {
+        Ok(plan) => apply_change(client, &plan, &change).await,
+        Err(outcome) => outcome,
+    }
+}
+
+/// Sends a planned restart, scale, pause or resume.
+pub async fn apply_change(client: &Client, plan: &ChangePlan, change: &Change) -> Outcome {
+    match send_patch(client, plan.kind, &plan.namespace, &plan.name, &plan.body).await {
+        Ok(()) => Outcome::Done(plan.done.clone()),
+        Err(err) => {
+            if let Change::Scale {
+                seen: Some(seen), ..
+            } = change
+            {
+                let now = current_replicas(client, plan.kind, &plan.namespace, &plan.name).await;
+                if is_conflict(&err) || now.is_some_and(|n| n != *seen) {
+                    return Outcome::Conflict(format!(
+                        "{}/{} was scaled to {} since you looked (you saw {seen}); not scaled, look again and retry",
+                        plan.kind.singular(),
+                        plan.name,
+                        now.map(|n| n.to_string()).unwrap_or_else(|| "?".into())
+                    ));
+                }
+            }
+            Outcome::Error(error_text(plan.kind, &plan.name, &err))
+        }
+    }
+}
+
+async fn send_patch(
+    client: &Client,
+    kind: Workload,
+    ns: &str,
+    name: &str,
+    body: &PatchBody,
+) -> kube::Result<()> {
+    match kind {
+        Workload::Deployment => {
+            patch_as(
+                Api::<Deployment>::namespaced(client.clone(), ns),
+                name,
+                body,
+            )
+            .await
+        }
+        Workload::StatefulSet => {
+            patch_as(
+                Api::<StatefulSet>::namespaced(client.clone(), ns),
+                name,
+                body,
+            )
+            .await
+        }
+        Workload::DaemonSet => {
+            patch_as(Api::<DaemonSet>::namespaced(client.clone(), ns), name, body).await
+        }
+    }
+}
+
+async fn patch_as<K>(api: Api<K>, name: &str, body: &PatchBody) -> kube::Result<()>
+where
+    K: Resource<Scope = NamespaceResourceScope> + Clone + DeserializeOwned + Debug,
+{
+    let params = PatchParams::default();
+    match body {
+        PatchBody::Json(ops) => {
+            let ops: json_patch::Patch =
+                serde_json::from_value(ops.clone()).map_err(kube::Error::SerdeError)?;
+            api.patch(name, &params, &Patch::Json::<()>(ops)).await?;
+        }
+        PatchBody::Strategic(v) => {
+            api.patch(name, &params, &Patch::Strategic(v)).await?;
+        }
+        PatchBody::Merge(v) => {
+            api.patch(name, &params, &Patch::Merge(v)).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn current_meta(
+    client: &Client,
+    kind: Workload,
+    ns: &str,
+    name: &str,
+) -> Option<(String, Option<i32>)> {
+    match kind {
+        Workload::Deployment => {
+            let d = Api::<Deployment>::namespaced(client.clone(), ns)
+                .get(name)
+                .await
+                .ok()?;
+            Some((
+                d.metadata.resource_version?,
+                d.spec.and_then(|s| s.replicas),
+            ))
+        }
+        Workload::StatefulSet => {
+            let s = Api::<StatefulSet>::namespaced(client.clone(), ns)
+                .get(name)
+                .await
+                .ok()?;
+            Some((
+                s.metadata.resource_version?,
+                s.spec.and_then(|s| s.replicas),
+            ))
+        }
+        Workload::DaemonSet => {
+            let d = Api::<DaemonSet>::namespaced(client.clone(), ns)
+                .get(name)
+                .await
+                .ok()?;
+            Some((d.metadata.resource_version?, None))
+        }
+    }
+}
+
+async fn current_resource_version(
+    client: &Client,
+    kind: Workload,
+    ns: &str,
+    name: &str,
+) -> Option<String> {
+    current_meta(client, kind, ns, name).await.map(|(rv, _)| rv)
+}
+
+async fn current_replicas(client: &Client, kind: Workload, ns: &str, name: &str) -> Option<i32> {
+    current_meta(client, kind, ns, name)
+        .await
+        .and_then(|(_, r)| r)
+}
+
+fn is_conflict(err: &kube::Error) -> bool {
+    matches!(err, kube::Error::Api(s) if s.code == 409)
+}
+
+/// An error as kubectl would print it (`deployments.apps "x" not found`).
+fn error_text(kind: Workload, name: &str, err: &kube::Error) -> String {
+    match err {
+        kube::Error::Api(s) if s.code == 404 => format!("{} {name:?} not found", kind.plural()),
+        kube::Error::Api(s) if !s.message.is_empty() => s.message.clone(),
+        other => other.to_string(),
+    }
+}
