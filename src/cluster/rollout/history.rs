@@ -2,7 +2,6 @@
 //! a Deployment's from its ReplicaSets, a StatefulSet's or DaemonSet's from ControllerRevisions.
 
 use std::collections::BTreeMap;
-use std::hash::{Hash, Hasher};
 
 use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::{ControllerRevision, Deployment, ReplicaSet};
@@ -85,10 +84,7 @@ impl ReplicaSetRow {
 /// A fingerprint of a pod template ignoring `pod-template-hash`: equal templates (in
 /// kubectl's `equalIgnoreHash` sense) have equal keys.
 pub fn template_key(template: &PodTemplateSpec) -> u64 {
-    let canonical = comparable_template(template).to_string();
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    canonical.hash(&mut hasher);
-    hasher.finish()
+    super::rows::value_key(&comparable_template(template))
 }
 
 /// The history of the Deployment with `deployment_uid` and template fingerprint

@@ -10,6 +10,7 @@ pub mod api;
 pub mod diff;
 pub mod history;
 pub mod plan;
+pub mod rows;
 pub mod status;
 #[cfg(test)]
 mod tests;

@@ -514,3 +514,39 @@ fn unchanged_controller_revision_with_go_empties_still_matches() {
         &super::history::revision_patch(&v.template)
     ));
 }
+
+#[test]
+fn workload_rows_carry_columns_status_and_history_keys() {
+    use super::rows::{history_from_revision_rows, RevisionDataRow, WorkloadRow};
+    let v = view();
+    let row = WorkloadRow::from_deployment(&v.deployment);
+    assert_eq!(
+        (row.desired, row.ready, row.up_to_date, row.available),
+        (2, 2, 2, 2)
+    );
+    assert_eq!(&*row.images, "kicbase/echo-server:2.1");
+    assert_eq!(
+        &*row.status,
+        "deployment \"hello-minikube\" successfully rolled out"
+    );
+    assert!(!row.progressing && !row.paused);
+
+    let sts: StatefulSet = docs(STATEFULSET).remove(0);
+    let owner = WorkloadRow::from_statefulset(&sts);
+    let revisions: Vec<ControllerRevision> = docs(REVISIONS);
+    let rows: Vec<RevisionDataRow> = revisions
+        .iter()
+        .map(RevisionDataRow::from_controller_revision)
+        .collect();
+    let history = history_from_revision_rows(&owner, &rows);
+    let summary: Vec<(i64, bool)> = history.iter().map(|r| (r.revision, r.current)).collect();
+    assert_eq!(
+        summary,
+        vec![(2, true), (1, false)],
+        "Go-encoded data matches the typed template"
+    );
+    assert_eq!(
+        history,
+        revision_history(&sts_view().uid, &sts_view().template, &revisions)
+    );
+}
