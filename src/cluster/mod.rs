@@ -1,3 +1,4 @@
 //! TODO(tui core): see DESIGN.md.
 
+pub mod portforward;
 pub mod rollout;

@@ -1,0 +1,180 @@
+//! The runtime's handle on all forwards: start (bind first, then run in a task),
+//! stop one, stop all at exit.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use kube::Client;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use super::forward::{self, ForwardCtx};
+use super::{ForwardError, ForwardId, ForwardSpec, ForwardStatus};
+
+/// Where status snapshots go (the runtime turns them into its own messages).
+pub type StatusSink = Arc<dyn Fn(ForwardStatus) + Send + Sync>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForwardOptions {
+    /// How long a connection waits for a ready pod (e.g. while a replacement starts)
+    /// before it takes a running-but-unready one or fails.
+    pub pod_wait: Duration,
+    /// How often moving byte counters are reported.
+    pub status_interval: Duration,
+}
+
+impl Default for ForwardOptions {
+    fn default() -> Self {
+        ForwardOptions {
+            pod_wait: Duration::from_secs(20),
+            status_interval: Duration::from_millis(500),
+        }
+    }
+}
+
+/// A forward that is listening.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ForwardStarted {
+    pub id: ForwardId,
+    /// The bound address (with the real port when 0 was asked for).
+    pub local: SocketAddr,
+}
+
+struct Running {
+    cancel: CancellationToken,
+    task: JoinHandle<()>,
+}
+
+pub struct ForwardManager {
+    client: Client,
+    sink: StatusSink,
+    opts: ForwardOptions,
+    next_id: ForwardId,
+    running: HashMap<ForwardId, Running>,
+}
+
+impl ForwardManager {
+    pub fn new(client: Client, sink: StatusSink) -> Self {
+        ForwardManager {
+            client,
+            sink,
+            opts: ForwardOptions::default(),
+            next_id: 1,
+            running: HashMap::new(),
+        }
+    }
+
+    /// A manager whose statuses arrive on a channel.
+    pub fn with_channel(client: Client) -> (Self, mpsc::UnboundedReceiver<ForwardStatus>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let sink: StatusSink = Arc::new(move |s| {
+            let _ = tx.send(s);
+        });
+        (Self::new(client, sink), rx)
+    }
+
+    pub fn with_options(mut self, opts: ForwardOptions) -> Self {
+        self.opts = opts;
+        self
+    }
+
+    /// Binds the local port (a port in use fails here, before anything else happens)
+    /// and starts the forward. Must be called inside a tokio runtime.
+    pub fn start(&mut self, spec: ForwardSpec) -> Result<ForwardStarted, ForwardError> {
+        self.running.retain(|_, r| !r.task.is_finished());
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(ForwardError::Api(
+                "port-forward needs a tokio runtime".to_string(),
+            ));
+        }
+        let listener = bind(spec.address, spec.local_port)?;
+        let local = listener.local_addr().map_err(|e| ForwardError::Bind {
+            addr: SocketAddr::new(spec.address, spec.local_port),
+            message: e.to_string(),
+        })?;
+        let id = self.next_id;
+        self.next_id += 1;
+        let cancel = CancellationToken::new();
+        let ctx = ForwardCtx {
+            id,
+            spec,
+            local,
+            client: self.client.clone(),
+            sink: self.sink.clone(),
+            opts: self.opts.clone(),
+            cancel: cancel.clone(),
+        };
+        let task = tokio::spawn(forward::run(ctx, listener));
+        self.running.insert(id, Running { cancel, task });
+        Ok(ForwardStarted { id, local })
+    }
+
+    /// Stops a forward: its listener closes and its connections end; a final `Stopped`
+    /// status follows. False if there is no such running forward.
+    pub fn stop(&mut self, id: ForwardId) -> bool {
+        match self.running.remove(&id) {
+            Some(r) => {
+                r.cancel.cancel();
+                !r.task.is_finished()
+            }
+            None => false,
+        }
+    }
+
+    /// Stops every forward and waits until their listeners are closed.
+    pub async fn stop_all(&mut self) {
+        let all: Vec<Running> = self.running.drain().map(|(_, r)| r).collect();
+        for r in &all {
+            r.cancel.cancel();
+        }
+        for r in all {
+            let _ = r.task.await;
+        }
+    }
+
+    /// Forwards still running.
+    pub fn len(&self) -> usize {
+        self.running
+            .values()
+            .filter(|r| !r.task.is_finished())
+            .count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Drop for ForwardManager {
+    fn drop(&mut self) {
+        for r in self.running.values() {
+            r.cancel.cancel();
+            r.task.abort();
+        }
+    }
+}
+
+fn bind(address: IpAddr, port: u16) -> Result<tokio::net::TcpListener, ForwardError> {
+    let addr = SocketAddr::new(address, port);
+    let bind_error = |e: std::io::Error| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            ForwardError::PortInUse(addr)
+        } else {
+            ForwardError::Bind {
+                addr,
+                message: e.to_string(),
+            }
+        }
+    };
+    let std_listener = std::net::TcpListener::bind(addr).map_err(bind_error)?;
+    std_listener.set_nonblocking(true).map_err(bind_error)?;
+    tokio::net::TcpListener::from_std(std_listener).map_err(bind_error)
+}
+
+/// Whether a local port can be listened on now (the dialog's default local port).
+pub fn port_is_free(address: IpAddr, port: u16) -> bool {
+    std::net::TcpListener::bind(SocketAddr::new(address, port)).is_ok()
+}
