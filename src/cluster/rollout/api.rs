@@ -332,3 +332,45 @@ fn error_text(kind: Workload, name: &str, err: &kube::Error) -> String {
         other => other.to_string(),
     }
 }
+
+/// What would change if the workload went back to `revision`: current template → revision's.
+pub async fn revision_diff(
+    client: &Client,
+    kind: Workload,
+    namespace: &str,
+    name: &str,
+    revision: i64,
+) -> Result<Vec<super::TemplateChange>, String> {
+    let not_found = || format!("unable to find specified revision {revision} in history");
+    match kind {
+        Workload::Deployment => {
+            let view = fetch_deployment_view(client, namespace, name)
+                .await
+                .map_err(|e| error_text(kind, name, &e))?;
+            let current = view.deployment.spec.clone().unwrap_or_default().template;
+            let rs = view
+                .replica_sets
+                .iter()
+                .find(|rs| super::revision_of(&rs.metadata) == Some(revision))
+                .ok_or_else(not_found)?;
+            let target = rs
+                .spec
+                .as_ref()
+                .and_then(|s| s.template.clone())
+                .unwrap_or_default();
+            Ok(super::template_diff(&current, &target))
+        }
+        _ => {
+            let view = fetch_revisioned_view(client, kind, namespace, name)
+                .await
+                .map_err(|e| error_text(kind, name, &e))?;
+            let cr = view
+                .revisions
+                .iter()
+                .find(|r| r.revision == revision)
+                .ok_or_else(not_found)?;
+            let target = super::history::revision_template(cr).unwrap_or_default();
+            Ok(super::template_diff(&view.template, &target))
+        }
+    }
+}

@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod diff;
+pub mod effects;
 pub mod history;
 pub mod plan;
 pub mod rows;

@@ -1,0 +1,104 @@
+//! The rollout side effects the TUI asks for, and the messages that answer them. The app's
+//! runtime hands a [`RolloutEffect`] to [`run`] in a task and sends back the [`RolloutMsg`].
+
+use kube::Client;
+
+use super::api;
+use super::plan::{Change, PlannedPatch, RollbackPlan};
+use super::{Outcome, TemplateChange, Workload};
+
+/// A workload by kind, namespace and name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Target {
+    pub kind: Workload,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl Target {
+    /// `deployment.apps/web`.
+    pub fn label(&self) -> String {
+        format!("{}/{}", self.kind.singular(), self.name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RolloutEffect {
+    /// Look at the workload now and decide what rolling back to `revision` means
+    /// (answers [`RolloutMsg::Planned`]); the user then confirms the plan.
+    PlanRollback { target: Target, revision: i64 },
+    /// Send a confirmed rollback (answers [`RolloutMsg::Done`]).
+    Rollback(Box<PlannedPatch>),
+    /// The template diff of `revision` against the current one (answers [`RolloutMsg::Diff`]).
+    Diff { target: Target, revision: i64 },
+    /// Restart, scale, pause or resume (answers [`RolloutMsg::Done`]).
+    Change { target: Target, change: Change },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RolloutMsg {
+    Planned {
+        target: Target,
+        revision: i64,
+        plan: Result<RollbackPlan, Outcome>,
+    },
+    Diff {
+        target: Target,
+        revision: i64,
+        changes: Result<Vec<TemplateChange>, String>,
+    },
+    Done {
+        target: Target,
+        outcome: Outcome,
+    },
+}
+
+/// Carries out one effect against the cluster.
+pub async fn run(client: &Client, effect: RolloutEffect) -> RolloutMsg {
+    match effect {
+        RolloutEffect::PlanRollback { target, revision } => {
+            let plan = api::plan_rollback(
+                client,
+                target.kind,
+                &target.namespace,
+                &target.name,
+                revision,
+            )
+            .await;
+            RolloutMsg::Planned {
+                target,
+                revision,
+                plan,
+            }
+        }
+        RolloutEffect::Rollback(plan) => {
+            let target = Target {
+                kind: plan.kind,
+                namespace: plan.namespace.clone(),
+                name: plan.name.clone(),
+            };
+            let outcome = api::apply_rollback(client, &plan).await;
+            RolloutMsg::Done { target, outcome }
+        }
+        RolloutEffect::Diff { target, revision } => {
+            let changes = api::revision_diff(
+                client,
+                target.kind,
+                &target.namespace,
+                &target.name,
+                revision,
+            )
+            .await;
+            RolloutMsg::Diff {
+                target,
+                revision,
+                changes,
+            }
+        }
+        RolloutEffect::Change { target, change } => {
+            let outcome =
+                api::change(client, target.kind, &target.namespace, &target.name, change).await;
+            RolloutMsg::Done { target, outcome }
+        }
+    }
+}
