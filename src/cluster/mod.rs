@@ -1,4 +1,5 @@
 //! TODO(tui core): see DESIGN.md.
 
+pub mod logs;
 pub mod portforward;
 pub mod rollout;

@@ -1,0 +1,271 @@
+//! Log streams: one task per log target that resolves its pods and containers, runs one
+//! reader per source, and merges them into batches for the logs pane.
+//!
+//! Every request asks for timestamps, so the pane can show or hide them without fetching
+//! again and a stream that ends while its pod still runs resumes with `sinceTime` without
+//! duplicating or losing lines. Lines are sanitized here, off the UI task, and delivered in
+//! batches (one per burst, flushed after a short delay or at a size cap) so a burst of
+//! thousands of lines costs the UI one message and one redraw.
+
+pub mod lines;
+pub mod resolve;
+pub mod source;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use k8s_openapi::api::core::v1::Pod;
+use kube::api::Api;
+use kube::Client;
+use tokio::sync::mpsc;
+use tokio::task::{JoinHandle, JoinSet};
+use tokio::time::Instant;
+
+pub use crate::state::logs::{LogEvent, LogMsg, LogStreamKey, StreamState};
+use crate::state::logs::{LogLine, LogSource, LogTarget, DEFAULT_TAIL_LINES};
+
+/// What to stream and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogRequest {
+    pub target: LogTarget,
+    /// Keep the stream open for new lines (`-f`). Previous-container logs never follow.
+    pub follow: bool,
+    /// Lines of history to start with (`--tail`); `None` for all.
+    pub tail_lines: Option<i64>,
+    pub batch: BatchConfig,
+}
+
+impl LogRequest {
+    pub fn follow(target: LogTarget, tail_lines: Option<i64>) -> Self {
+        LogRequest {
+            target,
+            follow: true,
+            tail_lines,
+            batch: BatchConfig::default(),
+        }
+    }
+
+    pub fn new(target: LogTarget) -> Self {
+        Self::follow(target, Some(DEFAULT_TAIL_LINES))
+    }
+}
+
+/// How lines are grouped into messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchConfig {
+    /// A batch is sent at most this long after its first line arrived.
+    pub max_delay: Duration,
+    /// A batch is sent as soon as it holds this many lines.
+    pub max_lines: usize,
+}
+
+impl Default for BatchConfig {
+    fn default() -> Self {
+        BatchConfig {
+            max_delay: Duration::from_millis(25),
+            max_lines: 5_000,
+        }
+    }
+}
+
+/// What source readers send to the merging task.
+#[derive(Debug)]
+pub enum Internal {
+    Lines(Vec<LogLine>),
+    State {
+        source: Arc<LogSource>,
+        state: StreamState,
+    },
+}
+
+/// Starts streaming. `deliver` hands each message to the UI and returns `false` once the
+/// receiver is gone, which ends the task. Aborting the returned handle stops every reader.
+pub fn spawn<F>(client: Client, req: LogRequest, key: LogStreamKey, deliver: F) -> JoinHandle<()>
+where
+    F: Fn(LogMsg) -> bool + Send + 'static,
+{
+    tokio::spawn(run(client, req, key, deliver))
+}
+
+async fn run<F>(client: Client, req: LogRequest, key: LogStreamKey, deliver: F)
+where
+    F: Fn(LogMsg) -> bool + Send + 'static,
+{
+    let send = move |event| deliver(LogMsg { key, event });
+    let sources = match resolve::sources(&client, &req.target).await {
+        Ok(s) => s,
+        Err(e) => {
+            send(LogEvent::Failed(error_text(&e)));
+            return;
+        }
+    };
+    if !send(LogEvent::Sources(sources.clone())) {
+        return;
+    }
+    let (tx, rx) = mpsc::channel(256);
+    // Readers live in the set: dropping it (this task ending or being aborted) stops them.
+    let mut readers = JoinSet::new();
+    let api: Api<Pod> = Api::namespaced(client, &req.target.namespace);
+    for source in sources {
+        readers.spawn(source::run(api.clone(), source, req.clone(), tx.clone()));
+    }
+    drop(tx);
+    merge(rx, req.batch, send).await;
+}
+
+/// Merges reader output into batches until every reader is done or `send` fails.
+pub async fn merge(
+    mut rx: mpsc::Receiver<Internal>,
+    cfg: BatchConfig,
+    send: impl Fn(LogEvent) -> bool,
+) {
+    let mut batch: Vec<LogLine> = Vec::new();
+    let mut deadline = Instant::now();
+    loop {
+        let next = if batch.is_empty() {
+            rx.recv().await
+        } else {
+            tokio::select! {
+                biased;
+                m = rx.recv() => m,
+                () = tokio::time::sleep_until(deadline) => {
+                    if !send(LogEvent::Lines(std::mem::take(&mut batch))) {
+                        return;
+                    }
+                    continue;
+                }
+            }
+        };
+        match next {
+            None => {
+                if !batch.is_empty() {
+                    send(LogEvent::Lines(batch));
+                }
+                return;
+            }
+            Some(Internal::Lines(lines)) => {
+                if batch.is_empty() {
+                    deadline = Instant::now() + cfg.max_delay;
+                }
+                batch.extend(lines);
+                if batch.len() >= cfg.max_lines
+                    && !send(LogEvent::Lines(std::mem::take(&mut batch)))
+                {
+                    return;
+                }
+            }
+            Some(Internal::State { source, state }) => {
+                // Lines before a state change are shown before it.
+                if !batch.is_empty() && !send(LogEvent::Lines(std::mem::take(&mut batch))) {
+                    return;
+                }
+                if !send(LogEvent::State { source, state }) {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// The API server's message for API errors, the error chain otherwise.
+fn error_text(e: &anyhow::Error) -> String {
+    match e.downcast_ref::<kube::Error>() {
+        Some(kube::Error::Api(status)) if !status.message.is_empty() => status.message.clone(),
+        _ => format!("{e:#}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    fn line(src: &Arc<LogSource>, i: usize) -> LogLine {
+        LogLine::parse(src, format!("line {i}").as_bytes())
+    }
+
+    #[tokio::test]
+    async fn a_burst_arrives_as_one_batch_and_states_keep_their_place() {
+        let (tx, rx) = mpsc::channel(16);
+        let got = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&got);
+        // No timer flush in this test: only the state change and the end flush.
+        let cfg = BatchConfig {
+            max_delay: Duration::from_secs(3600),
+            max_lines: 1000,
+        };
+        let merger = tokio::spawn(merge(rx, cfg, move |e| {
+            sink.lock().map(|mut v| v.push(e)).is_ok()
+        }));
+        let src = LogSource::new("p", "c");
+        for i in 0..10 {
+            tx.send(Internal::Lines(vec![line(&src, i)])).await.unwrap();
+        }
+        tx.send(Internal::State {
+            source: src.clone(),
+            state: StreamState::Ended("done".into()),
+        })
+        .await
+        .unwrap();
+        tx.send(Internal::Lines(vec![line(&src, 10)]))
+            .await
+            .unwrap();
+        drop(tx);
+        merger.await.unwrap();
+        let got = got.lock().unwrap();
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(matches!(&got[0], LogEvent::Lines(l) if l.len() == 10));
+        assert!(matches!(&got[1], LogEvent::State { .. }));
+        assert!(matches!(&got[2], LogEvent::Lines(l) if l.len() == 1));
+    }
+
+    #[tokio::test]
+    async fn batches_flush_on_the_timer_and_at_the_size_cap() {
+        let (tx, rx) = mpsc::channel(16);
+        let got = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&got);
+        let cfg = BatchConfig {
+            max_delay: Duration::from_millis(10),
+            max_lines: 4,
+        };
+        let merger = tokio::spawn(merge(rx, cfg, move |e| {
+            sink.lock().map(|mut v| v.push(e)).is_ok()
+        }));
+        let src = LogSource::new("p", "c");
+        tx.send(Internal::Lines((0..6).map(|i| line(&src, i)).collect()))
+            .await
+            .unwrap();
+        tx.send(Internal::Lines(vec![line(&src, 6)])).await.unwrap();
+        let sizes = |v: &Vec<LogEvent>| -> Vec<usize> {
+            v.iter()
+                .filter_map(|e| match e {
+                    LogEvent::Lines(l) => Some(l.len()),
+                    _ => None,
+                })
+                .collect()
+        };
+        // The last line is flushed by the timer while the channel stays open.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while sizes(&got.lock().unwrap()).len() < 2 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert_eq!(sizes(&got.lock().unwrap()), vec![6, 1]);
+        drop(tx);
+        merger.await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_gone_receiver_ends_the_merge() {
+        let (tx, rx) = mpsc::channel(16);
+        let merger = tokio::spawn(merge(rx, BatchConfig::default(), |_| false));
+        let src = LogSource::new("p", "c");
+        tx.send(Internal::State {
+            source: src,
+            state: StreamState::Streaming,
+        })
+        .await
+        .unwrap();
+        merger.await.unwrap();
+        assert!(tx.is_closed());
+    }
+}

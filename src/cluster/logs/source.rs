@@ -1,0 +1,250 @@
+//! One pod/container stream: open, read, and when following, reconnect until the pod ends.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::AsyncBufReadExt;
+use k8s_openapi::api::core::v1::Pod;
+use kube::api::{Api, LogParams};
+use tokio::sync::mpsc;
+
+use super::lines::{LineSplitter, Resume};
+use super::{Internal, LogRequest};
+use crate::state::logs::{LogLine, LogSource, StreamState};
+
+/// Waits between reconnect attempts: short after a stream that delivered, growing while
+/// attempts keep failing or bring nothing.
+#[derive(Debug)]
+pub struct Backoff {
+    next: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Backoff {
+    const FIRST: Duration = Duration::from_millis(100);
+    const MAX: Duration = Duration::from_secs(5);
+
+    pub fn new() -> Self {
+        Backoff { next: Self::FIRST }
+    }
+
+    pub fn reset(&mut self) {
+        self.next = Self::FIRST;
+    }
+
+    pub fn next_delay(&mut self) -> Duration {
+        let d = self.next;
+        self.next = (self.next * 2).min(Self::MAX);
+        d
+    }
+}
+
+/// Why a connection ended.
+enum Outcome {
+    /// The server closed the stream.
+    Eof { delivered: usize },
+    /// Reading failed mid-stream.
+    Broken { delivered: usize, error: String },
+    /// The receiving side is gone: stop.
+    Closed,
+}
+
+/// What the pod looks like after a stream ended.
+enum PodFate {
+    Running,
+    Finished(String),
+}
+
+pub async fn run(
+    api: Api<Pod>,
+    source: Arc<LogSource>,
+    req: LogRequest,
+    tx: mpsc::Sender<Internal>,
+) {
+    let send_state = |state: StreamState| {
+        tx.send(Internal::State {
+            source: Arc::clone(&source),
+            state,
+        })
+    };
+    let follow = req.follow && !req.target.previous;
+    let mut resume = Resume::default();
+    let mut backoff = Backoff::new();
+    let mut first = true;
+    loop {
+        let params = LogParams {
+            container: Some(source.container.clone()),
+            follow,
+            previous: req.target.previous,
+            timestamps: true,
+            // The tail applies to the first connection; a reconnect resumes by time.
+            tail_lines: resume.since().is_none().then_some(req.tail_lines).flatten(),
+            since_time: resume.since(),
+            ..LogParams::default()
+        };
+        if first && send_state(StreamState::Connecting).await.is_err() {
+            return;
+        }
+        first = false;
+        let reason = match api.log_stream(&source.pod, &params).await {
+            Ok(reader) => {
+                resume.reconnected();
+                if send_state(StreamState::Streaming).await.is_err() {
+                    return;
+                }
+                match pump(reader, &source, &mut resume, &tx).await {
+                    Outcome::Closed => return,
+                    Outcome::Eof { delivered } => {
+                        if delivered > 0 {
+                            backoff.reset();
+                        }
+                        "stream closed".to_string()
+                    }
+                    Outcome::Broken { delivered, error } => {
+                        if delivered > 0 {
+                            backoff.reset();
+                        }
+                        error
+                    }
+                }
+            }
+            Err(kube::Error::Api(status)) if !follow || matches!(status.code, 401 | 403 | 404) => {
+                let _ = send_state(StreamState::Error(status.message.clone())).await;
+                return;
+            }
+            Err(e) if !follow => {
+                let _ = send_state(StreamState::Error(e.to_string())).await;
+                return;
+            }
+            Err(kube::Error::Api(status)) => status.message.clone(),
+            Err(e) => e.to_string(),
+        };
+        if !follow {
+            let why = if req.target.previous {
+                "previous container"
+            } else {
+                "end of log"
+            };
+            let _ = send_state(StreamState::Ended(why.into())).await;
+            return;
+        }
+        match pod_fate(&api, &source.pod).await {
+            Ok(PodFate::Finished(why)) => {
+                let _ = send_state(StreamState::Ended(why)).await;
+                return;
+            }
+            Ok(PodFate::Running) => {}
+            Err(e) => {
+                let _ = send_state(StreamState::Reconnecting(e.to_string())).await;
+            }
+        }
+        if send_state(StreamState::Reconnecting(reason)).await.is_err() {
+            return;
+        }
+        tokio::time::sleep(backoff.next_delay()).await;
+    }
+}
+
+/// Reads one connection to its end, sending each chunk's new lines as one message.
+async fn pump(
+    mut reader: impl futures::AsyncBufRead + Unpin,
+    source: &Arc<LogSource>,
+    resume: &mut Resume,
+    tx: &mpsc::Sender<Internal>,
+) -> Outcome {
+    let mut splitter = LineSplitter::default();
+    let mut delivered = 0;
+    loop {
+        let chunk = match reader.fill_buf().await {
+            Ok([]) => break,
+            Ok(chunk) => chunk,
+            Err(e) => {
+                let lines = collect_finish(&mut splitter, source, resume);
+                delivered += lines.len();
+                if send_lines(tx, lines).await.is_err() {
+                    return Outcome::Closed;
+                }
+                return Outcome::Broken {
+                    delivered,
+                    error: e.to_string(),
+                };
+            }
+        };
+        let mut lines = Vec::new();
+        splitter.feed(chunk, |raw| {
+            if resume.admit(raw) {
+                lines.push(LogLine::parse(source, raw));
+            }
+        });
+        let n = chunk.len();
+        reader.consume_unpin(n);
+        delivered += lines.len();
+        if send_lines(tx, lines).await.is_err() {
+            return Outcome::Closed;
+        }
+    }
+    let lines = collect_finish(&mut splitter, source, resume);
+    delivered += lines.len();
+    if send_lines(tx, lines).await.is_err() {
+        return Outcome::Closed;
+    }
+    Outcome::Eof { delivered }
+}
+
+fn collect_finish(
+    splitter: &mut LineSplitter,
+    source: &Arc<LogSource>,
+    resume: &mut Resume,
+) -> Vec<LogLine> {
+    let mut lines = Vec::new();
+    splitter.finish(|raw| {
+        if resume.admit(raw) {
+            lines.push(LogLine::parse(source, raw));
+        }
+    });
+    lines
+}
+
+async fn send_lines(tx: &mpsc::Sender<Internal>, lines: Vec<LogLine>) -> Result<(), ()> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    tx.send(Internal::Lines(lines)).await.map_err(|_| ())
+}
+
+/// Whether a stream that ended should be reopened: not when the pod is gone or finished.
+async fn pod_fate(api: &Api<Pod>, name: &str) -> Result<PodFate, kube::Error> {
+    match api.get_opt(name).await? {
+        None => Ok(PodFate::Finished("pod deleted".into())),
+        Some(pod) => {
+            let phase = pod.status.and_then(|s| s.phase).unwrap_or_default();
+            match phase.as_str() {
+                "Succeeded" | "Failed" => {
+                    Ok(PodFate::Finished(format!("pod {}", phase.to_lowercase())))
+                }
+                _ => Ok(PodFate::Running),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_to_a_cap_and_resets() {
+        let mut b = Backoff::new();
+        let delays: Vec<Duration> = (0..8).map(|_| b.next_delay()).collect();
+        assert_eq!(delays[0], Duration::from_millis(100));
+        assert_eq!(delays[1], Duration::from_millis(200));
+        assert_eq!(delays[7], Duration::from_secs(5));
+        b.reset();
+        assert_eq!(b.next_delay(), Duration::from_millis(100));
+    }
+}
