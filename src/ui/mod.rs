@@ -1,1 +1,3 @@
 //! TODO(tui core): see DESIGN.md.
+
+pub mod logs;
