@@ -1,0 +1,337 @@
+//! The simulated cluster's controllers: kubelet and scheduler (pod lifecycle),
+//! ReplicaSet, Deployment, StatefulSet, DaemonSet, Endpoints, and the Events they record.
+//!
+//! One task runs them all. It reads the store's change feed, keeps compact indexes (pods
+//! by owner and namespace, services by namespace), marks the objects a change concerns as
+//! dirty and reconciles only those, so the cost follows the rate of changes, not the
+//! number of objects. A periodic tick of `timing.step` drives the kubelet's timers and
+//! the deployments' progress deadlines.
+//!
+//! Image and probe rules that make a simulated container misbehave are in [`kubelet`].
+
+mod daemonset;
+mod deployment;
+mod endpoints;
+mod events;
+mod history;
+
+mod index;
+pub mod kubelet;
+mod replicaset;
+mod rollout;
+mod statefulset;
+
+pub mod util;
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{Map, Value};
+use tokio::sync::broadcast::{self, error::TryRecvError};
+use tokio_util::sync::CancellationToken;
+
+use self::events::{Ev, Recorder, Source};
+use self::index::PodIndex;
+use self::kubelet::{Kubelet, Pace};
+use self::util::{controller_of, key_of, Key};
+use super::resources::{self as r, ResourceType};
+use super::store::{Event, EventType, Res, Store, Stored};
+use super::{SimState, Timing};
+
+/// Objects waiting to be reconciled, by controller.
+#[derive(Default)]
+struct Dirty {
+    deployments: BTreeSet<Key>,
+    replicasets: BTreeSet<Key>,
+    statefulsets: BTreeSet<Key>,
+    daemonsets: BTreeSet<Key>,
+    services: BTreeSet<Key>,
+}
+
+impl Dirty {
+    fn is_empty(&self) -> bool {
+        self.deployments.is_empty()
+            && self.replicasets.is_empty()
+            && self.statefulsets.is_empty()
+            && self.daemonsets.is_empty()
+            && self.services.is_empty()
+    }
+}
+
+/// All controllers, with their shared indexes.
+pub struct Controllers {
+    store: Arc<Store>,
+    pods: PodIndex,
+    kubelet: Kubelet,
+    recorder: Recorder,
+    /// Service selectors by namespace, to find the services a pod change concerns.
+    services: HashMap<String, HashMap<String, Map<String, Value>>>,
+    dirty: Dirty,
+    /// Deployments whose rollout is in progress: rechecked every tick for the deadline.
+    progressing: BTreeSet<Key>,
+}
+
+/// Starts the controllers on the current tokio runtime. They stop when `shutdown` is
+/// cancelled.
+pub fn spawn(state: SimState, shutdown: CancellationToken) -> tokio::task::JoinHandle<()> {
+    let store = state.store.clone();
+    let timing = state.timing.clone();
+    // Subscribe before the initial list, so no change falls between the two.
+    let rx = store.changes();
+    let mut ctl = Controllers::new(store, Pace::from_timing(&timing));
+    ctl.resync();
+    tokio::spawn(async move { ctl.run(rx, timing, shutdown).await })
+}
+
+impl Controllers {
+    pub fn new(store: Arc<Store>, pace: Pace) -> Controllers {
+        Controllers {
+            store,
+            pods: PodIndex::default(),
+            kubelet: Kubelet::new(pace),
+            recorder: Recorder::default(),
+            services: HashMap::new(),
+            dirty: Dirty::default(),
+            progressing: BTreeSet::new(),
+        }
+    }
+
+    async fn run(
+        mut self,
+        mut rx: broadcast::Receiver<Arc<Event>>,
+        timing: Timing,
+        shutdown: CancellationToken,
+    ) {
+        let mut tick = tokio::time::interval(timing.step.max(Duration::from_millis(1)));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            let mut ticked = false;
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                ev = rx.recv() => match ev {
+                    Ok(ev) => self.handle(&ev),
+                    Err(broadcast::error::RecvError::Lagged(_)) => self.resync(),
+                    Err(broadcast::error::RecvError::Closed) => return,
+                },
+                _ = tick.tick() => ticked = true,
+            }
+            self.drain(&mut rx);
+            if ticked {
+                self.on_tick(Instant::now());
+            }
+            self.reconcile();
+        }
+    }
+
+    /// Handles every queued change; on a lag, rebuilds from the store.
+    fn drain(&mut self, rx: &mut broadcast::Receiver<Arc<Event>>) {
+        loop {
+            match rx.try_recv() {
+                Ok(ev) => self.handle(&ev),
+                Err(TryRecvError::Lagged(_)) => self.resync(),
+                Err(TryRecvError::Empty) | Err(TryRecvError::Closed) => break,
+            }
+        }
+        self.pods.caught_up();
+    }
+
+    fn on_tick(&mut self, now: Instant) {
+        self.recorder.new_step();
+        self.run_kubelet(now);
+        let progressing: Vec<Key> = self.progressing.iter().cloned().collect();
+        self.dirty.deployments.extend(progressing);
+    }
+
+    /// Runs the controllers synchronously until nothing is left to do right now (or a
+    /// bound is hit): how the seeds build consistent history without a runtime.
+    pub fn settle(&mut self, rx: &mut broadcast::Receiver<Arc<Event>>) {
+        for _ in 0..200 {
+            self.drain(rx);
+            self.recorder.new_step();
+            let now = Instant::now();
+            let due = self.kubelet.has_due(now);
+            if self.dirty.is_empty() && !due {
+                return;
+            }
+            self.run_kubelet(now);
+            self.reconcile();
+        }
+    }
+
+    /// Rebuilds every index from the store and marks everything dirty.
+    pub fn resync(&mut self) {
+        self.pods.clear();
+        self.services.clear();
+        for res in [
+            &r::PODS,
+            &r::SERVICES,
+            &r::REPLICASETS,
+            &r::DEPLOYMENTS,
+            &r::STATEFULSETS,
+            &r::DAEMONSETS,
+        ] {
+            let (items, _) = self.store.list(res, None);
+            for obj in items {
+                self.observe(EventType::Added, res, &obj);
+            }
+        }
+    }
+
+    fn handle(&mut self, ev: &Event) {
+        self.observe(ev.kind, ev.res, &ev.object);
+    }
+
+    /// Updates the indexes for one change and marks what it concerns as dirty.
+    fn observe(&mut self, kind: EventType, res: Res, obj: &Arc<Stored>) {
+        let is = |t: &ResourceType| std::ptr::eq(res, t);
+        let v = &obj.value;
+        if is(&r::PODS) {
+            self.observe_pod(kind, obj);
+        } else if is(&r::REPLICASETS) {
+            self.dirty.replicasets.insert(key_of(v));
+            if let Some(owner) = controller_of(v).filter(|o| o["kind"] == "Deployment") {
+                let name = owner["name"].as_str().unwrap_or("").to_string();
+                self.dirty
+                    .deployments
+                    .insert((obj.namespace().to_string(), name));
+            }
+        } else if is(&r::DEPLOYMENTS) {
+            if kind == EventType::Deleted {
+                self.progressing.remove(&key_of(v));
+            } else {
+                self.dirty.deployments.insert(key_of(v));
+            }
+        } else if is(&r::STATEFULSETS) {
+            self.dirty.statefulsets.insert(key_of(v));
+        } else if is(&r::DAEMONSETS) {
+            self.dirty.daemonsets.insert(key_of(v));
+        } else if is(&r::CONTROLLER_REVISIONS) {
+            self.mark_owner(obj.namespace(), v);
+        } else if is(&r::SERVICES) {
+            self.observe_service(kind, v);
+        } else if is(&r::ENDPOINTS) && kind == EventType::Deleted {
+            self.dirty.services.insert(key_of(v));
+        } else if is(&r::NODES) {
+            let (all, _) = self.store.list(&r::DAEMONSETS, None);
+            self.dirty
+                .daemonsets
+                .extend(all.iter().map(|d| key_of(&d.value)));
+        }
+    }
+
+    fn mark_owner(&mut self, ns: &str, v: &Value) {
+        let Some(owner) = controller_of(v) else {
+            return;
+        };
+        let key = (
+            ns.to_string(),
+            owner["name"].as_str().unwrap_or("").to_string(),
+        );
+        match owner["kind"].as_str() {
+            Some("ReplicaSet") => self.dirty.replicasets.insert(key),
+            Some("StatefulSet") => self.dirty.statefulsets.insert(key),
+            Some("DaemonSet") => self.dirty.daemonsets.insert(key),
+            Some("Deployment") => self.dirty.deployments.insert(key),
+            _ => false,
+        };
+    }
+
+    fn observe_pod(&mut self, kind: EventType, obj: &Arc<Stored>) {
+        let change = match kind {
+            EventType::Deleted => self.pods.remove(&obj.value, obj.rv),
+            _ => self.pods.upsert(&obj.value, obj.rv),
+        };
+        let Some((old, new)) = change else {
+            return;
+        };
+        let ns = obj.namespace().to_string();
+        self.mark_owner(&ns, &obj.value);
+        if let Some(services) = self.services.get(&ns) {
+            for (name, selector) in services {
+                let hit = |p: &Option<index::PodInfo>| {
+                    p.as_ref().is_some_and(|p| p.labels_match(selector))
+                };
+                if hit(&old) || hit(&new) {
+                    self.dirty.services.insert((ns.clone(), name.clone()));
+                }
+            }
+        }
+        match new {
+            Some(_) => self.kubelet.observe(&obj.value),
+            None => self.kubelet.forget(&key_of(&obj.value)),
+        }
+    }
+
+    fn observe_service(&mut self, kind: EventType, v: &Value) {
+        let (ns, name) = key_of(v);
+        let selector = v["spec"]["selector"].as_object().cloned();
+        match (kind, selector) {
+            (EventType::Deleted, _) | (_, None) => {
+                if let Some(m) = self.services.get_mut(&ns) {
+                    m.remove(&name);
+                }
+            }
+            (_, Some(sel)) => {
+                self.services
+                    .entry(ns.clone())
+                    .or_default()
+                    .insert(name.clone(), sel);
+            }
+        }
+        if kind == EventType::Deleted {
+            self.store.remove(&r::ENDPOINTS, &ns, &name);
+        } else {
+            self.dirty.services.insert((ns, name));
+        }
+    }
+
+    /// Feeds a pod the controllers just wrote into the index at once.
+    fn wrote_pod(&mut self, stored: &Arc<Stored>) {
+        self.observe_pod(EventType::Modified, stored);
+    }
+
+    fn removed_pod(&mut self, stored: &Arc<Stored>) {
+        self.observe_pod(EventType::Deleted, stored);
+    }
+
+    /// Reconciles everything marked dirty (what the reconciling marks anew waits for the
+    /// next round).
+    fn reconcile(&mut self) {
+        let dirty = std::mem::take(&mut self.dirty);
+        for key in &dirty.deployments {
+            self.sync_deployment(key);
+        }
+        for key in &dirty.replicasets {
+            self.sync_replicaset(key);
+        }
+        for key in &dirty.statefulsets {
+            self.sync_statefulset(key);
+        }
+        for key in &dirty.daemonsets {
+            self.sync_daemonset(key);
+        }
+        for key in &dirty.services {
+            self.sync_endpoints(key);
+        }
+    }
+
+    fn event(&mut self, ev: Ev<'_>) {
+        self.recorder.record(&self.store, ev);
+    }
+
+    /// Records a Normal event from a controller about `object`.
+    fn normal(&mut self, object: &Value, source: Source<'_>, reason: &str, message: String) {
+        self.event(Ev {
+            object,
+            field_path: None,
+            warning: false,
+            reason,
+            message,
+            source,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests;
