@@ -72,16 +72,38 @@ pub struct Controllers {
     progressing: BTreeSet<Key>,
 }
 
-/// Starts the controllers on the current tokio runtime. They stop when `shutdown` is
-/// cancelled.
-pub fn spawn(state: SimState, shutdown: CancellationToken) -> tokio::task::JoinHandle<()> {
+/// The running controllers; dropping this stops them.
+pub struct Running {
+    shutdown: CancellationToken,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops the controllers (also done on drop).
+    pub fn stop(&self) {
+        self.shutdown.cancel();
+        self.task.abort();
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Starts the controllers on the current tokio runtime, after the seed was applied.
+pub fn spawn(state: SimState) -> Running {
+    let shutdown = CancellationToken::new();
     let store = state.store.clone();
     let timing = state.timing.clone();
     // Subscribe before the initial list, so no change falls between the two.
     let rx = store.changes();
     let mut ctl = Controllers::new(store, Pace::from_timing(&timing));
     ctl.resync();
-    tokio::spawn(async move { ctl.run(rx, timing, shutdown).await })
+    let token = shutdown.clone();
+    let task = tokio::spawn(async move { ctl.run(rx, timing, token).await });
+    Running { shutdown, task }
 }
 
 impl Controllers {

@@ -303,7 +303,7 @@ async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
     }
 }
 
-fn running_cluster() -> (Arc<Store>, tokio_util::sync::CancellationToken) {
+fn running_cluster() -> (Arc<Store>, super::Running) {
     let store = Arc::new(Store::new());
     let state = SimState {
         store: store.clone(),
@@ -311,9 +311,8 @@ fn running_cluster() -> (Arc<Store>, tokio_util::sync::CancellationToken) {
         timing: Timing::fast(),
     };
     crate::sim::seed::apply(&state, &Seed::Empty).unwrap();
-    let cancel = tokio_util::sync::CancellationToken::new();
-    super::spawn(state, cancel.clone());
-    (store, cancel)
+    let running = super::spawn(state);
+    (store, running)
 }
 
 fn create(store: &Store, res: crate::sim::store::Res, mut obj: Value) {
@@ -410,7 +409,7 @@ async fn pods_progress_over_time_and_misbehaving_containers_show() {
         store.get(&PODS, "default", "good").is_err()
     })
     .await;
-    cancel.cancel();
+    cancel.stop();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -478,5 +477,5 @@ async fn deployments_roll_step_by_step_and_scale() {
         store.list(&PODS, Some("default")).0.len() == 1 && dep()["status"]["replicas"] == 1
     })
     .await;
-    cancel.cancel();
+    cancel.stop();
 }
