@@ -1,1 +1,74 @@
-//! TODO(tui core): see DESIGN.md.
+//! User intents. Keys resolve to these through the key table (`keymap.rs`); the config file
+//! names them in snake_case to rebind keys, so renaming a variant is a breaking change.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Quit,
+    Help,
+    /// Open the `:` command line.
+    Command,
+    /// Open the `/` filter prompt for the focused table.
+    Filter,
+    FocusNext,
+    FocusPrev,
+    /// Toggle the focused pane between its place in the layout and the full screen.
+    Zoom,
+    /// Close the topmost thing: help, zoom, then the focused table's filter.
+    Back,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// Enter on a row (namespaces: switch the pods pane to it).
+    Select,
+    /// Copy the selected row's name to the clipboard.
+    Copy,
+    /// Show pods of all namespaces.
+    AllNamespaces,
+    SortName,
+    SortNamespace,
+    SortReady,
+    SortStatus,
+    SortRestarts,
+    SortAge,
+    SortIp,
+    SortNode,
+    /// Prompt editing (command line and filter).
+    Submit,
+    Cancel,
+    Complete,
+    DeleteBack,
+    ClearLine,
+}
+
+impl Action {
+    /// The snake_case name used in the config file.
+    pub fn name(self) -> String {
+        serde_yaml::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_else(|| format!("{self:?}"))
+    }
+
+    /// Parses a config-file action name.
+    pub fn from_name(name: &str) -> Option<Action> {
+        serde_yaml::from_value(serde_yaml::Value::String(name.to_owned())).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        assert_eq!(Action::SortRestarts.name(), "sort_restarts");
+        assert_eq!(Action::from_name("page_down"), Some(Action::PageDown));
+        assert_eq!(Action::from_name("nope"), None);
+    }
+}

@@ -1,8 +1,138 @@
-//! The event loop.
+//! The event loop: terminal events, a tick and cluster messages into `update`; effects to
+//! the runtime; one draw per burst, at most `max_fps` times a second.
+
+mod clipboard;
+mod runtime;
+mod startup;
+
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, EventStream};
+use futures::StreamExt;
+use jiff::Timestamp;
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::mpsc;
 
 use crate::cli::Cli;
+use crate::msg::Msg;
+use crate::state::{update, AppState};
+use crate::theme::Theme;
+use crate::tui::Tui;
+use crate::ui;
+pub use runtime::Runtime;
 
-pub fn run(_cli: Cli) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("the TUI is not built yet")
+/// Longest time spent applying queued messages before drawing, so a flood of watch
+/// events cannot starve the screen or the keyboard.
+const DRAIN_BUDGET: Duration = Duration::from_millis(50);
+
+/// Runs rkt: startup checks (all before the terminal is touched), then the TUI.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let prepared = startup::prepare(&cli)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let session = startup::connect(&cli, prepared).await?;
+        let mut tui = Tui::start()?;
+        let mut st = session.state;
+        let result = event_loop(
+            &mut tui,
+            &mut st,
+            &session.theme,
+            session.client,
+            session.max_fps,
+        )
+        .await;
+        drop(tui); // restores the terminal before any error is printed
+        drop(session.demo);
+        result.map(|()| ExitCode::SUCCESS)
+    })
+}
+
+fn draw(tui: &mut Tui, st: &mut AppState, theme: &Theme) -> anyhow::Result<()> {
+    st.refresh();
+    let keymap = st.keymap.clone();
+    tui.terminal.draw(|f| ui::render(st, theme, &keymap, f))?;
+    st.dirty = false;
+    Ok(())
+}
+
+fn event_to_msg(ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(k) => Some(Msg::Key(k)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        _ => None,
+    }
+}
+
+async fn event_loop(
+    tui: &mut Tui,
+    st: &mut AppState,
+    theme: &Theme,
+    client: kube::Client,
+    max_fps: u32,
+) -> anyhow::Result<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let mut rt = Runtime::new(client, tx);
+    let size = tui.terminal.size()?;
+    st.size = (size.width, size.height);
+    // The first frame goes out before any network answer: panes say "loading".
+    draw(tui, st, theme)?;
+    let effects = st.start();
+    rt.apply(effects, tui);
+
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut sigint = signal(SignalKind::interrupt())?;
+    let frame = Duration::from_millis(1000 / u64::from(max_fps.max(1)));
+    let mut last_draw = Instant::now();
+
+    loop {
+        let next_frame = tokio::time::Instant::from_std(last_draw + frame);
+        tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => {
+                    if let Some(msg) = event_to_msg(ev) {
+                        let effects = update(st, msg);
+                        rt.apply(effects, tui);
+                    }
+                }
+                Some(Err(e)) => return Err(e.into()),
+                None => break, // the terminal is gone
+            },
+            Some(msg) = rx.recv() => {
+                let effects = update(st, msg);
+                rt.apply(effects, tui);
+            }
+            _ = tick.tick() => {
+                let effects = update(st, Msg::Tick(Timestamp::now()));
+                rt.apply(effects, tui);
+            }
+            _ = sigterm.recv() => break,
+            _ = sighup.recv() => break,
+            _ = sigint.recv() => break,
+            _ = tokio::time::sleep_until(next_frame), if st.dirty => {}
+        }
+        // Drain whatever else is queued so a burst costs one frame.
+        let started = Instant::now();
+        while started.elapsed() < DRAIN_BUDGET {
+            let Ok(msg) = rx.try_recv() else { break };
+            let effects = update(st, msg);
+            rt.apply(effects, tui);
+        }
+        if st.quit {
+            break;
+        }
+        if st.dirty && last_draw.elapsed() >= frame {
+            draw(tui, st, theme)?;
+            last_draw = Instant::now();
+        }
+    }
+    rt.shutdown();
+    Ok(())
 }

@@ -1,1 +1,63 @@
-//! TODO(tui core): see DESIGN.md.
+//! Effects: what `update` asks the runtime (`app.rs`) to do. Data only, so every state
+//! transition is testable without a cluster.
+
+use std::sync::Arc;
+
+/// A place that holds at most one live watch. Starting a watch in a slot replaces the one
+/// running there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WatchSlot {
+    Namespaces,
+    /// The main resource view (pods today; deployments … later).
+    Main,
+}
+
+/// A watch's identity: its slot and the generation it was started with. Messages from an
+/// older generation of the slot are stale and ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WatchKey {
+    pub slot: WatchSlot,
+    pub gen: u64,
+}
+
+/// Which namespaces a namespaced watch covers.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Scope {
+    All,
+    Namespace(Arc<str>),
+}
+
+impl Scope {
+    pub fn label(&self) -> &str {
+        match self {
+            Scope::All => "all",
+            Scope::Namespace(ns) => ns,
+        }
+    }
+}
+
+/// The kinds rkt watches. Adding a view = a variant here, a row type and a conversion in
+/// `cluster/`, a table in `state/`, columns in `ui/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResourceKind {
+    Namespaces,
+    Pods,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WatchTarget {
+    pub kind: ResourceKind,
+    pub scope: Scope,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Start (or replace) the watch in `key.slot`.
+    Watch { key: WatchKey, target: WatchTarget },
+    /// Stop the watch `key` if it is still the one in its slot.
+    Unwatch(WatchKey),
+    /// Ask the server for its version (answers `Msg::ServerVersion`).
+    FetchServerVersion,
+    /// Put text on the clipboard (arboard, or OSC 52 without a display); answers a notice.
+    Copy(String),
+}

@@ -1,1 +1,529 @@
-//! TODO(tui core): see DESIGN.md.
+//! The key table: one list of bindings is the single source for key lookup, the `?` help
+//! screen and the hint line. Config overrides rebind actions by name.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::action::Action;
+
+/// Where a binding applies. Lookup walks a chain, most specific first (see [`Ctx::chain`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Ctx {
+    Global,
+    /// Any list-like pane (tables, help).
+    List,
+    Namespaces,
+    Pods,
+    Help,
+    Prompt,
+}
+
+impl Ctx {
+    pub const ALL: [Ctx; 6] = [
+        Ctx::Global,
+        Ctx::List,
+        Ctx::Namespaces,
+        Ctx::Pods,
+        Ctx::Help,
+        Ctx::Prompt,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Ctx::Global => "General",
+            Ctx::List => "Lists",
+            Ctx::Namespaces => "Namespaces",
+            Ctx::Pods => "Pods",
+            Ctx::Help => "Help",
+            Ctx::Prompt => "Command line and filter",
+        }
+    }
+
+    /// The contexts consulted, in order, when this one has the focus.
+    pub fn chain(self) -> &'static [Ctx] {
+        match self {
+            Ctx::Global => &[Ctx::Global],
+            Ctx::List => &[Ctx::List, Ctx::Global],
+            Ctx::Namespaces => &[Ctx::Namespaces, Ctx::List, Ctx::Global],
+            Ctx::Pods => &[Ctx::Pods, Ctx::List, Ctx::Global],
+            Ctx::Help => &[Ctx::Help, Ctx::List, Ctx::Global],
+            Ctx::Prompt => &[Ctx::Prompt, Ctx::Global],
+        }
+    }
+}
+
+/// A row of the default table. `keys` holds alternatives separated by `,`; a sequence
+/// is written with spaces (`g g`).
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub ctx: Ctx,
+    pub keys: &'static str,
+    pub action: Action,
+    pub desc: &'static str,
+}
+
+const fn b(ctx: Ctx, keys: &'static str, action: Action, desc: &'static str) -> Binding {
+    Binding {
+        ctx,
+        keys,
+        action,
+        desc,
+    }
+}
+
+pub const DEFAULTS: &[Binding] = &[
+    b(Ctx::Global, "q, ctrl-c", Action::Quit, "quit"),
+    b(Ctx::Global, "?", Action::Help, "help"),
+    b(
+        Ctx::Global,
+        ":",
+        Action::Command,
+        "command (:ns, :pods, :q)",
+    ),
+    b(Ctx::Global, "/", Action::Filter, "filter"),
+    b(Ctx::Global, "tab", Action::FocusNext, "next pane"),
+    b(Ctx::Global, "shift-tab", Action::FocusPrev, "previous pane"),
+    b(Ctx::Global, "z", Action::Zoom, "zoom pane"),
+    b(Ctx::Global, "esc", Action::Back, "back / clear filter"),
+    b(Ctx::List, "j, down", Action::Down, "down"),
+    b(Ctx::List, "k, up", Action::Up, "up"),
+    b(Ctx::List, "g g, home", Action::Top, "top"),
+    b(Ctx::List, "G, end", Action::Bottom, "bottom"),
+    b(Ctx::List, "pgdn, ctrl-f", Action::PageDown, "page down"),
+    b(Ctx::List, "pgup, ctrl-b", Action::PageUp, "page up"),
+    b(Ctx::List, "c", Action::Copy, "copy name"),
+    b(Ctx::Namespaces, "enter", Action::Select, "use namespace"),
+    b(Ctx::Pods, "0", Action::AllNamespaces, "all namespaces"),
+    b(Ctx::Pods, "N", Action::SortName, "sort by name"),
+    b(Ctx::Pods, "P", Action::SortNamespace, "sort by namespace"),
+    b(Ctx::Pods, "R", Action::SortReady, "sort by ready"),
+    b(Ctx::Pods, "S", Action::SortStatus, "sort by status"),
+    b(Ctx::Pods, "T", Action::SortRestarts, "sort by restarts"),
+    b(Ctx::Pods, "A", Action::SortAge, "sort by age"),
+    b(Ctx::Pods, "I", Action::SortIp, "sort by IP"),
+    b(Ctx::Pods, "O", Action::SortNode, "sort by node"),
+    b(Ctx::Help, "esc, q, ?", Action::Back, "close help"),
+    b(Ctx::Prompt, "enter", Action::Submit, "run / keep filter"),
+    b(Ctx::Prompt, "esc", Action::Cancel, "cancel"),
+    b(Ctx::Prompt, "tab", Action::Complete, "complete"),
+    b(
+        Ctx::Prompt,
+        "backspace",
+        Action::DeleteBack,
+        "delete character",
+    ),
+    b(Ctx::Prompt, "ctrl-u", Action::ClearLine, "clear line"),
+];
+
+/// One key press, normalised: a shifted letter is its upper-case char without SHIFT,
+/// shift-tab is BackTab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeyChord {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl KeyChord {
+    pub fn new(code: KeyCode, mods: KeyModifiers) -> KeyChord {
+        let mut mods = mods & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        let code = match code {
+            KeyCode::Char(c) if mods.contains(KeyModifiers::SHIFT) => {
+                mods.remove(KeyModifiers::SHIFT);
+                KeyCode::Char(c.to_ascii_uppercase())
+            }
+            KeyCode::Char(c) if mods.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
+            KeyCode::BackTab => {
+                mods.remove(KeyModifiers::SHIFT);
+                KeyCode::BackTab
+            }
+            other => other,
+        };
+        // Punctuation arrives with SHIFT on some terminals (`?`, `:`): the char says it all.
+        if let KeyCode::Char(c) = code {
+            if !c.is_ascii_alphabetic() {
+                mods.remove(KeyModifiers::SHIFT);
+            }
+        }
+        KeyChord { code, mods }
+    }
+
+    pub fn from_event(ev: &KeyEvent) -> KeyChord {
+        KeyChord::new(ev.code, ev.modifiers)
+    }
+
+    /// A printable character typed without ctrl/alt (text for prompts).
+    pub fn text_char(&self) -> Option<char> {
+        match self.code {
+            KeyCode::Char(c)
+                if !self
+                    .mods
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                Some(c)
+            }
+            _ => None,
+        }
+    }
+
+    /// Parses `ctrl-c`, `shift-n`, `N`, `enter`, `pgdn`, `?`, `space`, `f5` ….
+    pub fn parse(spec: &str) -> Result<KeyChord, String> {
+        let spec = spec.trim();
+        if spec.is_empty() {
+            return Err("empty key".into());
+        }
+        let mut mods = KeyModifiers::NONE;
+        let mut rest = spec;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            let (prefix, flag) = if lower.starts_with("ctrl-") {
+                ("ctrl-", KeyModifiers::CONTROL)
+            } else if lower.starts_with("alt-") {
+                ("alt-", KeyModifiers::ALT)
+            } else if lower.starts_with("shift-") {
+                ("shift-", KeyModifiers::SHIFT)
+            } else {
+                break;
+            };
+            if rest.len() == prefix.len() {
+                break; // a lone "-" after the modifier is handled below as the key itself
+            }
+            mods |= flag;
+            rest = &rest[prefix.len()..];
+        }
+        let code = match rest.to_ascii_lowercase().as_str() {
+            "enter" | "return" => KeyCode::Enter,
+            "esc" | "escape" => KeyCode::Esc,
+            "tab" if mods.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "backspace" | "bs" => KeyCode::Backspace,
+            "delete" | "del" => KeyCode::Delete,
+            "insert" | "ins" => KeyCode::Insert,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pgup" | "pageup" => KeyCode::PageUp,
+            "pgdn" | "pgdown" | "pagedown" => KeyCode::PageDown,
+            "space" => KeyCode::Char(' '),
+            "minus" => KeyCode::Char('-'),
+            "comma" => KeyCode::Char(','),
+            f if f.len() >= 2 && f.starts_with('f') && f[1..].parse::<u8>().is_ok() => {
+                let n = f[1..].parse::<u8>().unwrap_or(0);
+                if !(1..=12).contains(&n) {
+                    return Err(format!("unknown key {spec:?}"));
+                }
+                KeyCode::F(n)
+            }
+            _ => {
+                let mut chars = rest.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) if !c.is_control() => KeyCode::Char(c),
+                    _ => return Err(format!("unknown key {spec:?}")),
+                }
+            }
+        };
+        Ok(KeyChord::new(code, mods))
+    }
+}
+
+impl fmt::Display for KeyChord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            f.write_str("ctrl-")?;
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            f.write_str("alt-")?;
+        }
+        if self.mods.contains(KeyModifiers::SHIFT) {
+            f.write_str("shift-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("space"),
+            KeyCode::Char(c) if c.is_ascii_uppercase() => {
+                write!(f, "shift-{}", c.to_ascii_lowercase())
+            }
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Enter => f.write_str("enter"),
+            KeyCode::Esc => f.write_str("esc"),
+            KeyCode::Tab => f.write_str("tab"),
+            KeyCode::BackTab => f.write_str("shift-tab"),
+            KeyCode::Backspace => f.write_str("backspace"),
+            KeyCode::Delete => f.write_str("delete"),
+            KeyCode::Insert => f.write_str("insert"),
+            KeyCode::Up => f.write_str("up"),
+            KeyCode::Down => f.write_str("down"),
+            KeyCode::Left => f.write_str("left"),
+            KeyCode::Right => f.write_str("right"),
+            KeyCode::Home => f.write_str("home"),
+            KeyCode::End => f.write_str("end"),
+            KeyCode::PageUp => f.write_str("pgup"),
+            KeyCode::PageDown => f.write_str("pgdn"),
+            KeyCode::F(n) => write!(f, "f{n}"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+pub type KeySeq = Vec<KeyChord>;
+
+/// Parses `"j, down"` or `"g g"` into alternative sequences.
+pub fn parse_keys(spec: &str) -> Result<Vec<KeySeq>, String> {
+    let mut out = Vec::new();
+    for alt in spec.split(',').map(str::trim) {
+        // "," itself is written "comma"; an empty alternative is a mistake.
+        if alt.is_empty() {
+            return Err(format!("empty key in {spec:?}"));
+        }
+        let seq = alt
+            .split_whitespace()
+            .map(KeyChord::parse)
+            .collect::<Result<KeySeq, _>>()?;
+        out.push(seq);
+    }
+    Ok(out)
+}
+
+pub fn seq_to_string(seq: &[KeyChord]) -> String {
+    seq.iter()
+        .map(|k| k.to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A binding after config overrides, with parsed keys.
+#[derive(Debug, Clone)]
+pub struct ResolvedBinding {
+    pub ctx: Ctx,
+    pub keys: Vec<KeySeq>,
+    pub action: Action,
+    pub desc: &'static str,
+}
+
+impl ResolvedBinding {
+    pub fn keys_label(&self) -> String {
+        self.keys
+            .iter()
+            .map(|s| seq_to_string(s))
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+}
+
+/// What a key press means given the pending prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    Action(Action),
+    /// The keys so far start a longer sequence: keep them pending.
+    Pending,
+    None,
+}
+
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: Vec<ResolvedBinding>,
+    exact: HashMap<(Ctx, KeySeq), Action>,
+    prefixes: HashSet<(Ctx, KeySeq)>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Keymap::with_overrides(&BTreeMap::new()).0
+    }
+}
+
+impl Keymap {
+    /// Builds the table from [`DEFAULTS`] with overrides (action name → key spec).
+    /// Invalid overrides are skipped and described in the returned warnings.
+    pub fn with_overrides(overrides: &BTreeMap<String, String>) -> (Keymap, Vec<String>) {
+        let mut warnings = Vec::new();
+        let mut bindings: Vec<ResolvedBinding> = DEFAULTS
+            .iter()
+            .map(|d| ResolvedBinding {
+                ctx: d.ctx,
+                // The defaults are checked by a test; a bad one would only lose its keys.
+                keys: parse_keys(d.keys).unwrap_or_default(),
+                action: d.action,
+                desc: d.desc,
+            })
+            .collect();
+        for (name, spec) in overrides {
+            let Some(action) = Action::from_name(name) else {
+                warnings.push(format!("keys: unknown action {name:?}"));
+                continue;
+            };
+            let keys = match parse_keys(spec) {
+                Ok(k) => k,
+                Err(e) => {
+                    warnings.push(format!("keys.{name}: {e}"));
+                    continue;
+                }
+            };
+            let targets: Vec<usize> = (0..bindings.len())
+                .filter(|&i| bindings[i].action == action)
+                .collect();
+            if targets.is_empty() {
+                warnings.push(format!("keys.{name}: action has no key binding to change"));
+                continue;
+            }
+            let clash = targets.iter().find_map(|&t| {
+                let ctx = bindings[t].ctx;
+                bindings.iter().find(|o| {
+                    o.ctx == ctx && o.action != action && o.keys.iter().any(|k| keys.contains(k))
+                })
+            });
+            if let Some(other) = clash {
+                warnings.push(format!(
+                    "keys.{name}: {spec:?} is already bound to {} in {}; kept the default",
+                    other.action.name(),
+                    other.ctx.title()
+                ));
+                continue;
+            }
+            for t in targets {
+                bindings[t].keys = keys.clone();
+            }
+        }
+        let mut exact = HashMap::new();
+        let mut prefixes = HashSet::new();
+        for b in &bindings {
+            for seq in &b.keys {
+                exact.entry((b.ctx, seq.clone())).or_insert(b.action);
+                for n in 1..seq.len() {
+                    prefixes.insert((b.ctx, seq[..n].to_vec()));
+                }
+            }
+        }
+        (
+            Keymap {
+                bindings,
+                exact,
+                prefixes,
+            },
+            warnings,
+        )
+    }
+
+    pub fn bindings(&self) -> &[ResolvedBinding] {
+        &self.bindings
+    }
+
+    pub fn in_ctx(&self, ctx: Ctx) -> impl Iterator<Item = &ResolvedBinding> {
+        self.bindings.iter().filter(move |b| b.ctx == ctx)
+    }
+
+    /// The first key label of `action` in `ctx`'s chain, for hints ("press ? for help").
+    pub fn label_for(&self, ctx: Ctx, action: Action) -> Option<String> {
+        ctx.chain().iter().find_map(|c| {
+            self.in_ctx(*c)
+                .find(|b| b.action == action)
+                .and_then(|b| b.keys.first().map(|s| seq_to_string(s)))
+        })
+    }
+
+    /// Resolves `pending + key` in `ctx`'s chain.
+    pub fn lookup(&self, ctx: Ctx, pending: &[KeyChord], key: KeyChord) -> Lookup {
+        let mut seq = pending.to_vec();
+        seq.push(key);
+        for c in ctx.chain() {
+            let probe = (*c, seq);
+            if let Some(a) = self.exact.get(&probe) {
+                return Lookup::Action(*a);
+            }
+            if self.prefixes.contains(&probe) {
+                return Lookup::Pending;
+            }
+            seq = probe.1;
+        }
+        if !pending.is_empty() {
+            // An abandoned sequence: the new key counts on its own.
+            return self.lookup(ctx, &[], key);
+        }
+        Lookup::None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(s: &str) -> KeyChord {
+        KeyChord::parse(s).unwrap()
+    }
+
+    #[test]
+    fn parses_and_normalises() {
+        assert_eq!(key("shift-n"), key("N"));
+        assert_eq!(
+            KeyChord::new(KeyCode::Char('n'), KeyModifiers::SHIFT),
+            key("N")
+        );
+        assert_eq!(
+            KeyChord::new(KeyCode::BackTab, KeyModifiers::SHIFT),
+            key("shift-tab")
+        );
+        assert_eq!(
+            KeyChord::new(KeyCode::Char('?'), KeyModifiers::SHIFT),
+            key("?")
+        );
+        assert_eq!(key("ctrl-c").to_string(), "ctrl-c");
+        assert_eq!(key("N").to_string(), "shift-n");
+        assert!(KeyChord::parse("nonsense").is_err());
+        assert!(parse_keys("j,,k").is_err());
+    }
+
+    #[test]
+    fn sequences_are_pending_then_resolve() {
+        let km = Keymap::default();
+        let g = key("g");
+        assert_eq!(km.lookup(Ctx::Pods, &[], g), Lookup::Pending);
+        assert_eq!(km.lookup(Ctx::Pods, &[g], g), Lookup::Action(Action::Top));
+        // An abandoned prefix does not swallow the next key.
+        assert_eq!(
+            km.lookup(Ctx::Pods, &[g], key("j")),
+            Lookup::Action(Action::Down)
+        );
+    }
+
+    #[test]
+    fn specific_context_wins() {
+        let km = Keymap::default();
+        assert_eq!(
+            km.lookup(Ctx::Help, &[], key("q")),
+            Lookup::Action(Action::Back)
+        );
+        assert_eq!(
+            km.lookup(Ctx::Pods, &[], key("q")),
+            Lookup::Action(Action::Quit)
+        );
+    }
+
+    #[test]
+    fn overrides_apply_and_bad_ones_warn() {
+        let mut o = BTreeMap::new();
+        o.insert("copy".to_string(), "y".to_string());
+        o.insert("teleport".to_string(), "t".to_string());
+        o.insert("down".to_string(), "k".to_string());
+        o.insert("up".to_string(), "ctrl-nonsense".to_string());
+        let (km, warnings) = Keymap::with_overrides(&o);
+        assert_eq!(
+            km.lookup(Ctx::Pods, &[], key("y")),
+            Lookup::Action(Action::Copy)
+        );
+        assert_eq!(km.lookup(Ctx::Pods, &[], key("c")), Lookup::None);
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        assert!(warnings.iter().any(|w| w.contains("teleport")));
+        assert!(warnings.iter().any(|w| w.contains("already bound to up")));
+        // Rejected overrides keep the defaults.
+        assert_eq!(
+            km.lookup(Ctx::Pods, &[], key("j")),
+            Lookup::Action(Action::Down)
+        );
+    }
+}

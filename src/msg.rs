@@ -1,1 +1,77 @@
-//! TODO(tui core): see DESIGN.md.
+//! Messages into `update`: terminal input, time, and answers from cluster tasks.
+
+use crossterm::event::KeyEvent;
+use jiff::Timestamp;
+
+use crate::action::Action;
+use crate::cluster::rows::{RowKey, Rows};
+use crate::effect::WatchKey;
+
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize(u16, u16),
+    /// Time passes: ages and "(5m ago)" change.
+    Tick(Timestamp),
+    Kube(KubeMsg),
+    /// An action not coming from a key (tests, future mouse/menus).
+    Action(Action),
+    /// The answer to `Effect::FetchServerVersion`: version or error text.
+    ServerVersion(Result<String, String>),
+    /// Something to tell the user (results of one-shot effects).
+    Notice(Notice),
+}
+
+/// A message from a watch task.
+#[derive(Debug, Clone)]
+pub struct KubeMsg {
+    pub key: WatchKey,
+    pub event: WatchEvent,
+}
+
+/// The watcher's events, as rows. `Reset` … `Synced` bracket a (re)list: rows not seen in
+/// between are gone.
+#[derive(Debug, Clone)]
+pub enum WatchEvent {
+    Reset,
+    Upsert(Rows),
+    Remove(Vec<RowKey>),
+    Synced,
+    Error(String),
+    /// The watch works again after an error (a probe list succeeded).
+    Recovered,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub level: Level,
+    pub text: String,
+}
+
+impl Notice {
+    pub fn info(text: impl Into<String>) -> Notice {
+        Notice {
+            level: Level::Info,
+            text: text.into(),
+        }
+    }
+    pub fn warning(text: impl Into<String>) -> Notice {
+        Notice {
+            level: Level::Warning,
+            text: text.into(),
+        }
+    }
+    pub fn error(text: impl Into<String>) -> Notice {
+        Notice {
+            level: Level::Error,
+            text: text.into(),
+        }
+    }
+}

@@ -1,1 +1,100 @@
-//! TODO(tui core): see DESIGN.md.
+//! The terminal guard: raw mode and the alternate screen while rkt runs, always undone —
+//! on drop (quit, error return), on panic (the hook restores first, then the message is
+//! printed on the normal screen), and on SIGTERM/SIGHUP (the app loop quits, dropping this).
+
+use std::io::{self, Stdout, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crossterm::cursor::{Hide, Show};
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::execute;
+use crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+
+pub type Backend = CrosstermBackend<Stdout>;
+
+/// Whether the terminal is currently in rkt's mode (so restoring twice is harmless).
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Puts the terminal back: leave the alternate screen, show the cursor, cooked mode.
+/// Safe to call at any time, any number of times.
+pub fn restore() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        let mut out = io::stdout();
+        let _ = execute!(out, DisableBracketedPaste, LeaveAlternateScreen, Show);
+        let _ = disable_raw_mode();
+        let _ = out.flush();
+    }
+}
+
+fn enter() -> io::Result<()> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        Hide,
+        EnableBracketedPaste
+    )?;
+    Ok(())
+}
+
+/// Installs (once) a panic hook that restores the terminal before the default hook prints.
+pub fn install_panic_hook() {
+    static INSTALLED: AtomicBool = AtomicBool::new(false);
+    if INSTALLED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+}
+
+/// Owns the terminal while the TUI runs.
+pub struct Tui {
+    pub terminal: Terminal<Backend>,
+}
+
+impl Tui {
+    pub fn start() -> io::Result<Tui> {
+        install_panic_hook();
+        enter()?;
+        let terminal = match Terminal::new(CrosstermBackend::new(io::stdout())) {
+            Ok(t) => t,
+            Err(e) => {
+                restore();
+                return Err(e);
+            }
+        };
+        Ok(Tui { terminal })
+    }
+
+    /// Gives the terminal back (for `$EDITOR`, exec) until `resume`.
+    pub fn suspend(&mut self) -> io::Result<()> {
+        restore();
+        Ok(())
+    }
+
+    pub fn resume(&mut self) -> io::Result<()> {
+        enter()?;
+        self.terminal.clear()
+    }
+
+    /// Writes raw bytes to the terminal between frames (OSC 52 clipboard).
+    pub fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let out = self.terminal.backend_mut();
+        out.write_all(bytes)?;
+        out.flush()
+    }
+}
+
+impl Drop for Tui {
+    fn drop(&mut self) {
+        restore();
+    }
+}

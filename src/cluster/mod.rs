@@ -1,5 +1,12 @@
-//! TODO(tui core): see DESIGN.md.
+//! All cluster I/O: kubeconfig and client (`connect`), watch tasks (`watch`), object → row
+//! conversion (`convert`) into compact rows (`rows`), log streams (`logs`), port-forwards
+//! (`portforward`), rollout history and rollback (`rollout`). Named `cluster` so it does not
+//! shadow the `kube` crate.
 
+pub mod connect;
+pub mod convert;
 pub mod logs;
 pub mod portforward;
 pub mod rollout;
+pub mod rows;
+pub mod watch;

@@ -1,3 +1,257 @@
-//! TODO(tui core): see DESIGN.md.
+//! Application state, owned by the app task alone, and `update`: messages in, effects out.
+//!
+//! One module per pane: `namespaces`, `pods` (the main resource view), `prompt` (command
+//! line and filter), over the generic live `table`. Future panes (logs, rollout history,
+//! port-forwards) get their own module and a [`Pane`] variant.
 
 pub mod logs;
+pub mod namespaces;
+pub mod pods;
+pub mod prompt;
+pub mod table;
+mod update;
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use ratatui::layout::Rect;
+
+use crate::effect::{Effect, ResourceKind, Scope, WatchKey, WatchSlot, WatchTarget};
+use crate::keymap::{Ctx, KeyChord, Keymap};
+use crate::msg::Notice;
+use namespaces::NamespaceTable;
+use pods::PodTable;
+pub use prompt::{MainView, Prompt, PromptKind};
+pub use update::update;
+
+/// Panes that take the focus, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Namespaces,
+    /// The main resource view (pods, …).
+    Main,
+}
+
+pub const FOCUS_ORDER: [Pane; 2] = [Pane::Namespaces, Pane::Main];
+
+/// What the header says about the cluster; known before any network answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClusterInfo {
+    pub context: String,
+    pub server: String,
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    /// Started, nothing heard yet (or relisting before the first sync).
+    Loading,
+    /// Listed once; events flow.
+    Live,
+}
+
+/// The state of the watch behind a pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WatchStatus {
+    pub key: Option<WatchKey>,
+    pub phase: Phase,
+    /// The last error, until the watch recovers (the watcher retries with backoff).
+    pub error: Option<String>,
+}
+
+impl WatchStatus {
+    fn idle() -> WatchStatus {
+        WatchStatus {
+            key: None,
+            phase: Phase::Loading,
+            error: None,
+        }
+    }
+}
+
+/// The connection as the header shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connection {
+    Connecting,
+    Connected,
+    /// A watch failed and is retrying; the text says why.
+    Reconnecting(String),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HelpState {
+    pub scroll: usize,
+}
+
+pub struct AppState {
+    pub keymap: Arc<Keymap>,
+    pub cluster: ClusterInfo,
+    pub version_error: Option<String>,
+    pub scope: Scope,
+    pub view: MainView,
+    pub focus: Pane,
+    pub zoomed: bool,
+    pub namespaces: NamespaceTable,
+    pub ns_watch: WatchStatus,
+    pub pods: PodTable,
+    pub main_watch: WatchStatus,
+    pub prompt: Option<Prompt>,
+    pub help: Option<HelpState>,
+    pub notice: Option<Notice>,
+    pub pending_keys: Vec<KeyChord>,
+    /// "Now" for ages; moved by `Msg::Tick` (tests inject it).
+    pub now: Timestamp,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    pub readonly: bool,
+    /// Something changed since the last frame.
+    pub dirty: bool,
+    pub quit: bool,
+    next_gen: u64,
+}
+
+impl AppState {
+    pub fn new(
+        keymap: Arc<Keymap>,
+        cluster: ClusterInfo,
+        scope: Scope,
+        now: Timestamp,
+    ) -> AppState {
+        AppState {
+            keymap,
+            cluster,
+            version_error: None,
+            scope,
+            view: MainView::Pods,
+            focus: Pane::Main,
+            zoomed: false,
+            namespaces: namespaces::new_table(),
+            ns_watch: WatchStatus::idle(),
+            pods: pods::new_table(),
+            main_watch: WatchStatus::idle(),
+            prompt: None,
+            help: None,
+            notice: None,
+            pending_keys: Vec::new(),
+            now,
+            size: (80, 24),
+            readonly: false,
+            dirty: true,
+            quit: false,
+            next_gen: 0,
+        }
+    }
+
+    /// The effects that start a session: watches for both panes and the server version.
+    pub fn start(&mut self) -> Vec<Effect> {
+        let key = self.next_key(WatchSlot::Namespaces);
+        self.ns_watch = WatchStatus {
+            key: Some(key),
+            ..WatchStatus::idle()
+        };
+        let mut effects = vec![Effect::Watch {
+            key,
+            target: WatchTarget {
+                kind: ResourceKind::Namespaces,
+                scope: Scope::All,
+            },
+        }];
+        effects.extend(self.restart_main_watch());
+        effects.push(Effect::FetchServerVersion);
+        effects
+    }
+
+    fn next_key(&mut self, slot: WatchSlot) -> WatchKey {
+        self.next_gen += 1;
+        WatchKey {
+            slot,
+            gen: self.next_gen,
+        }
+    }
+
+    /// Replaces the main view's watch (after a namespace or view change).
+    fn restart_main_watch(&mut self) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if let Some(old) = self.main_watch.key.take() {
+            effects.push(Effect::Unwatch(old));
+        }
+        let key = self.next_key(WatchSlot::Main);
+        self.main_watch = WatchStatus {
+            key: Some(key),
+            ..WatchStatus::idle()
+        };
+        effects.push(Effect::Watch {
+            key,
+            target: WatchTarget {
+                kind: self.view.kind(),
+                scope: self.scope.clone(),
+            },
+        });
+        effects
+    }
+
+    pub fn all_namespaces(&self) -> bool {
+        self.scope == Scope::All
+    }
+
+    pub fn connection(&self) -> Connection {
+        for w in [&self.main_watch, &self.ns_watch] {
+            if let Some(e) = &w.error {
+                return Connection::Reconnecting(e.clone());
+            }
+        }
+        if self.cluster.version.is_some()
+            || self.main_watch.phase == Phase::Live
+            || self.ns_watch.phase == Phase::Live
+        {
+            Connection::Connected
+        } else {
+            Connection::Connecting
+        }
+    }
+
+    /// The key context of what has the keyboard now.
+    pub fn key_ctx(&self) -> Ctx {
+        if self.prompt.is_some() {
+            Ctx::Prompt
+        } else if self.help.is_some() {
+            Ctx::Help
+        } else {
+            self.pane_ctx(self.focus)
+        }
+    }
+
+    pub fn pane_ctx(&self, pane: Pane) -> Ctx {
+        match (pane, self.view) {
+            (Pane::Namespaces, _) => Ctx::Namespaces,
+            (Pane::Main, MainView::Pods) => Ctx::Pods,
+        }
+    }
+
+    /// The filter currently applied to a pane's table.
+    pub fn filter_of(&self, pane: Pane) -> &str {
+        match pane {
+            Pane::Namespaces => self.namespaces.filter(),
+            Pane::Main => self.pods.filter(),
+        }
+    }
+
+    /// Brings tables (order, filter, cursor, viewport) up to date for drawing. Call once
+    /// after draining messages, before `ui::render`.
+    pub fn refresh(&mut self) {
+        let areas = crate::ui::layout::areas(Rect::new(0, 0, self.size.0, self.size.1), self);
+        self.namespaces.viewport = areas
+            .namespaces
+            .map_or(0, |r| r.height.saturating_sub(2) as usize);
+        self.pods.viewport = areas
+            .main
+            .map_or(0, |r| r.height.saturating_sub(3) as usize);
+        self.namespaces.refresh();
+        self.pods.refresh();
+    }
+
+    pub fn notify(&mut self, notice: Notice) {
+        self.notice = Some(notice);
+        self.dirty = true;
+    }
+}

@@ -1,3 +1,45 @@
-//! TODO(tui core): see DESIGN.md.
+//! Rendering: a pure function of the state. One file per pane, mirroring `state/`.
+//! Only visible rows are formatted; call `AppState::refresh` before drawing.
 
+pub mod details;
+pub mod format;
+pub mod help;
+pub mod layout;
 pub mod logs;
+pub mod namespaces;
+pub mod pods;
+pub mod status;
+pub mod table;
+
+use ratatui::widgets::Block;
+use ratatui::Frame;
+
+use crate::keymap::Keymap;
+use crate::state::AppState;
+use crate::theme::Theme;
+
+pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) {
+    let area = f.area();
+    f.render_widget(Block::default().style(theme.base), area);
+    let areas = layout::areas(area, st);
+    status::draw_header(f, areas.header, st, theme);
+    status::draw_hints(f, areas.hints, st, keymap, theme);
+    if let Some(r) = areas.namespaces {
+        namespaces::draw(f, r, st, theme);
+    }
+    if let Some(r) = areas.main {
+        pods::draw(f, r, st, theme);
+    }
+    if let Some(r) = areas.details {
+        details::draw(f, r, st, theme);
+    }
+    status::draw_status(f, areas.status, st, theme);
+    if let Some(help) = &st.help {
+        let body = ratatui::layout::Rect {
+            y: areas.hints.y + 1,
+            height: area.height.saturating_sub(3),
+            ..area
+        };
+        help::draw(f, body, help.scroll, keymap, theme);
+    }
+}

@@ -97,3 +97,6 @@ pub fn wait_for<T>(what: &str, secs: u64, mut check: impl FnMut() -> Option<T>) 
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+/// Rows and states for the pure state and render tests.
+pub mod tui_fixtures;

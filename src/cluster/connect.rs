@@ -1,0 +1,144 @@
+//! Finding and loading the kubeconfig the way kubectl does, and building the client.
+//! Everything here runs before the terminal is touched, so its errors print plainly.
+
+use std::path::{Path, PathBuf};
+
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::{Client, Config};
+
+use crate::error::StartupError;
+use crate::state::ClusterInfo;
+
+/// Where a kubeconfig came from, for messages.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub paths: Vec<PathBuf>,
+}
+
+/// Which files to read: `--kubeconfig`, else every existing file in `$KUBECONFIG`, else
+/// `~/.kube/config`. Returns what was tried when nothing is there.
+pub fn kubeconfig_paths(explicit: Option<&Path>) -> Result<Vec<PathBuf>, StartupError> {
+    if let Some(p) = explicit {
+        if p.is_file() {
+            return Ok(vec![p.to_path_buf()]);
+        }
+        return Err(StartupError::NoKubeconfig {
+            tried: vec![format!("{} (--kubeconfig: not found)", p.display())],
+        });
+    }
+    let mut tried = Vec::new();
+    match std::env::var_os("KUBECONFIG") {
+        Some(value) if !value.is_empty() => {
+            let listed: Vec<PathBuf> = std::env::split_paths(&value)
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect();
+            let existing: Vec<PathBuf> = listed.iter().filter(|p| p.is_file()).cloned().collect();
+            if !existing.is_empty() {
+                return Ok(existing);
+            }
+            for p in listed {
+                tried.push(format!("{} ($KUBECONFIG: not found)", p.display()));
+            }
+        }
+        _ => tried.push("$KUBECONFIG (not set or empty)".into()),
+    }
+    match dirs::home_dir().map(|h| h.join(".kube").join("config")) {
+        Some(p) if p.is_file() => return Ok(vec![p]),
+        Some(p) => tried.push(format!("{} (not found)", p.display())),
+        None => tried.push("~/.kube/config (no home directory)".into()),
+    }
+    Err(StartupError::NoKubeconfig { tried })
+}
+
+/// Reads and merges the files (first one to set a value wins, like kubectl).
+pub fn load_kubeconfig(paths: &[PathBuf]) -> Result<Kubeconfig, StartupError> {
+    let mut merged: Option<Kubeconfig> = None;
+    for p in paths {
+        let kc = Kubeconfig::read_from(p).map_err(|e| StartupError::BadKubeconfig {
+            path: p.clone(),
+            reason: e.to_string(),
+        })?;
+        merged = Some(match merged {
+            None => kc,
+            Some(m) => m.merge(kc).map_err(|e| StartupError::BadKubeconfig {
+                path: p.clone(),
+                reason: e.to_string(),
+            })?,
+        });
+    }
+    Ok(merged.unwrap_or_default())
+}
+
+/// A client plus what the header shows and the namespace to start in.
+pub struct Connected {
+    pub client: Client,
+    pub info: ClusterInfo,
+    /// The context's namespace (or "default").
+    pub namespace: String,
+}
+
+pub async fn connect(
+    kubeconfig: Kubeconfig,
+    context: Option<&str>,
+    source: &[PathBuf],
+) -> Result<Connected, StartupError> {
+    let files = source
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let context_name = match context {
+        Some(c) => c.to_string(),
+        None => kubeconfig.current_context.clone().ok_or_else(|| {
+            StartupError::Kubeconfig(format!(
+                "no current-context in {files}; choose one with --context NAME"
+            ))
+        })?,
+    };
+    if !kubeconfig.contexts.iter().any(|c| c.name == context_name) {
+        let known: Vec<&str> = kubeconfig
+            .contexts
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        return Err(StartupError::Kubeconfig(format!(
+            "context {context_name:?} not found in {files} (contexts: {})",
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        )));
+    }
+    let options = KubeConfigOptions {
+        context: Some(context_name.clone()),
+        cluster: None,
+        user: None,
+    };
+    let config = Config::from_custom_kubeconfig(kubeconfig, &options)
+        .await
+        .map_err(|e| StartupError::Kubeconfig(format!("{files}: {e}")))?;
+    let server = config.cluster_url.to_string();
+    let namespace = config.default_namespace.clone();
+    let client = Client::try_from(config).map_err(|e| {
+        StartupError::Kubeconfig(format!("cannot build a client for {server}: {e}"))
+    })?;
+    Ok(Connected {
+        client,
+        info: ClusterInfo {
+            context: context_name,
+            server: server.trim_end_matches('/').to_string(),
+            version: None,
+        },
+        namespace,
+    })
+}
+
+/// The server's version, e.g. `v1.33.0`.
+pub async fn server_version(client: &Client) -> Result<String, String> {
+    client
+        .apiserver_version()
+        .await
+        .map(|v| v.git_version)
+        .map_err(|e| crate::cluster::watch::describe_client(&e))
+}

@@ -1,0 +1,106 @@
+//! Compact rows: what the watch tasks send and the state keeps instead of full objects.
+//! Repeated strings (namespaces, nodes, statuses) are shared `Arc<str>`s from an interner,
+//! so a pod row costs a few dozen bytes plus its name.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+
+/// Identity of a row: namespace (for namespaced kinds) and name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RowKey {
+    pub namespace: Option<Arc<str>>,
+    pub name: Arc<str>,
+}
+
+impl RowKey {
+    pub fn cluster(name: &str) -> RowKey {
+        RowKey {
+            namespace: None,
+            name: name.into(),
+        }
+    }
+
+    pub fn namespaced(namespace: &str, name: &str) -> RowKey {
+        RowKey {
+            namespace: Some(namespace.into()),
+            name: name.into(),
+        }
+    }
+}
+
+/// How healthy a row looks; picks its colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Health {
+    Ok,
+    /// Running but not everything ready.
+    Warn,
+    Pending,
+    Error,
+    Completed,
+    Terminating,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PodRow {
+    pub namespace: Arc<str>,
+    pub name: Arc<str>,
+    pub ready: u16,
+    pub total: u16,
+    /// kubectl's STATUS column (Running, CrashLoopBackOff, Init:0/1, Terminating …).
+    pub status: Arc<str>,
+    pub health: Health,
+    pub restarts: u32,
+    /// When a container last terminated (for kubectl's "3 (5m ago)").
+    pub last_restart: Option<Timestamp>,
+    pub created: Option<Timestamp>,
+    pub ip: Option<IpAddr>,
+    pub node: Option<Arc<str>>,
+}
+
+impl PodRow {
+    pub fn key(&self) -> RowKey {
+        RowKey {
+            namespace: Some(self.namespace.clone()),
+            name: self.name.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamespaceRow {
+    pub name: Arc<str>,
+    /// Active or Terminating.
+    pub phase: Arc<str>,
+    pub created: Option<Timestamp>,
+}
+
+impl NamespaceRow {
+    pub fn key(&self) -> RowKey {
+        RowKey {
+            namespace: None,
+            name: self.name.clone(),
+        }
+    }
+}
+
+/// A batch of rows of one kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rows {
+    Namespaces(Vec<NamespaceRow>),
+    Pods(Vec<PodRow>),
+}
+
+impl Rows {
+    pub fn len(&self) -> usize {
+        match self {
+            Rows::Namespaces(v) => v.len(),
+            Rows::Pods(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}

@@ -1,0 +1,212 @@
+//! The `:` command line and the `/` filter prompt: text, parsing, completion.
+
+use crate::state::Pane;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    Command,
+    /// Filtering the table in this pane (applied as the user types).
+    Filter(Pane),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub input: String,
+    /// Candidates shown after an ambiguous Tab.
+    pub candidates: Vec<String>,
+}
+
+impl Prompt {
+    pub fn new(kind: PromptKind, input: String) -> Prompt {
+        Prompt {
+            kind,
+            input,
+            candidates: Vec::new(),
+        }
+    }
+}
+
+/// The resource views the main pane can show. Adding one (`:deploy`) = a variant here, an
+/// entry in [`COMMANDS`], a table in the state and columns in the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MainView {
+    Pods,
+}
+
+impl MainView {
+    pub fn title(self) -> &'static str {
+        match self {
+            MainView::Pods => "Pods",
+        }
+    }
+
+    pub fn kind(self) -> crate::effect::ResourceKind {
+        match self {
+            MainView::Pods => crate::effect::ResourceKind::Pods,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommandKind {
+    /// Show a resource view; an optional argument names the namespace.
+    View(MainView),
+    /// `:ns` focuses the namespaces pane; `:ns NAME` switches to NAME (`all` for every one).
+    Namespace,
+    Quit,
+    Help,
+}
+
+pub struct CommandSpec {
+    /// The first name is the canonical one (shown in help and completion).
+    pub names: &'static [&'static str],
+    pub kind: CommandKind,
+    /// Whether the argument is a namespace name (completes against namespaces).
+    pub takes_namespace: bool,
+    pub desc: &'static str,
+}
+
+pub const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        names: &["pods", "po", "pod"],
+        kind: CommandKind::View(MainView::Pods),
+        takes_namespace: true,
+        desc: "pods [NAMESPACE|all]",
+    },
+    CommandSpec {
+        names: &["ns", "namespaces", "namespace"],
+        kind: CommandKind::Namespace,
+        takes_namespace: true,
+        desc: "namespaces; ns NAME switches (all = every namespace)",
+    },
+    CommandSpec {
+        names: &["help"],
+        kind: CommandKind::Help,
+        takes_namespace: false,
+        desc: "this help",
+    },
+    CommandSpec {
+        names: &["quit", "q", "q!"],
+        kind: CommandKind::Quit,
+        takes_namespace: false,
+        desc: "quit",
+    },
+];
+
+/// The argument that means "every namespace".
+pub const ALL_NAMESPACES_ARG: &str = "all";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedCommand {
+    pub kind: CommandKind,
+    pub arg: Option<String>,
+}
+
+pub fn find_command(name: &str) -> Option<&'static CommandSpec> {
+    COMMANDS.iter().find(|c| c.names.contains(&name))
+}
+
+pub fn parse_command(input: &str) -> Result<ParsedCommand, String> {
+    let mut words = input.split_whitespace();
+    let Some(name) = words.next() else {
+        return Err("empty command".into());
+    };
+    let spec = find_command(name).ok_or_else(|| {
+        let known: Vec<&str> = COMMANDS.iter().map(|c| c.names[0]).collect();
+        format!("unknown command {name:?} (try {})", known.join(", "))
+    })?;
+    let arg = words.next().map(str::to_owned);
+    if let Some(extra) = words.next() {
+        return Err(format!("{name}: unexpected {extra:?}"));
+    }
+    if arg.is_some() && !spec.takes_namespace {
+        return Err(format!("{name} takes no argument"));
+    }
+    Ok(ParsedCommand {
+        kind: spec.kind,
+        arg,
+    })
+}
+
+fn common_prefix(items: &[String]) -> String {
+    let Some(first) = items.first() else {
+        return String::new();
+    };
+    let mut len = first.len();
+    for s in &items[1..] {
+        len = len.min(
+            first
+                .char_indices()
+                .zip(s.chars())
+                .take_while(|((_, a), b)| a == b)
+                .count(),
+        );
+    }
+    first.chars().take(len).collect()
+}
+
+/// Completes the last word of `input`: command names first, then namespace names for
+/// commands that take one. Returns the new input and the candidates (several when ambiguous).
+pub fn complete<'a>(
+    input: &str,
+    namespaces: impl Iterator<Item = &'a str>,
+) -> (String, Vec<String>) {
+    let ends_with_space = input.ends_with(' ');
+    let words: Vec<&str> = input.split_whitespace().collect();
+    let (done, word): (&[&str], &str) = match (words.split_last(), ends_with_space) {
+        (None, _) => (&[], ""),
+        (Some(_), true) => (&words[..], ""),
+        (Some((last, rest)), false) => (rest, last),
+    };
+    let mut candidates: Vec<String> = match done {
+        [] => COMMANDS
+            .iter()
+            .flat_map(|c| c.names.iter())
+            .filter(|n| n.starts_with(word))
+            .map(|n| n.to_string())
+            .collect(),
+        [cmd] if find_command(cmd).is_some_and(|c| c.takes_namespace) => namespaces
+            .chain(std::iter::once(ALL_NAMESPACES_ARG))
+            .filter(|n| n.starts_with(word))
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
+    };
+    candidates.sort();
+    candidates.dedup();
+    // A complete command name is accepted as typed (`po` does not become `pod`).
+    if done.is_empty() && find_command(word).is_some() {
+        candidates = vec![word.to_string()];
+    }
+    let prefix_words = done.join(" ");
+    let join = |w: &str| {
+        if prefix_words.is_empty() {
+            w.to_string()
+        } else {
+            format!("{prefix_words} {w}")
+        }
+    };
+    match candidates.len() {
+        0 => (input.to_string(), Vec::new()),
+        1 => {
+            let only = &candidates[0];
+            let takes_more =
+                done.is_empty() && find_command(only).is_some_and(|c| c.takes_namespace);
+            let mut out = join(only);
+            if takes_more {
+                out.push(' ');
+            }
+            (out, Vec::new())
+        }
+        _ => {
+            let prefix = common_prefix(&candidates);
+            let out = if prefix.len() > word.len() {
+                join(&prefix)
+            } else {
+                input.to_string()
+            };
+            (out, candidates)
+        }
+    }
+}

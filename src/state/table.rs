@@ -1,0 +1,421 @@
+//! A live table of rows of one kind, built for 100k rows: rows live in slots indexed by key;
+//! a sorted order and a filtered view over it are maintained incrementally (a few changed rows
+//! are re-inserted by binary search; a burst re-sorts once), and only when asked to
+//! (`refresh`), i.e. once per frame after the message drain.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::fmt::Debug;
+
+use crate::cluster::rows::RowKey;
+
+/// A row kind the table can hold.
+pub trait TableRow: Clone {
+    type Column: Copy + Eq + Debug;
+    fn key(&self) -> RowKey;
+    fn name(&self) -> &str;
+    /// Does the row match the filter? `needle` is lower-case and not empty.
+    fn matches(&self, needle: &str) -> bool;
+    /// Compares by `column`, breaking ties so that the order is total (name, namespace).
+    fn cmp_by(&self, other: &Self, column: Self::Column) -> Ordering;
+}
+
+/// Case-insensitive (ASCII) substring search without allocating.
+pub fn contains_ignore_case(haystack: &str, needle_lower: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle_lower.as_bytes());
+    if n.is_empty() {
+        return true;
+    }
+    if n.len() > h.len() {
+        return false;
+    }
+    h.windows(n.len())
+        .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort<C> {
+    pub column: C,
+    pub descending: bool,
+}
+
+/// Selection and scroll position, kept on a row key so live updates do not move it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cursor {
+    pub selected: usize,
+    pub offset: usize,
+    pub key: Option<RowKey>,
+    /// The user moved the selection: keep it on the same row as rows come and go.
+    /// Before that, the selection stays on the first row while the initial list streams in.
+    pub pinned: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Slot<R> {
+    row: R,
+    /// The relist this row was last seen in.
+    epoch: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResourceTable<R: TableRow> {
+    slots: Vec<Option<Slot<R>>>,
+    free: Vec<u32>,
+    index: HashMap<RowKey, u32>,
+    /// Live slots in sort order (valid after `refresh`).
+    order: Vec<u32>,
+    /// Slots inserted or whose sort key changed since the last refresh.
+    pending: Vec<u32>,
+    removed_since_refresh: bool,
+    full_resort: bool,
+    /// `order` filtered (valid after `refresh`).
+    visible: Vec<u32>,
+    visible_stale: bool,
+    filter: String,
+    /// The filter `visible` was computed with.
+    applied_filter: String,
+    sort: Sort<R::Column>,
+    epoch: u32,
+    relisting: bool,
+    pub cursor: Cursor,
+    /// Rows the pane shows at once (from the layout), for paging and scrolling.
+    pub viewport: usize,
+}
+
+impl<R: TableRow> ResourceTable<R> {
+    pub fn new(sort: Sort<R::Column>) -> Self {
+        ResourceTable {
+            slots: Vec::new(),
+            free: Vec::new(),
+            index: HashMap::new(),
+            order: Vec::new(),
+            pending: Vec::new(),
+            removed_since_refresh: false,
+            full_resort: false,
+            visible: Vec::new(),
+            visible_stale: false,
+            filter: String::new(),
+            applied_filter: String::new(),
+            sort,
+            epoch: 0,
+            relisting: false,
+            cursor: Cursor::default(),
+            viewport: 10,
+        }
+    }
+
+    /// Rows held.
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// Rows passing the filter (after `refresh`).
+    pub fn visible_len(&self) -> usize {
+        self.visible.len()
+    }
+
+    pub fn sort(&self) -> Sort<R::Column> {
+        self.sort
+    }
+
+    pub fn filter(&self) -> &str {
+        &self.filter
+    }
+
+    pub fn get(&self, key: &RowKey) -> Option<&R> {
+        self.index.get(key).and_then(|&i| self.row(i))
+    }
+
+    fn row(&self, slot: u32) -> Option<&R> {
+        self.slots
+            .get(slot as usize)
+            .and_then(|s| s.as_ref())
+            .map(|s| &s.row)
+    }
+
+    /// All rows, in no particular order.
+    pub fn rows(&self) -> impl Iterator<Item = &R> {
+        self.slots.iter().flatten().map(|s| &s.row)
+    }
+
+    /// The `i`-th visible row.
+    pub fn visible_row(&self, i: usize) -> Option<&R> {
+        self.visible.get(i).and_then(|&s| self.row(s))
+    }
+
+    /// Visible rows `start..start+len`.
+    pub fn visible_window(&self, start: usize, len: usize) -> impl Iterator<Item = &R> {
+        let end = start.saturating_add(len).min(self.visible.len());
+        let start = start.min(end);
+        self.visible[start..end].iter().filter_map(|&s| self.row(s))
+    }
+
+    pub fn selected_row(&self) -> Option<&R> {
+        self.visible_row(self.cursor.selected)
+    }
+
+    pub fn clear(&mut self) {
+        let sort = self.sort;
+        let viewport = self.viewport;
+        *self = Self::new(sort);
+        self.viewport = viewport;
+    }
+
+    pub fn upsert(&mut self, row: R) {
+        let key = row.key();
+        if let Some(&i) = self.index.get(&key) {
+            let epoch = self.epoch;
+            let column = self.sort.column;
+            let filtering = !self.filter.is_empty();
+            if let Some(slot) = self.slots.get_mut(i as usize).and_then(|s| s.as_mut()) {
+                if slot.row.cmp_by(&row, column) != Ordering::Equal {
+                    self.pending.push(i);
+                }
+                if filtering && slot.row.matches(&self.filter) != row.matches(&self.filter) {
+                    self.visible_stale = true;
+                }
+                slot.row = row;
+                slot.epoch = epoch;
+            }
+            return;
+        }
+        let slot = Slot {
+            row,
+            epoch: self.epoch,
+        };
+        let i = match self.free.pop() {
+            Some(i) => {
+                self.slots[i as usize] = Some(slot);
+                i
+            }
+            None => {
+                self.slots.push(Some(slot));
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.index.insert(key, i);
+        self.pending.push(i);
+    }
+
+    pub fn remove(&mut self, key: &RowKey) {
+        if let Some(i) = self.index.remove(key) {
+            self.slots[i as usize] = None;
+            self.free.push(i);
+            self.removed_since_refresh = true;
+        }
+    }
+
+    /// A (re)list starts: rows not upserted before `end_relist` will be dropped. Until then
+    /// the old rows stay visible, so a reconnect does not blank the table.
+    pub fn begin_relist(&mut self) {
+        self.epoch = self.epoch.wrapping_add(1);
+        self.relisting = true;
+    }
+
+    pub fn end_relist(&mut self) {
+        if !self.relisting {
+            return;
+        }
+        self.relisting = false;
+        let epoch = self.epoch;
+        let gone: Vec<RowKey> = self
+            .slots
+            .iter()
+            .flatten()
+            .filter(|s| s.epoch != epoch)
+            .map(|s| s.row.key())
+            .collect();
+        for key in gone {
+            self.remove(&key);
+        }
+    }
+
+    pub fn set_sort(&mut self, sort: Sort<R::Column>) {
+        if sort != self.sort {
+            self.sort = sort;
+            self.full_resort = true;
+        }
+    }
+
+    /// Sorts by `column`; choosing the current column again flips the direction.
+    pub fn toggle_sort(&mut self, column: R::Column, default_descending: bool) {
+        let next = if self.sort.column == column {
+            Sort {
+                column,
+                descending: !self.sort.descending,
+            }
+        } else {
+            Sort {
+                column,
+                descending: default_descending,
+            }
+        };
+        self.set_sort(next);
+    }
+
+    pub fn set_filter(&mut self, filter: &str) {
+        let lower = filter.to_lowercase();
+        if lower != self.filter {
+            self.filter = lower;
+        }
+    }
+
+    fn compare(&self, a: u32, b: u32) -> Ordering {
+        match (self.row(a), self.row(b)) {
+            (Some(x), Some(y)) => {
+                let o = x.cmp_by(y, self.sort.column);
+                if self.sort.descending {
+                    o.reverse()
+                } else {
+                    o
+                }
+            }
+            _ => Ordering::Equal,
+        }
+    }
+
+    fn is_live(&self, slot: u32) -> bool {
+        matches!(self.slots.get(slot as usize), Some(Some(_)))
+    }
+
+    /// Brings order, filter view and cursor up to date. Cheap when nothing changed.
+    pub fn refresh(&mut self) {
+        let order_changed = self.refresh_order();
+        self.refresh_visible(order_changed);
+        self.relocate_cursor();
+    }
+
+    fn refresh_order(&mut self) -> bool {
+        let live = self.index.len();
+        let changed = self.full_resort || !self.pending.is_empty() || self.removed_since_refresh;
+        if !changed {
+            return false;
+        }
+        if self.full_resort || self.pending.len() > (live / 8).max(64) {
+            let mut order: Vec<u32> = self.index.values().copied().collect();
+            order.sort_unstable_by(|&a, &b| self.compare(a, b));
+            self.order = order;
+        } else {
+            let mut pending = std::mem::take(&mut self.pending);
+            pending.sort_unstable();
+            pending.dedup();
+            let mut order = std::mem::take(&mut self.order);
+            order.retain(|s| self.is_live(*s) && pending.binary_search(s).is_err());
+            for &p in pending.iter().filter(|&&p| self.is_live(p)) {
+                let at = order.partition_point(|&o| self.compare(o, p) == Ordering::Less);
+                order.insert(at, p);
+            }
+            self.order = order;
+        }
+        self.pending.clear();
+        self.full_resort = false;
+        self.removed_since_refresh = false;
+        true
+    }
+
+    fn refresh_visible(&mut self, order_changed: bool) {
+        let filter_changed = self.filter != self.applied_filter;
+        if !(order_changed || filter_changed || self.visible_stale) {
+            return;
+        }
+        let narrowed = filter_changed
+            && !order_changed
+            && !self.visible_stale
+            && self.filter.starts_with(self.applied_filter.as_str());
+        if self.filter.is_empty() {
+            self.visible.clone_from(&self.order);
+        } else if narrowed {
+            // Typing one more character only ever removes rows: filter the current view.
+            let mut visible = std::mem::take(&mut self.visible);
+            visible.retain(|&s| self.row(s).is_some_and(|r| r.matches(&self.filter)));
+            self.visible = visible;
+        } else {
+            let visible: Vec<u32> = self
+                .order
+                .iter()
+                .copied()
+                .filter(|&s| self.row(s).is_some_and(|r| r.matches(&self.filter)))
+                .collect();
+            self.visible = visible;
+        }
+        self.applied_filter.clone_from(&self.filter);
+        self.visible_stale = false;
+    }
+
+    fn relocate_cursor(&mut self) {
+        if let (true, Some(key)) = (self.cursor.pinned, &self.cursor.key) {
+            if let Some(&slot) = self.index.get(key) {
+                let current = self.visible.get(self.cursor.selected).copied();
+                if current != Some(slot) {
+                    if let Some(pos) = self.visible.iter().position(|&s| s == slot) {
+                        self.cursor.selected = pos;
+                    }
+                }
+            }
+        }
+        self.clamp_cursor();
+    }
+
+    fn clamp_cursor(&mut self) {
+        let len = self.visible.len();
+        if len == 0 {
+            self.cursor.selected = 0;
+            self.cursor.offset = 0;
+            self.cursor.key = None;
+            return;
+        }
+        self.cursor.selected = self.cursor.selected.min(len - 1);
+        let height = self.viewport.max(1);
+        if self.cursor.selected < self.cursor.offset {
+            self.cursor.offset = self.cursor.selected;
+        } else if self.cursor.selected >= self.cursor.offset + height {
+            self.cursor.offset = self.cursor.selected + 1 - height;
+        }
+        // Do not leave empty space below the last row when rows were removed.
+        self.cursor.offset = self.cursor.offset.min(len.saturating_sub(height));
+        self.cursor.key = self.visible_row(self.cursor.selected).map(|r| r.key());
+    }
+
+    /// Moves the selection by `delta` rows (clamped).
+    pub fn move_by(&mut self, delta: isize) {
+        self.refresh();
+        let len = self.visible.len();
+        if len == 0 {
+            return;
+        }
+        let target = (self.cursor.selected as isize + delta).clamp(0, len as isize - 1);
+        self.cursor.selected = target as usize;
+        self.cursor.pinned = true;
+        self.clamp_cursor();
+    }
+
+    pub fn page(&mut self, pages: isize) {
+        let step = self.viewport.max(1) as isize;
+        self.move_by(step * pages);
+    }
+
+    pub fn select_first(&mut self) {
+        self.refresh();
+        self.cursor.selected = 0;
+        self.cursor.pinned = true;
+        self.clamp_cursor();
+    }
+
+    pub fn select_last(&mut self) {
+        self.refresh();
+        self.cursor.selected = self.visible.len().saturating_sub(1);
+        self.cursor.pinned = true;
+        self.clamp_cursor();
+    }
+
+    /// Selects the row with `key` if it is visible.
+    pub fn select_key(&mut self, key: &RowKey) {
+        self.cursor.key = Some(key.clone());
+        self.cursor.pinned = true;
+        self.refresh();
+    }
+}

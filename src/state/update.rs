@@ -1,0 +1,387 @@
+//! `update`: the only place state changes. Synchronous, no I/O; side effects are returned.
+
+use crate::action::Action;
+use crate::cluster::rows::Rows;
+use crate::effect::{Effect, Scope, WatchSlot};
+use crate::keymap::{KeyChord, Lookup};
+use crate::msg::{KubeMsg, Msg, Notice, WatchEvent};
+use crate::state::pods::PodColumn;
+use crate::state::prompt::{self, CommandKind, ALL_NAMESPACES_ARG};
+use crate::state::{AppState, HelpState, Pane, Phase, Prompt, PromptKind, FOCUS_ORDER};
+
+pub fn update(st: &mut AppState, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(ev) => {
+            // Key repeat/release events (where the terminal reports them) are not presses.
+            if ev.kind != crossterm::event::KeyEventKind::Press {
+                return Vec::new();
+            }
+            st.dirty = true;
+            on_key(st, KeyChord::from_event(&ev))
+        }
+        Msg::Action(a) => {
+            st.dirty = true;
+            on_action(st, a)
+        }
+        Msg::Resize(w, h) => {
+            st.size = (w, h);
+            st.dirty = true;
+            Vec::new()
+        }
+        Msg::Tick(now) => {
+            // Ages are shown in whole seconds: redraw only when one changes.
+            if now.as_second() != st.now.as_second() {
+                st.dirty = true;
+            }
+            st.now = now;
+            Vec::new()
+        }
+        Msg::Kube(km) => {
+            on_kube(st, km);
+            Vec::new()
+        }
+        Msg::ServerVersion(result) => {
+            match result {
+                Ok(v) => {
+                    st.cluster.version = Some(v);
+                    st.version_error = None;
+                }
+                Err(e) => st.version_error = Some(e),
+            }
+            st.dirty = true;
+            Vec::new()
+        }
+        Msg::Notice(n) => {
+            st.notify(n);
+            Vec::new()
+        }
+    }
+}
+
+fn on_kube(st: &mut AppState, km: KubeMsg) {
+    let watch = match km.key.slot {
+        WatchSlot::Namespaces => &mut st.ns_watch,
+        WatchSlot::Main => &mut st.main_watch,
+    };
+    if watch.key != Some(km.key) {
+        return; // a message from a replaced watch (namespace switched): stale
+    }
+    st.dirty = true;
+    if let WatchEvent::Error(e) = km.event {
+        watch.error = Some(e);
+        return;
+    }
+    watch.error = None;
+    if matches!(km.event, WatchEvent::Synced) {
+        watch.phase = Phase::Live;
+    }
+    match (km.key.slot, km.event) {
+        (WatchSlot::Namespaces, event) => apply(&mut st.namespaces, event, |rows| match rows {
+            Rows::Namespaces(v) => Some(v),
+            _ => None,
+        }),
+        (WatchSlot::Main, event) => apply(&mut st.pods, event, |rows| match rows {
+            Rows::Pods(v) => Some(v),
+            _ => None,
+        }),
+    }
+}
+
+/// Applies a watch event to a table; `pick` takes the rows of the table's kind.
+fn apply<R: crate::state::table::TableRow>(
+    table: &mut crate::state::table::ResourceTable<R>,
+    event: WatchEvent,
+    pick: impl FnOnce(Rows) -> Option<Vec<R>>,
+) {
+    match event {
+        WatchEvent::Reset => table.begin_relist(),
+        WatchEvent::Upsert(rows) => {
+            for row in pick(rows).into_iter().flatten() {
+                table.upsert(row);
+            }
+        }
+        WatchEvent::Remove(keys) => {
+            for key in &keys {
+                table.remove(key);
+            }
+        }
+        WatchEvent::Synced => table.end_relist(),
+        WatchEvent::Error(_) | WatchEvent::Recovered => {}
+    }
+}
+
+fn on_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
+    let ctx = st.key_ctx();
+    if st.prompt.is_some() {
+        // Printable characters are text; other keys go through the table.
+        if let Some(c) = key.text_char() {
+            return edit_prompt(st, |input| input.push(c));
+        }
+    }
+    match st.keymap.lookup(ctx, &st.pending_keys, key) {
+        Lookup::Action(a) => {
+            st.pending_keys.clear();
+            on_action(st, a)
+        }
+        Lookup::Pending => {
+            st.pending_keys.push(key);
+            Vec::new()
+        }
+        Lookup::None => {
+            st.pending_keys.clear();
+            Vec::new()
+        }
+    }
+}
+
+fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
+    if st.prompt.is_some() {
+        return on_prompt_action(st, action);
+    }
+    if st.help.is_some() {
+        return on_help_action(st, action);
+    }
+    match action {
+        Action::Quit => st.quit = true,
+        Action::Help => st.help = Some(HelpState::default()),
+        Action::Command => st.prompt = Some(Prompt::new(PromptKind::Command, String::new())),
+        Action::Filter => {
+            let current = st.filter_of(st.focus).to_string();
+            st.prompt = Some(Prompt::new(PromptKind::Filter(st.focus), current));
+        }
+        Action::FocusNext => cycle_focus(st, 1),
+        Action::FocusPrev => cycle_focus(st, -1),
+        Action::Zoom => st.zoomed = !st.zoomed,
+        Action::Back => {
+            if !st.filter_of(st.focus).is_empty() {
+                set_filter(st, st.focus, "");
+            } else if st.zoomed {
+                st.zoomed = false;
+            } else {
+                st.notice = None;
+            }
+        }
+        Action::Up => with_focused_table(st, |t| t.move_by(-1)),
+        Action::Down => with_focused_table(st, |t| t.move_by(1)),
+        Action::PageUp => with_focused_table(st, |t| t.page(-1)),
+        Action::PageDown => with_focused_table(st, |t| t.page(1)),
+        Action::Top => with_focused_table(st, |t| t.select_first()),
+        Action::Bottom => with_focused_table(st, |t| t.select_last()),
+        Action::Select => {
+            if st.focus == Pane::Namespaces {
+                if let Some(row) = st.namespaces.selected_row() {
+                    let ns = row.name.clone();
+                    return switch_scope(st, Scope::Namespace(ns));
+                }
+            }
+        }
+        Action::AllNamespaces => return switch_scope(st, Scope::All),
+        Action::Copy => {
+            let name = match st.focus {
+                Pane::Namespaces => st.namespaces.selected_row().map(|r| r.name.to_string()),
+                Pane::Main => st.pods.selected_row().map(|r| r.name.to_string()),
+            };
+            return match name {
+                Some(n) => vec![Effect::Copy(n)],
+                None => {
+                    st.notify(Notice::warning("nothing selected to copy"));
+                    Vec::new()
+                }
+            };
+        }
+        a => {
+            if let Some(column) = PodColumn::from_sort_action(a) {
+                if st.focus == Pane::Main {
+                    st.pods.toggle_sort(column, column.default_descending());
+                }
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// Runs `f` on the focused pane's table.
+fn with_focused_table(st: &mut AppState, f: impl Fn(&mut dyn TableNav)) {
+    match st.focus {
+        Pane::Namespaces => f(&mut st.namespaces),
+        Pane::Main => f(&mut st.pods),
+    }
+}
+
+/// Navigation common to every table, so key handling does not care which one has focus.
+trait TableNav {
+    fn move_by(&mut self, delta: isize);
+    fn page(&mut self, pages: isize);
+    fn select_first(&mut self);
+    fn select_last(&mut self);
+}
+
+impl<R: crate::state::table::TableRow> TableNav for crate::state::table::ResourceTable<R> {
+    fn move_by(&mut self, delta: isize) {
+        Self::move_by(self, delta)
+    }
+    fn page(&mut self, pages: isize) {
+        Self::page(self, pages)
+    }
+    fn select_first(&mut self) {
+        Self::select_first(self)
+    }
+    fn select_last(&mut self) {
+        Self::select_last(self)
+    }
+}
+
+fn cycle_focus(st: &mut AppState, step: isize) {
+    let n = FOCUS_ORDER.len() as isize;
+    let at = FOCUS_ORDER.iter().position(|p| *p == st.focus).unwrap_or(0) as isize;
+    st.focus = FOCUS_ORDER[((at + step).rem_euclid(n)) as usize];
+}
+
+fn on_help_action(st: &mut AppState, action: Action) -> Vec<Effect> {
+    let Some(help) = st.help.as_mut() else {
+        return Vec::new();
+    };
+    match action {
+        Action::Back | Action::Help => st.help = None,
+        Action::Quit => st.quit = true,
+        Action::Down => help.scroll += 1,
+        Action::Up => help.scroll = help.scroll.saturating_sub(1),
+        Action::PageDown => help.scroll += 10,
+        Action::PageUp => help.scroll = help.scroll.saturating_sub(10),
+        Action::Top => help.scroll = 0,
+        Action::Bottom => help.scroll = usize::MAX / 2, // clamped by the renderer
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Switches the pods pane to `scope`: the old watch stops, a new one starts, and messages
+/// still in flight from the old one are ignored by generation.
+pub(super) fn switch_scope(st: &mut AppState, scope: Scope) -> Vec<Effect> {
+    if scope == st.scope && st.main_watch.key.is_some() {
+        return Vec::new();
+    }
+    st.scope = scope;
+    st.pods.clear();
+    st.focus = Pane::Main;
+    st.restart_main_watch()
+}
+
+fn set_filter(st: &mut AppState, pane: Pane, text: &str) {
+    match pane {
+        Pane::Namespaces => st.namespaces.set_filter(text),
+        Pane::Main => st.pods.set_filter(text),
+    }
+}
+
+fn edit_prompt(st: &mut AppState, f: impl FnOnce(&mut String)) -> Vec<Effect> {
+    let Some(p) = st.prompt.as_mut() else {
+        return Vec::new();
+    };
+    f(&mut p.input);
+    p.candidates.clear();
+    if let PromptKind::Filter(pane) = p.kind {
+        let text = p.input.clone();
+        set_filter(st, pane, &text);
+    }
+    Vec::new()
+}
+
+fn on_prompt_action(st: &mut AppState, action: Action) -> Vec<Effect> {
+    let Some(p) = st.prompt.as_ref() else {
+        return Vec::new();
+    };
+    let kind = p.kind;
+    match action {
+        Action::Quit => st.quit = true,
+        Action::DeleteBack => {
+            return edit_prompt(st, |s| {
+                s.pop();
+            })
+        }
+        Action::ClearLine => return edit_prompt(st, String::clear),
+        Action::Cancel => {
+            st.prompt = None;
+            if let PromptKind::Filter(pane) = kind {
+                set_filter(st, pane, "");
+            }
+        }
+        Action::Complete if kind == PromptKind::Command => {
+            let names: Vec<String> = st.namespaces.rows().map(|r| r.name.to_string()).collect();
+            if let Some(p) = st.prompt.as_mut() {
+                let (input, candidates) =
+                    prompt::complete(&p.input, names.iter().map(|s| s.as_str()));
+                p.input = input;
+                p.candidates = candidates;
+            }
+        }
+        Action::Submit => {
+            let input = st.prompt.take().map(|p| p.input).unwrap_or_default();
+            if kind == PromptKind::Command {
+                return run_command(st, input.trim());
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn run_command(st: &mut AppState, input: &str) -> Vec<Effect> {
+    if input.is_empty() {
+        return Vec::new();
+    }
+    let cmd = match prompt::parse_command(input) {
+        Ok(c) => c,
+        Err(e) => {
+            st.notify(Notice::error(e));
+            return Vec::new();
+        }
+    };
+    match cmd.kind {
+        CommandKind::Quit => {
+            st.quit = true;
+            Vec::new()
+        }
+        CommandKind::Help => {
+            st.help = Some(HelpState::default());
+            Vec::new()
+        }
+        CommandKind::Namespace => match cmd.arg {
+            None => {
+                st.focus = Pane::Namespaces;
+                Vec::new()
+            }
+            Some(name) => switch_to_named(st, &name),
+        },
+        CommandKind::View(view) => {
+            let mut effects = Vec::new();
+            if st.view != view {
+                st.view = view;
+                st.pods.clear();
+                effects = st.restart_main_watch();
+            }
+            st.focus = Pane::Main;
+            if let Some(name) = cmd.arg {
+                effects.extend(switch_to_named(st, &name));
+            }
+            effects
+        }
+    }
+}
+
+/// `:ns NAME`: refuses a name the namespace list does not know, unless that list is
+/// unavailable (e.g. forbidden), in which case the user may know better.
+fn switch_to_named(st: &mut AppState, name: &str) -> Vec<Effect> {
+    if name == ALL_NAMESPACES_ARG {
+        return switch_scope(st, Scope::All);
+    }
+    let key = crate::cluster::rows::RowKey::cluster(name);
+    let known = st.namespaces.get(&key).is_some();
+    let list_usable = st.ns_watch.phase == Phase::Live && st.ns_watch.error.is_none();
+    if !known && list_usable {
+        st.notify(Notice::error(format!("namespace {name:?} not found")));
+        return Vec::new();
+    }
+    st.namespaces.select_key(&key);
+    switch_scope(st, Scope::Namespace(name.into()))
+}

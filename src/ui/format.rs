@@ -1,0 +1,97 @@
+//! Text formatting shared by the panes, matching kubectl's printers.
+
+use jiff::Timestamp;
+
+/// kubectl's `duration.HumanDuration`: 45s, 3m20s, 15m, 5h30m, 12h, 3d4h, 40d, 2y10d, 9y.
+pub fn human_duration(seconds: i64) -> String {
+    if seconds < -1 {
+        return "<invalid>".into();
+    }
+    if seconds < 0 {
+        return "0s".into();
+    }
+    if seconds < 120 {
+        return format!("{seconds}s");
+    }
+    let minutes = seconds / 60;
+    if minutes < 10 {
+        let s = seconds % 60;
+        return if s == 0 {
+            format!("{minutes}m")
+        } else {
+            format!("{minutes}m{s}s")
+        };
+    }
+    if minutes < 60 * 3 {
+        return format!("{minutes}m");
+    }
+    let hours = minutes / 60;
+    if hours < 8 {
+        let m = minutes % 60;
+        return if m == 0 {
+            format!("{hours}h")
+        } else {
+            format!("{hours}h{m}m")
+        };
+    }
+    if hours < 48 {
+        return format!("{hours}h");
+    }
+    if hours < 24 * 8 {
+        let h = hours % 24;
+        return if h == 0 {
+            format!("{}d", hours / 24)
+        } else {
+            format!("{}d{h}h", hours / 24)
+        };
+    }
+    if hours < 24 * 365 * 2 {
+        return format!("{}d", hours / 24);
+    }
+    if hours < 24 * 365 * 8 {
+        let days = (hours / 24) % 365;
+        return if days == 0 {
+            format!("{}y", hours / 24 / 365)
+        } else {
+            format!("{}y{days}d", hours / 24 / 365)
+        };
+    }
+    format!("{}y", hours / 24 / 365)
+}
+
+/// Time since `t`, or kubectl's `<unknown>`.
+pub fn age(t: Option<Timestamp>, now: Timestamp) -> String {
+    match t {
+        Some(t) => human_duration(now.as_second() - t.as_second()),
+        None => "<unknown>".into(),
+    }
+}
+
+/// kubectl's RESTARTS column: `0`, or `3 (5m ago)` when the last restart is known.
+pub fn restarts(count: u32, last: Option<Timestamp>, now: Timestamp) -> String {
+    match last {
+        Some(t) if count > 0 => format!("{count} ({} ago)", age(Some(t), now)),
+        _ => count.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_like_kubectl() {
+        assert_eq!(human_duration(-5), "<invalid>");
+        assert_eq!(human_duration(45), "45s");
+        assert_eq!(human_duration(119), "119s");
+        assert_eq!(human_duration(200), "3m20s");
+        assert_eq!(human_duration(300), "5m");
+        assert_eq!(human_duration(15 * 60 + 7), "15m");
+        assert_eq!(human_duration(5 * 3600 + 30 * 60), "5h30m");
+        assert_eq!(human_duration(12 * 3600), "12h");
+        assert_eq!(human_duration(3 * 86400 + 4 * 3600), "3d4h");
+        assert_eq!(human_duration(40 * 86400), "40d");
+        assert_eq!(human_duration((365 * 2 + 10) * 86400), "2y10d");
+        assert_eq!(human_duration(365 * 9 * 86400), "9y");
+    }
+}

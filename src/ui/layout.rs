@@ -1,0 +1,55 @@
+//! Where the panes go. Pure; used by the renderer and by `AppState::refresh` (page sizes).
+
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use crate::state::{AppState, Pane};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub header: Rect,
+    pub hints: Rect,
+    pub namespaces: Option<Rect>,
+    pub main: Option<Rect>,
+    /// The region for logs and rollout history (details of the selection for now).
+    pub details: Option<Rect>,
+    pub status: Rect,
+}
+
+pub fn areas(area: Rect, st: &AppState) -> Areas {
+    let [header, hints, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let mut out = Areas {
+        header,
+        hints,
+        namespaces: None,
+        main: None,
+        details: None,
+        status,
+    };
+    if st.zoomed {
+        match st.focus {
+            Pane::Namespaces => out.namespaces = Some(body),
+            Pane::Main => out.main = Some(body),
+        }
+        return out;
+    }
+    let ns_width = (body.width / 5).clamp(20, 30);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(ns_width), Constraint::Min(0)]).areas(body);
+    let details_height = if body.height >= 30 {
+        body.height / 3
+    } else {
+        5
+    };
+    let [main, details] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(details_height)]).areas(right);
+    out.namespaces = Some(left);
+    out.main = Some(main);
+    out.details = Some(details);
+    out
+}

@@ -1,0 +1,82 @@
+//! The namespaces pane: names, the current one marked.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
+use ratatui::Frame;
+
+use crate::effect::Scope;
+use crate::state::{AppState, Pane, Phase};
+use crate::theme::Theme;
+use crate::ui::table::PaneTitle;
+
+pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
+    let focused = st.focus == Pane::Namespaces;
+    let (border, title_style) = if focused {
+        (theme.border_focus, theme.title_focus)
+    } else {
+        (theme.border, theme.title)
+    };
+    let ns = &st.namespaces;
+    let loading = st.ns_watch.phase == Phase::Loading;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(border)
+        .title(
+            PaneTitle {
+                name: "Namespaces",
+                scope: None,
+                shown: ns.visible_len(),
+                total: ns.len(),
+                filter: ns.filter(),
+                loading,
+            }
+            .line(title_style, theme.prompt),
+        );
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let current = match &st.scope {
+        Scope::Namespace(n) => Some(n.as_ref()),
+        Scope::All => None,
+    };
+    let mut lines: Vec<Line> = Vec::with_capacity(inner.height as usize);
+    for (n, row) in ns
+        .visible_window(ns.cursor.offset, inner.height as usize)
+        .enumerate()
+    {
+        let is_current = current == Some(row.name.as_ref());
+        let marker = if is_current { "● " } else { "  " };
+        let mut style = if is_current {
+            theme.current
+        } else if row.phase.as_ref() == "Terminating" {
+            theme.terminating
+        } else {
+            theme.base
+        };
+        if n + ns.cursor.offset == ns.cursor.selected {
+            style = if focused {
+                style.patch(theme.selected)
+            } else {
+                style.add_modifier(ratatui::style::Modifier::UNDERLINED)
+            };
+        }
+        let width = inner.width as usize;
+        let text = format!("{marker}{}", row.name);
+        lines.push(Line::from(Span::styled(format!("{text:<width$}"), style)));
+    }
+    if lines.is_empty() {
+        let text = match (&st.ns_watch.error, loading) {
+            (Some(e), _) => Span::styled(format!("unavailable: {e}"), theme.error_msg),
+            (None, true) => Span::styled("loading…", theme.muted),
+            (None, false) if ns.is_empty() => Span::styled("none", theme.muted),
+            _ => Span::styled("no match", theme.muted),
+        };
+        f.render_widget(
+            Paragraph::new(Line::from(text)).wrap(ratatui::widgets::Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}

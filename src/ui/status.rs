@@ -1,0 +1,121 @@
+//! The header (cluster, namespace, connection, counts), the hint line and the bottom
+//! status line (prompt or the latest notice).
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::action::Action;
+use crate::keymap::{Ctx, Keymap, ResolvedBinding};
+use crate::msg::Level;
+use crate::state::{AppState, Connection, PromptKind};
+use crate::theme::Theme;
+
+pub fn draw_header(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
+    let sep = || Span::styled(" │ ", theme.border);
+    let mut spans = vec![
+        Span::styled(" rkt", theme.title_focus),
+        sep(),
+        Span::styled("ctx ", theme.label),
+        Span::styled(st.cluster.context.clone(), theme.value),
+        sep(),
+        Span::styled("ns ", theme.label),
+        Span::styled(st.scope.label().to_string(), theme.current),
+        sep(),
+    ];
+    match st.connection() {
+        Connection::Connecting => spans.push(Span::styled("◌ connecting…", theme.pending)),
+        Connection::Connected => {
+            spans.push(Span::styled("● connected", theme.ok));
+            if let Some(v) = &st.cluster.version {
+                spans.push(Span::styled(format!(" {v}"), theme.muted));
+            }
+        }
+        Connection::Reconnecting(e) => {
+            spans.push(Span::styled(format!("⟳ reconnecting: {e}"), theme.error))
+        }
+    }
+    spans.push(sep());
+    spans.push(Span::styled("pods ", theme.label));
+    spans.push(Span::styled(st.pods.len().to_string(), theme.value));
+    spans.push(Span::styled(" ns ", theme.label));
+    spans.push(Span::styled(st.namespaces.len().to_string(), theme.value));
+    if st.readonly {
+        spans.push(sep());
+        spans.push(Span::styled("readonly", theme.warning_msg));
+    }
+    spans.push(sep());
+    spans.push(Span::styled(st.cluster.server.clone(), theme.muted));
+    f.render_widget(Paragraph::new(Line::from(spans)).style(theme.base), area);
+}
+
+/// General actions shown first in every hint line (when bound).
+const LEAD_HINTS: [Action; 4] = [Action::Help, Action::Command, Action::Filter, Action::Quit];
+
+/// `<key> desc` pairs for the focused context: the lead general actions, then the
+/// context's own bindings, then the rest of the general ones.
+pub fn hint_spans<'a>(keymap: &Keymap, ctx: Ctx, theme: &Theme) -> Vec<Span<'a>> {
+    let own = ctx.chain().first().copied().unwrap_or(Ctx::Global);
+    let global = |lead: bool| {
+        keymap
+            .in_ctx(Ctx::Global)
+            .filter(move |b| LEAD_HINTS.contains(&b.action) == lead)
+    };
+    let mut ordered: Vec<&ResolvedBinding> = global(true).collect();
+    if own != Ctx::Global {
+        ordered.extend(keymap.in_ctx(own));
+    }
+    ordered.extend(global(false));
+    let mut spans = Vec::new();
+    for b in ordered {
+        spans.push(Span::styled(format!(" <{}>", b.keys_label()), theme.key));
+        spans.push(Span::styled(format!(" {}", b.desc), theme.hint));
+    }
+    spans
+}
+
+pub fn draw_hints(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &Theme) {
+    let spans = hint_spans(keymap, st.key_ctx(), theme);
+    f.render_widget(Paragraph::new(Line::from(spans)).style(theme.base), area);
+}
+
+pub fn draw_status(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
+    let line = if let Some(p) = &st.prompt {
+        let (lead, extra) = match p.kind {
+            PromptKind::Command => {
+                let extra = if p.candidates.is_empty() {
+                    String::new()
+                } else {
+                    format!("   {}", p.candidates.join("  "))
+                };
+                (":", extra)
+            }
+            PromptKind::Filter(pane) => {
+                let (shown, total) = match pane {
+                    crate::state::Pane::Namespaces => {
+                        (st.namespaces.visible_len(), st.namespaces.len())
+                    }
+                    crate::state::Pane::Main => (st.pods.visible_len(), st.pods.len()),
+                };
+                ("/", format!("   {shown} of {total} match"))
+            }
+        };
+        Line::from(vec![
+            Span::styled(format!(" {lead}"), theme.prompt),
+            Span::styled(p.input.clone(), theme.value),
+            Span::styled("█", theme.prompt),
+            Span::styled(extra, theme.muted),
+        ])
+    } else if let Some(n) = &st.notice {
+        let style = match n.level {
+            Level::Info => theme.info_msg,
+            Level::Warning => theme.warning_msg,
+            Level::Error => theme.error_msg,
+        };
+        Line::from(Span::styled(format!(" {}", n.text), style))
+    } else {
+        Line::default()
+    };
+    f.render_widget(Paragraph::new(line).style(theme.base), area);
+}

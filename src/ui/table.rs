@@ -1,0 +1,226 @@
+//! Drawing a live resource table: only the visible window of rows is formatted; column
+//! widths come from that window; columns drop by priority when the pane is narrow.
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+use crate::state::table::{ResourceTable, TableRow};
+use crate::theme::Theme;
+
+/// One column of a resource view.
+pub struct Column<R, C> {
+    pub title: &'static str,
+    /// Lower is more important; the least important columns go first when narrow.
+    pub priority: u8,
+    /// Takes the remaining width (the name).
+    pub fill: bool,
+    /// The sort column this one shows, if any.
+    pub sort: Option<C>,
+    pub cell: fn(&R, &CellCtx) -> String,
+}
+
+/// What cells may depend on besides the row.
+pub struct CellCtx {
+    pub now: jiff::Timestamp,
+}
+
+pub struct TableView<'a, R: TableRow> {
+    pub table: &'a ResourceTable<R>,
+    pub columns: Vec<Column<R, R::Column>>,
+    pub block: Block<'a>,
+    pub focused: bool,
+    pub row_style: fn(&R, &Theme) -> Style,
+    /// Shown instead of rows when there are none (loading, error, empty).
+    pub empty_text: Line<'a>,
+}
+
+const GAP: u16 = 1;
+/// Width the name column is assumed to need when deciding which columns fit.
+const FILL_MIN: u16 = 24;
+
+/// Cuts `text` to `width` columns, ending in `…` when something was cut.
+fn ellipsize(text: &mut String, width: usize) {
+    if text.width() <= width {
+        return;
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    *text = out;
+}
+
+pub fn draw<R: TableRow>(
+    f: &mut Frame,
+    area: Rect,
+    view: TableView<'_, R>,
+    theme: &Theme,
+    ctx: &CellCtx,
+) {
+    let inner = view.block.inner(area);
+    f.render_widget(view.block, area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    let height = inner.height.saturating_sub(1) as usize;
+    let table = view.table;
+    let start = table.cursor.offset;
+    let rows: Vec<&R> = table.visible_window(start, height).collect();
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| view.columns.iter().map(|c| (c.cell)(r, ctx)).collect())
+        .collect();
+    let sort = table.sort();
+    let titles: Vec<String> = view
+        .columns
+        .iter()
+        .map(|c| match c.sort {
+            Some(col) if col == sort.column => {
+                format!("{}{}", c.title, if sort.descending { "↓" } else { "↑" })
+            }
+            _ => c.title.to_string(),
+        })
+        .collect();
+    let mut widths: Vec<u16> = titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            cells
+                .iter()
+                .map(|row| row[i].width())
+                .chain(std::iter::once(t.width()))
+                .max()
+                .unwrap_or(0) as u16
+        })
+        .collect();
+    // Drop the least important columns until the rest fit; the fill column (the name)
+    // counts as at most FILL_MIN wide here and is cut with an ellipsis if it must be.
+    let fit_width = |i: usize| {
+        if view.columns[i].fill {
+            widths[i].min(FILL_MIN)
+        } else {
+            widths[i]
+        }
+    };
+    let mut shown: Vec<usize> = (0..view.columns.len()).collect();
+    loop {
+        let total: u16 = shown.iter().map(|&i| fit_width(i) + GAP).sum();
+        if total <= inner.width || shown.len() <= 1 {
+            break;
+        }
+        let drop = shown
+            .iter()
+            .enumerate()
+            .filter(|(_, &i)| !view.columns[i].fill)
+            .max_by_key(|(_, &i)| view.columns[i].priority)
+            .map(|(pos, _)| pos);
+        match drop {
+            Some(pos) => {
+                shown.remove(pos);
+            }
+            None => break,
+        }
+    }
+    let fixed: u16 = shown
+        .iter()
+        .filter(|&&i| !view.columns[i].fill)
+        .map(|&i| widths[i] + GAP)
+        .sum();
+    for &i in &shown {
+        if view.columns[i].fill {
+            widths[i] = inner.width.saturating_sub(fixed).max(1);
+        }
+    }
+    let constraints: Vec<Constraint> = shown
+        .iter()
+        .map(|&i| Constraint::Length(widths[i]))
+        .collect();
+    let mut cells = cells;
+    for row in cells.iter_mut() {
+        for &i in &shown {
+            ellipsize(&mut row[i], widths[i] as usize);
+        }
+    }
+    let header = Row::new(shown.iter().map(|&i| Cell::from(titles[i].clone()))).style(theme.header);
+    let selected_in_window = table.cursor.selected.checked_sub(start);
+    let body: Vec<Row> = rows
+        .iter()
+        .zip(cells)
+        .enumerate()
+        .map(|(n, (r, mut row_cells))| {
+            let mut style = (view.row_style)(r, theme);
+            if view.focused && Some(n) == selected_in_window {
+                style = style.patch(theme.selected);
+            } else if Some(n) == selected_in_window {
+                style = style.add_modifier(ratatui::style::Modifier::UNDERLINED);
+            }
+            let picked: Vec<Cell> = shown
+                .iter()
+                .map(|&i| Cell::from(std::mem::take(&mut row_cells[i])))
+                .collect();
+            Row::new(picked).style(style)
+        })
+        .collect();
+    if body.is_empty() {
+        let [head, rest] =
+            ratatui::layout::Layout::vertical([Constraint::Length(1), Constraint::Min(0)])
+                .areas(inner);
+        f.render_widget(
+            Table::new(Vec::<Row>::new(), constraints.clone())
+                .header(header)
+                .column_spacing(GAP),
+            head,
+        );
+        f.render_widget(Paragraph::new(view.empty_text).centered(), rest);
+        return;
+    }
+    f.render_widget(
+        Table::new(body, constraints)
+            .header(header)
+            .column_spacing(GAP),
+        inner,
+    );
+}
+
+/// What a pane title says: ` Pods(kube-system)[3/12] </dns> `, like k9s.
+pub struct PaneTitle<'s> {
+    pub name: &'s str,
+    pub scope: Option<&'s str>,
+    pub shown: usize,
+    pub total: usize,
+    pub filter: &'s str,
+    pub loading: bool,
+}
+
+impl PaneTitle<'_> {
+    pub fn line<'a>(&self, style: Style, accent: Style) -> Line<'a> {
+        let mut spans = vec![Span::styled(format!(" {}", self.name), style)];
+        if let Some(scope) = self.scope {
+            spans.push(Span::styled(format!("({scope})"), accent));
+        }
+        let count = if self.loading && self.total == 0 {
+            "[…]".to_string()
+        } else if self.filter.is_empty() {
+            format!("[{}]", self.total)
+        } else {
+            format!("[{}/{}]", self.shown, self.total)
+        };
+        spans.push(Span::styled(count, style));
+        if !self.filter.is_empty() {
+            spans.push(Span::styled(format!(" </{}>", self.filter), accent));
+        }
+        spans.push(Span::styled(" ", style));
+        Line::from(spans)
+    }
+}

@@ -1,0 +1,222 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Rendering: whole-screen snapshots on ratatui's TestBackend (fixed "now" so ages are
+//! stable), style checks, and the themes.
+
+mod common;
+
+use common::tui_fixtures::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use ratatui::Terminal;
+use rkt::cluster::rows::Rows;
+use rkt::effect::WatchSlot;
+use rkt::msg::{Msg, WatchEvent};
+use rkt::state::{update, AppState};
+use rkt::theme::Theme;
+
+fn draw(st: &mut AppState, theme: &Theme, w: u16, h: u16) -> Buffer {
+    st.size = (w, h);
+    st.refresh();
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let keymap = st.keymap.clone();
+    term.draw(|f| rkt::ui::render(st, theme, &keymap, f))
+        .unwrap();
+    term.backend().buffer().clone()
+}
+
+fn text(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        for x in 0..buf.area.width {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn key(st: &mut AppState, c: char) {
+    update(
+        st,
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+    );
+}
+
+/// Finds the first cell of `needle` on screen.
+fn find(buf: &Buffer, needle: &str) -> (u16, u16) {
+    let t = text(buf);
+    for (y, line) in t.lines().enumerate() {
+        if let Some(byte) = line.find(needle) {
+            let x = line[..byte].chars().count();
+            return (x as u16, y as u16);
+        }
+    }
+    panic!("{needle:?} not on screen:\n{t}");
+}
+
+#[test]
+fn main_screen_80x24() {
+    let mut st = kube_system_state();
+    let buf = draw(&mut st, &Theme::default_theme(), 80, 24);
+    insta::assert_snapshot!("main_80x24", text(&buf));
+}
+
+#[test]
+fn main_screen_160x48_all_namespaces_with_health_states() {
+    let (mut st, _) = started(None);
+    list(
+        &mut st,
+        WatchSlot::Namespaces,
+        Rows::Namespaces(namespace_rows()),
+    );
+    let mut all = pods(KUBE_SYSTEM);
+    all.extend(pods(DEFAULT));
+    list(&mut st, WatchSlot::Main, Rows::Pods(all));
+    update(&mut st, Msg::ServerVersion(Ok("v1.33.0".into())));
+    let buf = draw(&mut st, &Theme::default_theme(), 160, 48);
+    insta::assert_snapshot!("main_160x48_all_namespaces", text(&buf));
+}
+
+#[test]
+fn help_screen() {
+    let mut st = kube_system_state();
+    key(&mut st, '?');
+    let buf = draw(&mut st, &Theme::default_theme(), 100, 40);
+    insta::assert_snapshot!("help_100x40", text(&buf));
+}
+
+#[test]
+fn first_frame_before_any_answer_says_loading() {
+    let (mut st, _) = started(Some("kube-system"));
+    let buf = draw(&mut st, &Theme::default_theme(), 80, 24);
+    let t = text(&buf);
+    assert!(t.contains("connecting"), "{t}");
+    assert!(t.contains("loading pods"), "{t}");
+    insta::assert_snapshot!("first_frame_80x24", t);
+}
+
+#[test]
+fn filter_prompt_shows_the_match_count() {
+    let mut st = kube_system_state();
+    key(&mut st, '/');
+    for c in "kube-s".chars() {
+        key(&mut st, c);
+    }
+    let buf = draw(&mut st, &Theme::default_theme(), 80, 24);
+    let t = text(&buf);
+    assert!(t.contains("/kube-s█   1 of 7 match"), "{t}");
+    assert!(t.contains("Pods(kube-system)[1/7] </kube-s>"), "{t}");
+    assert!(!t.contains("etcd-minikube"), "{t}");
+}
+
+#[test]
+fn watch_error_is_visible() {
+    let (mut st, _) = started(Some("secret"));
+    let k = st.main_watch.key.unwrap();
+    update(
+        &mut st,
+        kube(k, WatchEvent::Error("Forbidden: pods is forbidden".into())),
+    );
+    let t = text(&draw(&mut st, &Theme::default_theme(), 100, 24));
+    assert!(t.contains("reconnecting: Forbidden"), "{t}");
+    assert!(t.contains("cannot list pods: Forbidden"), "{t}");
+}
+
+#[test]
+fn rows_are_coloured_by_health() {
+    let theme = Theme::default_theme();
+    let (mut st, _) = started(Some("default"));
+    list(&mut st, WatchSlot::Main, Rows::Pods(pods(DEFAULT)));
+    let buf = draw(&mut st, &theme, 160, 30);
+    let fg = |needle: &str| {
+        let (x, y) = find(&buf, needle);
+        buf[(x, y)].fg
+    };
+    assert_eq!(Some(fg("crashy")), theme.error.fg);
+    assert_eq!(
+        Some(fg("hello-minikube-5c898d8489-9mzq2")),
+        theme.pending.fg
+    );
+    assert_eq!(Some(fg("hello-minikube-5c898d8489-4xk8s")), theme.ok.fg);
+    assert_eq!(Some(fg("old-web")), theme.terminating.fg);
+    // The selected (first) row uses the selection style.
+    let (x, y) = find(&buf, "batch-job");
+    assert_eq!(Some(buf[(x, y)].bg), theme.selected.bg);
+}
+
+#[test]
+fn every_theme_file_parses_and_differs_from_plain() {
+    let mut count = 0;
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/themes")).unwrap() {
+        let path = entry.unwrap().path();
+        let yaml = std::fs::read_to_string(&path).unwrap();
+        let theme =
+            Theme::from_yaml("x", &yaml).unwrap_or_else(|e| panic!("{}: {e:#}", path.display()));
+        assert_ne!(theme.error.fg, None, "{}", path.display());
+        count += 1;
+    }
+    assert!(count >= 3);
+    for (name, _) in rkt::theme::BUILTIN {
+        assert_eq!(Theme::load(name, None).unwrap().name, *name);
+    }
+}
+
+#[test]
+fn partial_theme_resolves_onto_the_default() {
+    let default = Theme::default_theme();
+    let t = Theme::from_yaml("mine", "styles:\n  error: { fg: blue }\n").unwrap();
+    assert_eq!(t.name, "mine");
+    assert_eq!(t.error.fg, Some(Color::Blue));
+    // Attributes not given are kept from the default (bold here), other styles untouched.
+    assert!(t.error.add_modifier.contains(Modifier::BOLD));
+    assert_eq!(t.ok, default.ok);
+}
+
+#[test]
+fn broken_themes_are_clear_errors() {
+    let e = Theme::from_yaml("x", "styles:\n  eror: { fg: red }\n").unwrap_err();
+    assert!(format!("{e:#}").contains("eror"), "{e:#}");
+    let e = Theme::from_yaml("x", "styles:\n  error: { fg: rouge }\n").unwrap_err();
+    assert!(format!("{e:#}").contains("rouge"), "{e:#}");
+    let e = Theme::load("no-such-theme", None).unwrap_err();
+    assert!(
+        format!("{e:#}").contains("built-in themes are default, light, high-contrast"),
+        "{e:#}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.yaml");
+    std::fs::write(&path, "styles: [").unwrap();
+    let e = Theme::load(path.to_str().unwrap(), None).unwrap_err();
+    assert!(format!("{e:#}").contains("bad.yaml"), "{e:#}");
+}
+
+#[test]
+fn user_theme_dir_is_searched_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("mine.yaml"),
+        "styles:\n  ok: { fg: magenta }\n",
+    )
+    .unwrap();
+    let t = Theme::load("mine", Some(dir.path())).unwrap();
+    assert_eq!(t.ok.fg, Some(Color::Magenta));
+}
+
+#[test]
+fn no_color_keeps_selection_visible() {
+    let plain = Theme::load("high-contrast", None).unwrap().without_colors();
+    assert_eq!(plain.error.fg, None);
+    assert_eq!(plain.base.bg, None);
+    assert!(plain.selected.add_modifier.contains(Modifier::REVERSED));
+    let mut st = kube_system_state();
+    let buf = draw(&mut st, &plain, 80, 24);
+    let all_plain = buf
+        .content
+        .iter()
+        .all(|c| c.fg == Color::Reset && c.bg == Color::Reset);
+    assert!(all_plain, "NO_COLOR output has colours");
+}
