@@ -32,6 +32,9 @@ pub struct LogRequest {
     pub follow: bool,
     /// Lines of history to start with (`--tail`); `None` for all.
     pub tail_lines: Option<i64>,
+    /// Ends each connection after this many bytes (`limitBytes`). A following stream then
+    /// reconnects and resumes, so tests and benchmarks use it to force reconnects.
+    pub limit_bytes: Option<i64>,
     pub batch: BatchConfig,
 }
 
@@ -41,6 +44,7 @@ impl LogRequest {
             target,
             follow: true,
             tail_lines,
+            limit_bytes: None,
             batch: BatchConfig::default(),
         }
     }

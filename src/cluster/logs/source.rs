@@ -44,14 +44,15 @@ impl Backoff {
     }
 }
 
-/// Why a connection ended.
-enum Outcome {
-    /// The server closed the stream.
-    Eof { delivered: usize },
-    /// Reading failed mid-stream.
-    Broken { delivered: usize, error: String },
-    /// The receiving side is gone: stop.
-    Closed,
+/// How a connection ended.
+struct Ended {
+    /// Lines delivered on this connection.
+    delivered: usize,
+    /// The read error, if the stream broke rather than closed.
+    error: Option<String>,
+    /// Holds an unterminated last line: delivered only if no reconnect follows (a
+    /// reconnect brings the whole line again).
+    splitter: LineSplitter,
 }
 
 /// What the pod looks like after a stream ended.
@@ -75,7 +76,9 @@ pub async fn run(
     let follow = req.follow && !req.target.previous;
     let mut resume = Resume::default();
     let mut backoff = Backoff::new();
-    let mut first = true;
+    if send_state(StreamState::Connecting).await.is_err() {
+        return;
+    }
     loop {
         let params = LogParams {
             container: Some(source.container.clone()),
@@ -85,33 +88,23 @@ pub async fn run(
             // The tail applies to the first connection; a reconnect resumes by time.
             tail_lines: resume.since().is_none().then_some(req.tail_lines).flatten(),
             since_time: resume.since(),
+            limit_bytes: req.limit_bytes,
             ..LogParams::default()
         };
-        if first && send_state(StreamState::Connecting).await.is_err() {
-            return;
-        }
-        first = false;
-        let reason = match api.log_stream(&source.pod, &params).await {
+        let (reason, mut leftover) = match api.log_stream(&source.pod, &params).await {
             Ok(reader) => {
                 resume.reconnected();
                 if send_state(StreamState::Streaming).await.is_err() {
                     return;
                 }
-                match pump(reader, &source, &mut resume, &tx).await {
-                    Outcome::Closed => return,
-                    Outcome::Eof { delivered } => {
-                        if delivered > 0 {
-                            backoff.reset();
-                        }
-                        "stream closed".to_string()
-                    }
-                    Outcome::Broken { delivered, error } => {
-                        if delivered > 0 {
-                            backoff.reset();
-                        }
-                        error
-                    }
+                let Some(ended) = pump(reader, &source, &mut resume, &tx).await else {
+                    return;
+                };
+                if ended.delivered > 0 {
+                    backoff.reset();
                 }
+                let reason = ended.error.unwrap_or_else(|| "stream closed".into());
+                (reason, Some(ended.splitter))
             }
             Err(kube::Error::Api(status)) if !follow || matches!(status.code, 401 | 403 | 404) => {
                 let _ = send_state(StreamState::Error(status.message.clone())).await;
@@ -121,28 +114,27 @@ pub async fn run(
                 let _ = send_state(StreamState::Error(e.to_string())).await;
                 return;
             }
-            Err(kube::Error::Api(status)) => status.message.clone(),
-            Err(e) => e.to_string(),
+            Err(kube::Error::Api(status)) => (status.message.clone(), None),
+            Err(e) => (e.to_string(), None),
         };
-        if !follow {
-            let why = if req.target.previous {
-                "previous container"
-            } else {
-                "end of log"
-            };
-            let _ = send_state(StreamState::Ended(why.into())).await;
-            return;
-        }
-        match pod_fate(&api, &source.pod).await {
+        let fate = if follow {
+            pod_fate(&api, &source.pod).await
+        } else if req.target.previous {
+            Ok(PodFate::Finished("previous container".into()))
+        } else {
+            Ok(PodFate::Finished("end of log".into()))
+        };
+        let reason = match fate {
             Ok(PodFate::Finished(why)) => {
+                if let Some(splitter) = leftover.as_mut() {
+                    let _ = send_lines(&tx, collect_finish(splitter, &source, &mut resume)).await;
+                }
                 let _ = send_state(StreamState::Ended(why)).await;
                 return;
             }
-            Ok(PodFate::Running) => {}
-            Err(e) => {
-                let _ = send_state(StreamState::Reconnecting(e.to_string())).await;
-            }
-        }
+            Ok(PodFate::Running) => reason,
+            Err(e) => format!("{reason}; {e}"),
+        };
         if send_state(StreamState::Reconnecting(reason)).await.is_err() {
             return;
         }
@@ -151,29 +143,20 @@ pub async fn run(
 }
 
 /// Reads one connection to its end, sending each chunk's new lines as one message.
+/// `None` when the receiving side is gone.
 async fn pump(
     mut reader: impl futures::AsyncBufRead + Unpin,
     source: &Arc<LogSource>,
     resume: &mut Resume,
     tx: &mpsc::Sender<Internal>,
-) -> Outcome {
+) -> Option<Ended> {
     let mut splitter = LineSplitter::default();
     let mut delivered = 0;
-    loop {
+    let error = loop {
         let chunk = match reader.fill_buf().await {
-            Ok([]) => break,
+            Ok([]) => break None,
             Ok(chunk) => chunk,
-            Err(e) => {
-                let lines = collect_finish(&mut splitter, source, resume);
-                delivered += lines.len();
-                if send_lines(tx, lines).await.is_err() {
-                    return Outcome::Closed;
-                }
-                return Outcome::Broken {
-                    delivered,
-                    error: e.to_string(),
-                };
-            }
+            Err(e) => break Some(e.to_string()),
         };
         let mut lines = Vec::new();
         splitter.feed(chunk, |raw| {
@@ -184,16 +167,13 @@ async fn pump(
         let n = chunk.len();
         reader.consume_unpin(n);
         delivered += lines.len();
-        if send_lines(tx, lines).await.is_err() {
-            return Outcome::Closed;
-        }
-    }
-    let lines = collect_finish(&mut splitter, source, resume);
-    delivered += lines.len();
-    if send_lines(tx, lines).await.is_err() {
-        return Outcome::Closed;
-    }
-    Outcome::Eof { delivered }
+        send_lines(tx, lines).await.ok()?;
+    };
+    Some(Ended {
+        delivered,
+        error,
+        splitter,
+    })
 }
 
 fn collect_finish(
