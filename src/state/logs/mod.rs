@@ -5,6 +5,7 @@
 pub mod buffer;
 pub mod event;
 pub mod line;
+pub mod picker;
 pub mod sanitize;
 pub mod search;
 mod view;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 pub use buffer::{LogBuffer, DEFAULT_CAP};
 pub use event::{LogEvent, LogMsg, LogStreamKey, StreamState};
 pub use line::{format_timestamp, LogLine, LogSource};
+pub use picker::ContainerPicker;
 pub use sanitize::StyledText;
 pub use search::Pattern;
 

@@ -46,6 +46,19 @@ impl StyledText {
 
 /// Decodes `bytes` lossily and sanitizes them.
 pub fn sanitize_bytes(bytes: &[u8]) -> StyledText {
+    // Fast path for the common line: printable ASCII/UTF-8 with no C0, DEL or C1 (encoded
+    // as 0xC2 0x80..=0x9F) — copied as is.
+    let plain = !bytes.iter().enumerate().any(|(i, &b)| {
+        b < 0x20 || b == 0x7f || (b == 0xc2 && matches!(bytes.get(i + 1), Some(0x80..=0x9f)))
+    });
+    if plain {
+        if let Ok(s) = std::str::from_utf8(bytes) {
+            return StyledText {
+                text: s.to_owned(),
+                runs: Vec::new(),
+            };
+        }
+    }
     sanitize(&String::from_utf8_lossy(bytes))
 }
 
