@@ -62,6 +62,7 @@ fn draw(tui: &mut Tui, st: &mut AppState, theme: &Theme) -> anyhow::Result<()> {
 fn event_to_msg(ev: Event) -> Option<Msg> {
     match ev {
         Event::Key(k) => Some(Msg::Key(k)),
+        Event::Paste(text) => Some(Msg::Paste(text)),
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
         _ => None,
     }

@@ -10,6 +10,8 @@ use crate::effect::WatchKey;
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
     Resize(u16, u16),
     /// Time passes: ages and "(5m ago)" change.
     Tick(Timestamp),

@@ -321,6 +321,30 @@ fn command_line_completes_commands_and_namespaces() {
 }
 
 #[test]
+fn paste_goes_into_the_prompt_only() {
+    let mut st = kube_system_state();
+    update(&mut st, Msg::Paste("q".into()));
+    assert!(!st.quit && st.prompt.is_none());
+    press(&mut st, "/");
+    update(&mut st, Msg::Paste("etcd\n".into()));
+    assert_eq!(visible_names(&mut st), vec!["etcd-minikube"]);
+}
+
+#[test]
+fn ctrl_c_quits_even_when_quit_is_rebound() {
+    let mut o = std::collections::BTreeMap::new();
+    o.insert("quit".to_string(), "x".to_string());
+    let (km, warnings) = rkt::keymap::Keymap::with_overrides(&o);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let mut st = kube_system_state();
+    st.keymap = std::sync::Arc::new(km);
+    press(&mut st, "q");
+    assert!(!st.quit);
+    press(&mut st, "ctrl-c");
+    assert!(st.quit);
+}
+
+#[test]
 fn quit_by_key_by_command_and_from_the_prompt() {
     let mut st = kube_system_state();
     press(&mut st, "q");

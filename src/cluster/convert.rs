@@ -269,3 +269,7 @@ pub fn namespace_row(ns: &Namespace, interner: &mut Interner) -> Option<Namespac
 pub fn namespace_key(ns: &Namespace) -> Option<RowKey> {
     Some(RowKey::cluster(ns.metadata.name.as_deref()?))
 }
+
+#[cfg(test)]
+#[path = "convert_tests.rs"]
+mod tests;

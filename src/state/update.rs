@@ -1,5 +1,7 @@
 //! `update`: the only place state changes. Synchronous, no I/O; side effects are returned.
 
+use crossterm::event::{KeyCode, KeyModifiers};
+
 use crate::action::Action;
 use crate::cluster::rows::Rows;
 use crate::effect::{Effect, Scope, WatchSlot};
@@ -18,6 +20,12 @@ pub fn update(st: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             st.dirty = true;
             on_key(st, KeyChord::from_event(&ev))
+        }
+        Msg::Paste(text) => {
+            st.dirty = true;
+            // Only prompts take text; a paste elsewhere must not turn into key presses.
+            let line: String = text.chars().filter(|c| !c.is_control()).collect();
+            edit_prompt(st, |input| input.push_str(&line))
         }
         Msg::Action(a) => {
             st.dirty = true;
@@ -129,6 +137,10 @@ fn on_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
         }
         Lookup::None => {
             st.pending_keys.clear();
+            // ctrl-c always quits, even when a config rebinds quit elsewhere.
+            if key == KeyChord::new(KeyCode::Char('c'), KeyModifiers::CONTROL) {
+                st.quit = true;
+            }
             Vec::new()
         }
     }

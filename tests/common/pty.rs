@@ -1,1 +1,202 @@
-//! Driving the real rkt binary in a pseudo-terminal (see e2e tests).
+//! Driving the real rkt binary in a pseudo-terminal (see e2e tests): a reader thread feeds
+//! a vt100 parser (the screen) and keeps the raw bytes (to check escape sequences); tests
+//! wait for text with a generous deadline instead of sleeping.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
+
+/// Seconds to wait for anything on screen; `RKT_E2E_TIMEOUT` overrides it (slow machines).
+pub fn timeout() -> Duration {
+    let secs = std::env::var("RKT_E2E_TIMEOUT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30);
+    Duration::from_secs(secs)
+}
+
+pub struct PtyApp {
+    child: Box<dyn Child + Send + Sync>,
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    _home: tempfile::TempDir,
+}
+
+impl PtyApp {
+    /// Starts `rkt ARGS` in a `cols`×`rows` terminal with a clean environment: a temporary
+    /// HOME and config dir, no KUBECONFIG, no display server.
+    pub fn spawn(args: &[&str], envs: &[(&str, &str)], cols: u16, rows: u16) -> PtyApp {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let home = tempfile::tempdir().expect("temp home");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_rkt"));
+        cmd.args(args);
+        cmd.cwd(home.path());
+        for var in [
+            "KUBECONFIG",
+            "DISPLAY",
+            "WAYLAND_DISPLAY",
+            "NO_COLOR",
+            "RUST_BACKTRACE",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env("HOME", home.path());
+        cmd.env("XDG_CONFIG_HOME", home.path().join(".config"));
+        cmd.env("TERM", "xterm-256color");
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        let child = pair.slave.spawn_command(cmd).expect("spawn rkt");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let writer = pair.master.take_writer().expect("pty writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        {
+            let parser = parser.clone();
+            let raw = raw.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                loop {
+                    match reader.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => {
+                            parser.lock().unwrap().process(&buf[..n]);
+                            raw.lock().unwrap().extend_from_slice(&buf[..n]);
+                        }
+                    }
+                }
+            });
+        }
+        PtyApp {
+            child,
+            master: pair.master,
+            writer,
+            parser,
+            raw,
+            _home: home,
+        }
+    }
+
+    /// The screen as text, one line per row.
+    pub fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    pub fn alternate_screen(&self) -> bool {
+        self.parser.lock().unwrap().screen().alternate_screen()
+    }
+
+    /// Every byte rkt wrote so far.
+    pub fn raw_output(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
+    }
+
+    /// Waits until `check(screen)` holds; fails the test with the screen otherwise.
+    pub fn wait_until(&mut self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + timeout();
+        loop {
+            let screen = self.screen();
+            if check(&screen) {
+                return screen;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("rkt exited ({status:?}) while waiting for {what}; screen:\n{screen}");
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "timed out after {:?} waiting for {what}; screen:\n{screen}",
+                    timeout()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    pub fn wait_for_text(&mut self, text: &str) -> String {
+        self.wait_until(&format!("{text:?} on screen"), |s| s.contains(text))
+    }
+
+    pub fn wait_for_no_text(&mut self, text: &str) -> String {
+        self.wait_until(&format!("{text:?} gone from screen"), |s| !s.contains(text))
+    }
+
+    /// Types `keys` (raw bytes: "j", ":ns default\r", "\x1b" for Esc).
+    pub fn send(&mut self, keys: &str) {
+        self.writer
+            .write_all(keys.as_bytes())
+            .expect("write to pty");
+        self.writer.flush().expect("flush pty");
+    }
+
+    /// Waits for the process to exit and returns its exit code.
+    pub fn wait_exit(&mut self) -> u32 {
+        let deadline = Instant::now() + timeout();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status.exit_code();
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("rkt did not exit; screen:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    /// Waits until the terminal has received everything rkt wrote before it exited.
+    pub fn wait_output_settled(&self) {
+        let deadline = Instant::now() + timeout();
+        let mut last = usize::MAX;
+        loop {
+            let now = self.raw.lock().unwrap().len();
+            if now == last || Instant::now() > deadline {
+                return;
+            }
+            last = now;
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Whether the pty is in canonical ("cooked") mode with echo, as a shell expects.
+    pub fn cooked_mode(&self) -> bool {
+        match self.master.get_termios() {
+            // The flag set prints by name (nix's bitflags), which avoids naming nix here.
+            Some(t) => {
+                let flags = format!("{:?}", t.local_flags);
+                flags.contains("ICANON") && flags.contains("ECHO")
+            }
+            None => panic!("cannot read the pty's termios"),
+        }
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.child.process_id()
+    }
+}
+
+impl Drop for PtyApp {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// A kubeconfig path as a `&str` argument.
+pub fn path_arg(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
