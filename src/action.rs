@@ -44,6 +44,20 @@ pub enum Action {
     Complete,
     DeleteBack,
     ClearLine,
+    /// Stream the selected pod's logs (a container picker first for several containers).
+    Logs,
+    /// Stream the logs of every pod of the selected pod's owner, prefixed by pod.
+    LogsOwner,
+    /// The previous container's logs (`kubectl logs -p`); in the logs view, a toggle.
+    LogsPrevious,
+    /// Logs view: keep scrolling to the newest line.
+    ToggleFollow,
+    ToggleTimestamps,
+    ToggleWrap,
+    /// Logs view: write the buffer to a file.
+    SaveLogs,
+    SearchNext,
+    SearchPrev,
 }
 
 impl Action {

@@ -60,4 +60,18 @@ pub enum Effect {
     FetchServerVersion,
     /// Put text on the clipboard (arboard, or OSC 52 without a display); answers a notice.
     Copy(String),
+    /// Start (or replace) the log stream; its messages arrive as `Msg::Logs`.
+    StreamLogs {
+        key: crate::state::logs::LogStreamKey,
+        request: crate::cluster::logs::LogRequest,
+    },
+    /// Stop the log stream `key` if it is still the running one.
+    StopLogs(crate::state::logs::LogStreamKey),
+    /// Look up a pod's containers for the picker (answers `Msg::LogContainers`).
+    FetchContainers(crate::state::logs::LogTarget),
+    /// Write a file (saved logs); answers a notice naming the path.
+    WriteFile {
+        path: std::path::PathBuf,
+        contents: String,
+    },
 }

@@ -18,16 +18,21 @@ pub enum Ctx {
     Pods,
     Help,
     Prompt,
+    Logs,
+    /// Choosing a container before streaming logs.
+    LogPicker,
 }
 
 impl Ctx {
-    pub const ALL: [Ctx; 6] = [
+    pub const ALL: [Ctx; 8] = [
         Ctx::Global,
         Ctx::List,
         Ctx::Namespaces,
         Ctx::Pods,
         Ctx::Help,
         Ctx::Prompt,
+        Ctx::Logs,
+        Ctx::LogPicker,
     ];
 
     pub fn title(self) -> &'static str {
@@ -38,6 +43,8 @@ impl Ctx {
             Ctx::Pods => "Pods",
             Ctx::Help => "Help",
             Ctx::Prompt => "Command line and filter",
+            Ctx::Logs => "Logs",
+            Ctx::LogPicker => "Container picker",
         }
     }
 
@@ -50,6 +57,8 @@ impl Ctx {
             Ctx::Pods => &[Ctx::Pods, Ctx::List, Ctx::Global],
             Ctx::Help => &[Ctx::Help, Ctx::List, Ctx::Global],
             Ctx::Prompt => &[Ctx::Prompt, Ctx::Global],
+            Ctx::Logs => &[Ctx::Logs, Ctx::List, Ctx::Global],
+            Ctx::LogPicker => &[Ctx::LogPicker, Ctx::List, Ctx::Global],
         }
     }
 }
@@ -104,6 +113,21 @@ pub const DEFAULTS: &[Binding] = &[
     b(Ctx::Pods, "A", Action::SortAge, "sort by age"),
     b(Ctx::Pods, "I", Action::SortIp, "sort by IP"),
     b(Ctx::Pods, "O", Action::SortNode, "sort by node"),
+    b(Ctx::Pods, "l", Action::Logs, "logs"),
+    b(Ctx::Pods, "L", Action::LogsOwner, "logs of owner's pods"),
+    b(Ctx::Pods, "p", Action::LogsPrevious, "previous logs"),
+    b(Ctx::Logs, "s", Action::ToggleFollow, "autoscroll"),
+    b(Ctx::Logs, "t", Action::ToggleTimestamps, "timestamps"),
+    b(Ctx::Logs, "w", Action::ToggleWrap, "wrap"),
+    b(Ctx::Logs, "p", Action::LogsPrevious, "previous container"),
+    b(Ctx::Logs, "/", Action::Filter, "search"),
+    b(Ctx::Logs, "n", Action::SearchNext, "next match"),
+    b(Ctx::Logs, "N", Action::SearchPrev, "previous match"),
+    b(Ctx::Logs, "c", Action::Copy, "copy line"),
+    b(Ctx::Logs, "ctrl-s", Action::SaveLogs, "save to file"),
+    b(Ctx::Logs, "esc", Action::Back, "close logs"),
+    b(Ctx::LogPicker, "enter", Action::Select, "stream container"),
+    b(Ctx::LogPicker, "esc", Action::Back, "cancel"),
     b(Ctx::Help, "esc, q, ?", Action::Back, "close help"),
     b(Ctx::Prompt, "enter", Action::Submit, "run / keep filter"),
     b(Ctx::Prompt, "esc", Action::Cancel, "cancel"),

@@ -22,6 +22,13 @@ pub enum Msg {
     ServerVersion(Result<String, String>),
     /// Something to tell the user (results of one-shot effects).
     Notice(Notice),
+    /// From the log stream task.
+    Logs(crate::state::logs::LogMsg),
+    /// The answer to `Effect::FetchContainers`: the pod's container names.
+    LogContainers {
+        target: crate::state::logs::LogTarget,
+        containers: Result<Vec<String>, String>,
+    },
 }
 
 /// A message from a watch task.

@@ -9,13 +9,15 @@ use tokio::task::JoinHandle;
 
 use crate::cluster::{connect, watch};
 use crate::effect::{Effect, WatchKey, WatchSlot};
-use crate::msg::Msg;
+use crate::msg::{Msg, Notice};
 use crate::tui::Tui;
 
 pub struct Runtime {
     client: kube::Client,
     tx: UnboundedSender<Msg>,
     watches: HashMap<WatchSlot, (WatchKey, JoinHandle<()>)>,
+    /// The one running log stream.
+    logs: Option<(crate::state::logs::LogStreamKey, JoinHandle<()>)>,
     clipboard: super::clipboard::Clipboard,
 }
 
@@ -25,6 +27,7 @@ impl Runtime {
             client,
             tx,
             watches: HashMap::new(),
+            logs: None,
             clipboard: super::clipboard::Clipboard::default(),
         }
     }
@@ -63,12 +66,57 @@ impl Runtime {
                 let notice = self.clipboard.copy(&text, tui);
                 let _ = self.tx.send(Msg::Notice(notice));
             }
+            Effect::StreamLogs { key, request } => {
+                if let Some((_, old)) = self.logs.take() {
+                    old.abort();
+                }
+                let tx = self.tx.clone();
+                let handle =
+                    crate::cluster::logs::spawn(self.client.clone(), request, key, move |m| {
+                        tx.send(Msg::Logs(m)).is_ok()
+                    });
+                self.logs = Some((key, handle));
+            }
+            Effect::StopLogs(key) => {
+                if self.logs.as_ref().is_some_and(|(k, _)| *k == key) {
+                    if let Some((_, handle)) = self.logs.take() {
+                        handle.abort();
+                    }
+                }
+            }
+            Effect::FetchContainers(target) => {
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let containers =
+                        crate::cluster::logs::resolve::pod_containers(&client, &target)
+                            .await
+                            .map_err(|e| format!("{e:#}"));
+                    let _ = tx.send(Msg::LogContainers { target, containers });
+                });
+            }
+            Effect::WriteFile { path, contents } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let lines = contents.lines().count();
+                    let notice = match std::fs::write(&path, contents) {
+                        Ok(()) => {
+                            Notice::info(format!("saved {lines} lines to {}", path.display()))
+                        }
+                        Err(e) => Notice::error(format!("cannot write {}: {e}", path.display())),
+                    };
+                    let _ = tx.send(Msg::Notice(notice));
+                });
+            }
         }
     }
 
     /// Stops every task (on quit).
     pub fn shutdown(&mut self) {
         for (_, (_, handle)) in self.watches.drain() {
+            handle.abort();
+        }
+        if let Some((_, handle)) = self.logs.take() {
             handle.abort();
         }
     }

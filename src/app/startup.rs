@@ -103,6 +103,12 @@ pub async fn connect(cli: &Cli, prepared: Prepared) -> anyhow::Result<Session> {
         Timestamp::now(),
     );
     state.readonly = cli.readonly || prepared.config.readonly;
+    state.log_settings = crate::state::logs::app::LogSettings {
+        tail_lines: Some(i64::from(prepared.config.log_tail_lines)),
+        buffer_lines: prepared.config.log_buffer_lines,
+        // Saved logs land where rkt was started, like kubectl logs > file would.
+        save_dir: std::env::current_dir().unwrap_or_else(|_| std::env::temp_dir()),
+    };
     if !prepared.warnings.is_empty() {
         state.notice = Some(Notice::warning(prepared.warnings.join("; ")));
     }

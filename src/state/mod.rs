@@ -104,6 +104,13 @@ pub struct AppState {
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
     pub readonly: bool,
+    /// The logs view, when open (it fills the body).
+    pub logs: Option<logs::LogsState>,
+    /// The container picker shown before streaming a multi-container pod.
+    pub log_picker: Option<logs::ContainerPicker>,
+    pub log_settings: logs::app::LogSettings,
+    /// Generation of the newest log stream.
+    pub log_gen: u64,
     /// Something changed since the last frame.
     pub dirty: bool,
     pub quit: bool,
@@ -136,6 +143,10 @@ impl AppState {
             now,
             size: (80, 24),
             readonly: false,
+            logs: None,
+            log_picker: None,
+            log_settings: logs::app::LogSettings::default(),
+            log_gen: 0,
             dirty: true,
             quit: false,
             next_gen: 0,
@@ -216,6 +227,8 @@ impl AppState {
             Ctx::Prompt
         } else if self.help.is_some() {
             Ctx::Help
+        } else if let Some(ctx) = logs::app::key_ctx(self) {
+            ctx
         } else {
             self.pane_ctx(self.focus)
         }
@@ -246,6 +259,9 @@ impl AppState {
         self.pods.viewport = areas
             .main
             .map_or(0, |r| r.height.saturating_sub(3) as usize);
+        if let (Some(logs), Some(r)) = (self.logs.as_mut(), areas.logs) {
+            logs.viewport = r.height.saturating_sub(2);
+        }
         self.namespaces.refresh();
         self.pods.refresh();
     }

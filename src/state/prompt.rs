@@ -7,6 +7,8 @@ pub enum PromptKind {
     Command,
     /// Filtering the table in this pane (applied as the user types).
     Filter(Pane),
+    /// Searching the logs view (matches highlighted as the user types).
+    Search,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

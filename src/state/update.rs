@@ -7,6 +7,7 @@ use crate::cluster::rows::Rows;
 use crate::effect::{Effect, Scope, WatchSlot};
 use crate::keymap::{KeyChord, Lookup};
 use crate::msg::{KubeMsg, Msg, Notice, WatchEvent};
+use crate::state::logs;
 use crate::state::pods::PodColumn;
 use crate::state::prompt::{self, CommandKind, ALL_NAMESPACES_ARG};
 use crate::state::{AppState, HelpState, Pane, Phase, Prompt, PromptKind, FOCUS_ORDER};
@@ -62,6 +63,13 @@ pub fn update(st: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Notice(n) => {
             st.notify(n);
             Vec::new()
+        }
+        Msg::Logs(m) => {
+            logs::app::on_msg(st, m);
+            Vec::new()
+        }
+        Msg::LogContainers { target, containers } => {
+            logs::app::on_containers(st, target, containers)
         }
     }
 }
@@ -153,10 +161,26 @@ fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
     if st.help.is_some() {
         return on_help_action(st, action);
     }
+    if let Some(effects) = logs::app::on_action(st, action) {
+        return effects;
+    }
+    if st.logs.is_none() && st.log_picker.is_none() {
+        if let Some(effects) = logs::app::on_pods_action(st, action) {
+            return effects;
+        }
+    }
     match action {
         Action::Quit => st.quit = true,
         Action::Help => st.help = Some(HelpState::default()),
         Action::Command => st.prompt = Some(Prompt::new(PromptKind::Command, String::new())),
+        Action::Filter if st.logs.is_some() => {
+            let current = st
+                .logs
+                .as_ref()
+                .and_then(|l| l.pattern().map(|p| p.as_str().to_string()))
+                .unwrap_or_default();
+            st.prompt = Some(Prompt::new(PromptKind::Search, current));
+        }
         Action::Filter => {
             let current = st.filter_of(st.focus).to_string();
             st.prompt = Some(Prompt::new(PromptKind::Filter(st.focus), current));
@@ -295,6 +319,9 @@ fn edit_prompt(st: &mut AppState, f: impl FnOnce(&mut String)) -> Vec<Effect> {
     if let PromptKind::Filter(pane) = p.kind {
         let text = p.input.clone();
         set_filter(st, pane, &text);
+    } else if p.kind == PromptKind::Search {
+        let text = p.input.clone();
+        logs::app::on_search_edit(st, &text);
     }
     Vec::new()
 }
@@ -316,6 +343,8 @@ fn on_prompt_action(st: &mut AppState, action: Action) -> Vec<Effect> {
             st.prompt = None;
             if let PromptKind::Filter(pane) = kind {
                 set_filter(st, pane, "");
+            } else if kind == PromptKind::Search {
+                logs::app::on_search_cancel(st);
             }
         }
         Action::Complete if kind == PromptKind::Command => {
@@ -331,6 +360,9 @@ fn on_prompt_action(st: &mut AppState, action: Action) -> Vec<Effect> {
             let input = st.prompt.take().map(|p| p.input).unwrap_or_default();
             if kind == PromptKind::Command {
                 return run_command(st, input.trim());
+            }
+            if kind == PromptKind::Search {
+                logs::app::on_search_submit(st, &input);
             }
         }
         _ => {}

@@ -12,6 +12,8 @@ pub struct Areas {
     pub main: Option<Rect>,
     /// The region for logs and rollout history (details of the selection for now).
     pub details: Option<Rect>,
+    /// The logs view, when open: the whole body.
+    pub logs: Option<Rect>,
     pub status: Rect,
 }
 
@@ -29,8 +31,13 @@ pub fn areas(area: Rect, st: &AppState) -> Areas {
         namespaces: None,
         main: None,
         details: None,
+        logs: None,
         status,
     };
+    if st.logs.is_some() {
+        out.logs = Some(body);
+        return out;
+    }
     if st.zoomed {
         match st.focus {
             Pane::Namespaces => out.namespaces = Some(body),

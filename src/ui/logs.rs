@@ -11,10 +11,13 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Widget};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+use ratatui::Frame;
 use unicode_width::UnicodeWidthChar;
 
 use crate::state::logs::{format_timestamp, ContainerChoice, LogLine, LogsState, StreamState};
+use crate::state::AppState;
+use crate::theme::Theme;
 
 /// Colours the logs pane uses; the TUI theme fills these in.
 #[derive(Debug, Clone)]
@@ -68,6 +71,92 @@ impl LogsStyles {
             sources: vec![Color::Reset],
         }
     }
+}
+
+impl LogsStyles {
+    /// The logs pane's styles from the app theme.
+    pub fn from_theme(theme: &Theme) -> Self {
+        let mut sources: Vec<Color> = [
+            theme.value,
+            theme.ok,
+            theme.pending,
+            theme.warn,
+            theme.completed,
+            theme.current,
+            theme.key,
+            theme.label,
+        ]
+        .iter()
+        .filter_map(|s| s.fg)
+        .collect();
+        sources.dedup();
+        if sources.is_empty() {
+            sources.push(Color::Reset);
+        }
+        LogsStyles {
+            border: theme.border_focus,
+            title: theme.title_focus,
+            timestamp: theme.muted,
+            selected: theme.selected,
+            matched: theme.warn.add_modifier(Modifier::REVERSED),
+            notice: theme.muted,
+            error: theme.error,
+            sources,
+        }
+    }
+}
+
+/// Draws the logs view of the app state.
+pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
+    if let Some(logs) = &st.logs {
+        render(logs, &LogsStyles::from_theme(theme), area, f.buffer_mut());
+    }
+}
+
+/// The container picker: a small box under the hint line.
+pub fn draw_picker(f: &mut Frame, below: Rect, st: &AppState, theme: &Theme) {
+    let Some(picker) = &st.log_picker else { return };
+    let screen = f.area();
+    let width = picker
+        .entries()
+        .map(|e| e.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(24) as u16
+        + 4;
+    let height = picker.len() as u16 + 2;
+    let area = Rect {
+        x: screen.width.saturating_sub(width) / 2,
+        y: below.y + 2,
+        width: width.min(screen.width),
+        height: height.min(screen.height.saturating_sub(below.y + 2)),
+    };
+    let title = match &picker.scope {
+        crate::state::logs::LogScope::Pod(p) => format!(" Logs of {p}: container "),
+        other => format!(" Logs of {}: container ", other.name()),
+    };
+    let items: Vec<Line> = picker
+        .entries()
+        .enumerate()
+        .map(|(i, e)| {
+            let style = if i == picker.selected {
+                theme.selected
+            } else {
+                theme.value
+            };
+            Line::styled(format!(" {e} "), style)
+        })
+        .collect();
+    f.render_widget(Clear, area);
+    f.render_widget(
+        Paragraph::new(items).style(theme.base).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border_focus)
+                .title(Line::styled(title, theme.title_focus)),
+        ),
+        area,
+    );
 }
 
 /// Draws the pane into `area`.

@@ -33,6 +33,12 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) {
     if let Some(r) = areas.details {
         details::draw(f, r, st, theme);
     }
+    if let Some(r) = areas.logs {
+        logs::draw(f, r, st, theme);
+    }
+    if st.log_picker.is_some() {
+        logs::draw_picker(f, areas.hints, st, theme);
+    }
     status::draw_status(f, areas.status, st, theme);
     if let Some(help) = &st.help {
         let body = ratatui::layout::Rect {

@@ -100,6 +100,10 @@ pub fn draw_status(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
                 };
                 ("/", format!("   {shown} of {total} match"))
             }
+            PromptKind::Search => {
+                let count = st.logs.as_ref().map_or(0, |l| l.match_count());
+                ("/", format!("   {count} matching lines"))
+            }
         };
         Line::from(vec![
             Span::styled(format!(" {lead}"), theme.prompt),

@@ -46,6 +46,18 @@ pub async fn sources(client: &Client, target: &LogTarget) -> anyhow::Result<Vec<
     Ok(out)
 }
 
+/// Every container of the target's pod, for the container picker.
+pub async fn pod_containers(client: &Client, target: &LogTarget) -> anyhow::Result<Vec<String>> {
+    let name = match &target.scope {
+        LogScope::Pod(name) | LogScope::OwnerOf(name) => name,
+        LogScope::Workload { .. } => anyhow::bail!("containers are picked per pod"),
+    };
+    let pod = Api::<Pod>::namespaced(client.clone(), &target.namespace)
+        .get(name)
+        .await?;
+    Ok(containers(&pod, &ContainerChoice::All))
+}
+
 /// The containers of `pod` the choice names (the default one as kubectl picks it).
 pub fn containers(pod: &Pod, choice: &ContainerChoice) -> Vec<String> {
     let names: Vec<String> = pod

@@ -2,6 +2,7 @@
 //! the selected line and search. Pure data: the stream itself is a task in
 //! `cluster::logs` that sends [`LogMsg`]s, and rendering reads this state.
 
+pub mod app;
 pub mod buffer;
 pub mod event;
 pub mod line;
