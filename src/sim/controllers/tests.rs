@@ -479,3 +479,26 @@ async fn deployments_roll_step_by_step_and_scale() {
     .await;
     cancel.stop();
 }
+
+#[test]
+fn scale_seed_builds_consistent_workloads_quickly() {
+    let started = std::time::Instant::now();
+    let h = Harness::new(Seed::Scale {
+        pods: 2000,
+        namespaces: 3,
+    });
+    eprintln!("scale seed of 2000 pods: {:?}", started.elapsed());
+    assert_eq!(h.store.count(&PODS), 2000);
+    let ns = h.list(&PODS, "team-00");
+    assert!(ns.len() >= 666);
+    assert!(ns.iter().all(ready));
+    let deployments = h.list(&DEPLOYMENTS, "team-01");
+    assert!(deployments.iter().all(|d| {
+        super::rollout::deployment_complete(d, &d["status"])
+            && d["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "1"
+    }));
+    let rs = h.list(&REPLICASETS, "team-01");
+    assert!(rs
+        .iter()
+        .all(|r| r["status"]["readyReplicas"] == r["spec"]["replicas"]));
+}

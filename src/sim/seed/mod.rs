@@ -4,6 +4,7 @@
 
 mod demo;
 pub(crate) mod objects;
+mod scale;
 
 use std::sync::Arc;
 
@@ -28,7 +29,9 @@ pub fn apply(state: &SimState, seed: &Seed) -> anyhow::Result<()> {
     match seed {
         Seed::Empty => {}
         Seed::Demo => demo::build(&mut seeder)?,
-        Seed::Scale { .. } => anyhow::bail!("the scale seed is not available yet"),
+        Seed::Scale { pods, namespaces } => {
+            scale::build(&mut seeder, *pods, *namespaces)?;
+        }
     }
     seeder.settle();
     Ok(())
