@@ -151,7 +151,7 @@ fn default_pod_spec(spec: &mut Value) {
     let sa = spec["serviceAccountName"].clone();
     fill(spec, "serviceAccount", sa);
     for list in ["containers", "initContainers"] {
-        if let Some(containers) = spec[list].as_array_mut() {
+        if let Some(containers) = spec.get_mut(list).and_then(Value::as_array_mut) {
             containers.iter_mut().for_each(default_container);
         }
     }
@@ -168,7 +168,7 @@ fn default_container(c: &mut Value) {
     fill(c, "terminationMessagePath", json!("/dev/termination-log"));
     fill(c, "terminationMessagePolicy", json!("File"));
     fill(c, "resources", json!({}));
-    if let Some(ports) = c["ports"].as_array_mut() {
+    if let Some(ports) = c.get_mut("ports").and_then(Value::as_array_mut) {
         for p in ports {
             fill(p, "protocol", json!("TCP"));
         }
@@ -225,7 +225,7 @@ fn add_service_account_volume(spec: &mut Value) {
         Some(vs) => vs.push(volume),
         None => spec["volumes"] = json!([volume]),
     }
-    if let Some(containers) = spec["containers"].as_array_mut() {
+    if let Some(containers) = spec.get_mut("containers").and_then(Value::as_array_mut) {
         for c in containers {
             let mount = json!({"name": name, "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "readOnly": true});
             match c["volumeMounts"].as_array_mut() {
@@ -323,7 +323,7 @@ fn default_service(obj: &mut Value) {
     if ty == "LoadBalancer" {
         fill(spec, "allocateLoadBalancerNodePorts", json!(true));
     }
-    if let Some(ports) = spec["ports"].as_array_mut() {
+    if let Some(ports) = spec.get_mut("ports").and_then(Value::as_array_mut) {
         for p in ports {
             fill(p, "protocol", json!("TCP"));
             let port = p["port"].clone();
@@ -411,6 +411,9 @@ mod tests {
         assert_eq!(p["spec"]["volumes"].as_array().unwrap().len(), 1);
         apply_defaults(&PODS, &mut p);
         assert_eq!(p["spec"]["volumes"].as_array().unwrap().len(), 1);
+        // Absent lists stay absent (no `ports: null` in YAML).
+        assert!(p["spec"]["containers"][0].get("ports").is_none());
+        assert!(p["spec"].get("initContainers").is_none());
         assert_eq!(image_tag("localhost:5000/app"), None);
         assert_eq!(image_tag("localhost:5000/app:v2"), Some("v2"));
     }

@@ -476,7 +476,7 @@ pub fn set_condition(status: &mut Value, ty: &str, cond_status: &str, reason: &s
 }
 
 pub fn remove_condition(status: &mut Value, ty: &str) {
-    if let Some(conds) = status["conditions"].as_array_mut() {
+    if let Some(conds) = status.get_mut("conditions").and_then(Value::as_array_mut) {
         conds.retain(|c| c["type"] != ty);
     }
 }

@@ -21,7 +21,7 @@ pub struct UpdateRevision {
 
 /// The patch a ControllerRevision stores for the owner's current template.
 pub fn template_patch(owner: &Value) -> Value {
-    let mut template = owner["spec"]["template"].clone();
+    let mut template = super::util::without_nulls(&owner["spec"]["template"]);
     template["$patch"] = json!("replace");
     json!({"spec": {"template": template}})
 }
@@ -48,7 +48,9 @@ impl Controllers {
             .last()
             .and_then(|cr| cr["revision"].as_i64())
             .unwrap_or(0);
-        let equal = revisions.iter().rposition(|cr| cr["data"] == data);
+        let equal = revisions
+            .iter()
+            .rposition(|cr| super::util::without_nulls(&cr["data"]) == data);
         let update = match equal {
             Some(i) => {
                 let cr = &revisions[i];

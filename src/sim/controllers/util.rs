@@ -159,7 +159,7 @@ fn write_canonical(v: &Value, out: &mut String) {
 /// there is one), safe-encoded. Deterministic, so a template always maps to the same
 /// ReplicaSet name.
 pub fn compute_hash(template: &Value, collision_count: Option<i64>) -> String {
-    let mut bytes = canonical_json(template).into_bytes();
+    let mut bytes = canonical_json(&without_nulls(template)).into_bytes();
     if let Some(c) = collision_count {
         let c = u32::try_from(c).unwrap_or(0);
         bytes.extend_from_slice(&c.to_le_bytes());
@@ -168,10 +168,29 @@ pub fn compute_hash(template: &Value, collision_count: Option<i64>) -> String {
     safe_encode(&fnv32a(&bytes).to_string())
 }
 
-/// A pod template without the `pod-template-hash` label: what `EqualIgnoreHash` compares.
+/// `v` without null members: a client that serializes typed objects sends
+/// `creationTimestamp: null` and the like, which mean the same as absent.
+pub fn without_nulls(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(_, x)| !x.is_null())
+                .map(|(k, x)| (k.clone(), without_nulls(x)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(without_nulls).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A pod template without the `pod-template-hash` label (and without nulls): what
+/// `EqualIgnoreHash` compares.
 pub fn template_without_hash(template: &Value) -> Value {
-    let mut t = template.clone();
-    if let Some(labels) = t["metadata"]["labels"].as_object_mut() {
+    let mut t = without_nulls(template);
+    if let Some(labels) = t
+        .pointer_mut("/metadata/labels")
+        .and_then(Value::as_object_mut)
+    {
         labels.remove(POD_TEMPLATE_HASH);
     }
     t
@@ -253,6 +272,10 @@ mod tests {
         c["spec"]["containers"][0]["image"] = json!("a:2");
         assert_ne!(compute_hash(&a, None), compute_hash(&c, None));
         assert_ne!(compute_hash(&a, None), compute_hash(&a, Some(1)));
+        let mut with_null = a.clone();
+        with_null["metadata"]["creationTimestamp"] = Value::Null;
+        assert_eq!(compute_hash(&a, None), compute_hash(&with_null, None));
+        assert_eq!(template_without_hash(&with_null), template_without_hash(&a));
     }
 
     #[test]
