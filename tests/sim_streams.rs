@@ -1,0 +1,308 @@
+//! Pod logs and port-forward of the simulated cluster, through kube-rs and kubectl.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+#[path = "streams/mini.rs"]
+mod mini;
+
+use std::time::Duration;
+
+use futures::{AsyncBufReadExt, TryStreamExt};
+use kube::api::LogParams;
+use mini::{ago, pod, running, MiniSim};
+use rkt::sim::logs::LOG_INTERVAL_ANNOTATION;
+use serde_json::json;
+
+/// Generous bound for anything that should happen within a second or two.
+const DEADLINE: Duration = Duration::from_secs(20);
+
+async fn within<T>(what: &str, f: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(DEADLINE, f)
+        .await
+        .unwrap_or_else(|_| panic!("timed out waiting for {what}"))
+}
+
+fn fast(mut p: serde_json::Value, interval: &str) -> serde_json::Value {
+    p["metadata"]["annotations"] = json!({ LOG_INTERVAL_ANNOTATION: interval });
+    p
+}
+
+fn api_error(e: kube::Error) -> (u16, String) {
+    match e {
+        kube::Error::Api(s) => (s.code, s.message),
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn logs_of_a_running_container() {
+    let sim = MiniSim::start().await;
+    sim.add_pod(pod(
+        "hello",
+        &[("echo", "sebcontents/cozserver:1.0", &[8080])],
+        &ago(30),
+    ));
+    let text = sim
+        .pods()
+        .logs("hello", &LogParams::default())
+        .await
+        .unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // 0.7 s per line for 30 s
+    assert!((40..=46).contains(&lines.len()), "{} lines", lines.len());
+    assert!(lines[0].contains("cozserver 1.0 starting"));
+    assert!(lines[5].contains("HTTP/1.1\""), "{}", lines[5]);
+    // Deterministic: asking again gives the same lines (plus maybe a new one).
+    let again = sim
+        .pods()
+        .logs("hello", &LogParams::default())
+        .await
+        .unwrap();
+    assert!(again.starts_with(&text));
+
+    let tail = LogParams {
+        tail_lines: Some(3),
+        timestamps: true,
+        ..LogParams::default()
+    };
+    let t = sim.pods().logs("hello", &tail).await.unwrap();
+    let t: Vec<&str> = t.lines().collect();
+    assert_eq!(t.len(), 3);
+    for (line, original) in t.iter().zip(&lines[lines.len() - 3..]) {
+        let (ts, rest) = line.split_once(' ').unwrap();
+        assert_eq!(ts.len(), 30, "{ts}");
+        assert!(ts.ends_with('Z'));
+        assert_eq!(rest, *original);
+    }
+
+    let limited = LogParams {
+        limit_bytes: Some(10),
+        ..LogParams::default()
+    };
+    let l = sim.pods().logs("hello", &limited).await.unwrap();
+    assert_eq!(l, text[..10]);
+}
+
+#[tokio::test]
+async fn follow_streams_new_lines_and_ends_with_the_container() {
+    let sim = MiniSim::start().await;
+    let started = ago(1);
+    sim.add_pod(fast(
+        pod("worker", &[("app", "busybox", &[])], &started),
+        "20ms",
+    ));
+    let follow = LogParams {
+        follow: true,
+        tail_lines: Some(0),
+        timestamps: true,
+        ..LogParams::default()
+    };
+    let mut lines = sim
+        .pods()
+        .log_stream("worker", &follow)
+        .await
+        .unwrap()
+        .lines();
+    let mut seen = Vec::new();
+    while seen.len() < 10 {
+        seen.push(
+            within("followed lines", lines.try_next())
+                .await
+                .unwrap()
+                .unwrap(),
+        );
+    }
+    let stamps: Vec<&str> = seen.iter().map(|l| l.split_once(' ').unwrap().0).collect();
+    assert!(stamps.windows(2).all(|w| w[0] < w[1]), "{stamps:?}");
+
+    // The container crashes: the stream ends with its last words.
+    sim.set_container_status(
+        "worker",
+        json!({"name": "app", "restartCount": 0, "state": {"terminated": {
+            "startedAt": started, "finishedAt": ago(0), "exitCode": 2, "reason": "Error"}}}),
+    );
+    let rest: Vec<String> = within("the end of the stream", lines.try_collect())
+        .await
+        .unwrap();
+    assert!(
+        rest.iter().any(|l| l.contains("panic: runtime error")),
+        "{rest:?}"
+    );
+}
+
+#[tokio::test]
+async fn follow_ends_when_the_pod_is_deleted() {
+    let sim = MiniSim::start().await;
+    sim.add_pod(fast(
+        pod("gone", &[("app", "nginx:1.27", &[80])], &ago(5)),
+        "50ms",
+    ));
+    let follow = LogParams {
+        follow: true,
+        ..LogParams::default()
+    };
+    let mut lines = sim
+        .pods()
+        .log_stream("gone", &follow)
+        .await
+        .unwrap()
+        .lines();
+    within("a line", lines.try_next()).await.unwrap().unwrap();
+    sim.store
+        .remove(&rkt::sim::resources::PODS, "default", "gone");
+    let mut count = 0;
+    while within("the stream to end", lines.try_next())
+        .await
+        .unwrap()
+        .is_some()
+    {
+        count += 1;
+        assert!(count < 10_000, "the stream did not end");
+    }
+}
+
+#[tokio::test]
+async fn containers_previous_runs_and_errors() {
+    let sim = MiniSim::start().await;
+    sim.add_pod(pod(
+        "web",
+        &[
+            ("nginx", "nginx:1.27", &[80]),
+            ("shipper", "fluent/fluent-bit:3.1", &[]),
+        ],
+        &ago(60),
+    ));
+    let e = sim
+        .pods()
+        .logs("web", &LogParams::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        api_error(e),
+        (
+            400,
+            "a container name must be specified for pod web, choose one of: [nginx shipper]"
+                .to_string()
+        )
+    );
+    let c = |name: &str| LogParams {
+        container: Some(name.to_string()),
+        ..LogParams::default()
+    };
+    let nginx = sim.pods().logs("web", &c("nginx")).await.unwrap();
+    assert!(nginx.contains("Configuration complete; ready for start up"));
+    let shipper = sim.pods().logs("web", &c("shipper")).await.unwrap();
+    assert!(shipper.contains("[fluent bit]"));
+
+    let previous = LogParams {
+        previous: true,
+        ..c("nginx")
+    };
+    let e = sim.pods().logs("web", &previous).await.unwrap_err();
+    assert_eq!(
+        api_error(e).1,
+        "previous terminated container \"nginx\" in pod \"web\" not found"
+    );
+
+    // After a crash and restart the previous run is there, ending in its error.
+    let mut status = running("nginx", &ago(2));
+    status["restartCount"] = json!(1);
+    status["lastState"] = json!({"terminated": {"startedAt": ago(60), "finishedAt": ago(3),
+        "exitCode": 1, "reason": "Error"}});
+    sim.set_container_status("web", status);
+    let prev = sim.pods().logs("web", &previous).await.unwrap();
+    assert!(
+        prev.trim_end().ends_with("(98: Address already in use)"),
+        "{prev}"
+    );
+    let now = sim.pods().logs("web", &c("nginx")).await.unwrap();
+    assert!(now.lines().count() < 10, "{now}");
+
+    sim.add_pod(pod("new", &[("app", "nginx:1.27", &[80])], &ago(0)));
+    sim.set_container_status(
+        "new",
+        json!({"name": "app", "restartCount": 0, "state": {"waiting": {"reason": "ContainerCreating"}}}),
+    );
+    let e = sim
+        .pods()
+        .logs("new", &LogParams::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        api_error(e),
+        (
+            400,
+            "container \"app\" in pod \"new\" is waiting to start: ContainerCreating".to_string()
+        )
+    );
+    let e = sim
+        .pods()
+        .logs("nosuch", &LogParams::default())
+        .await
+        .unwrap_err();
+    assert_eq!(api_error(e), (404, "pods \"nosuch\" not found".to_string()));
+}
+
+#[tokio::test]
+async fn since_time_is_exact() {
+    let sim = MiniSim::start().await;
+    sim.add_pod(fast(
+        pod("p", &[("app", "busybox", &[])], &ago(10)),
+        "100ms",
+    ));
+    let all = sim
+        .pods()
+        .logs(
+            "p",
+            &LogParams {
+                timestamps: true,
+                ..LogParams::default()
+            },
+        )
+        .await
+        .unwrap();
+    let lines: Vec<&str> = all.lines().collect();
+    // sinceTime has whole seconds on the wire (metav1.Time).
+    let stamp = |l: &str| {
+        l.split_once(' ')
+            .unwrap()
+            .0
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+    };
+    let second = stamp(lines[lines.len() / 2]).as_second();
+    let expected = lines
+        .iter()
+        .find(|l| stamp(l).as_second() >= second)
+        .unwrap();
+    let since = LogParams {
+        timestamps: true,
+        since_time: Some(k8s_openapi::jiff::Timestamp::from_second(second).unwrap()),
+        ..LogParams::default()
+    };
+    let from = sim.pods().logs("p", &since).await.unwrap();
+    assert_eq!(from.lines().next(), Some(*expected));
+    assert!(all.ends_with(&from) || from.starts_with(&all[all.find(expected).unwrap()..]));
+}
+
+#[tokio::test]
+async fn hostile_logger_writes_raw_control_bytes() {
+    let sim = MiniSim::start().await;
+    sim.add_pod(fast(
+        pod("evil", &[("app", "rkt/hostile-logger", &[])], &ago(3)),
+        "10ms",
+    ));
+    let mut stream = sim
+        .pods()
+        .log_stream("evil", &LogParams::default())
+        .await
+        .unwrap();
+    let mut bytes = Vec::new();
+    futures::AsyncReadExt::read_to_end(&mut stream, &mut bytes)
+        .await
+        .unwrap();
+    assert!(bytes.windows(4).any(|w| w == b"\x1b]52"), "OSC 52");
+    assert!(bytes.windows(4).any(|w| w == b"\x1b[2J"), "clear screen");
+    assert!(bytes.contains(&0x9b), "raw C1 byte");
+    assert!(String::from_utf8(bytes).is_err(), "invalid UTF-8");
+}
