@@ -186,6 +186,7 @@ impl Controllers {
         self.pods.clear();
         self.services.clear();
         for res in [
+            &r::NODES,
             &r::PODS,
             &r::SERVICES,
             &r::REPLICASETS,
@@ -235,6 +236,7 @@ impl Controllers {
         } else if is(&r::ENDPOINTS) && kind == EventType::Deleted {
             self.dirty.services.insert(key_of(v));
         } else if is(&r::NODES) {
+            self.kubelet.observe_node(v, kind == EventType::Deleted);
             let (all, _) = self.store.list(&r::DAEMONSETS, None);
             self.dirty
                 .daemonsets

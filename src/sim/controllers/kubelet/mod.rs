@@ -11,7 +11,7 @@ mod status;
 mod step;
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -116,8 +116,18 @@ struct PodRt {
     dirty: bool,
 }
 
+/// What the scheduler and kubelet need to know about a node.
+#[derive(Debug, Clone)]
+pub struct NodeInfo {
+    pub ip: String,
+    pub schedulable: bool,
+}
+
 pub struct Kubelet {
     pace: Pace,
+    /// The cluster's nodes by name (kept from the change feed; scheduling must not list
+    /// them for every pod).
+    nodes: BTreeMap<String, NodeInfo>,
     pods: HashMap<Key, PodRt>,
     timers: BinaryHeap<Reverse<(Instant, u64, Key)>>,
     seq: u64,
@@ -131,6 +141,7 @@ impl Kubelet {
     pub fn new(pace: Pace) -> Kubelet {
         Kubelet {
             pace,
+            nodes: BTreeMap::new(),
             pods: HashMap::new(),
             timers: BinaryHeap::new(),
             seq: 0,
@@ -169,6 +180,25 @@ impl Kubelet {
             }
         }
         None
+    }
+
+    /// Takes note of a node (or of its removal).
+    pub fn observe_node(&mut self, node: &Value, removed: bool) {
+        let name = str_at(node, &["metadata", "name"]).to_string();
+        if removed {
+            self.nodes.remove(&name);
+            return;
+        }
+        let ip = node["status"]["addresses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|a| a["type"] == "InternalIP")
+            .and_then(|a| a["address"].as_str())
+            .unwrap_or("192.168.49.2")
+            .to_string();
+        let schedulable = node["spec"]["unschedulable"].as_bool() != Some(true);
+        self.nodes.insert(name, NodeInfo { ip, schedulable });
     }
 
     pub fn forget(&mut self, key: &Key) {

@@ -8,7 +8,7 @@ use super::{Behaviour, CState, ContainerRt, PodRt, Stage};
 use crate::sim::controllers::events::{Ev, Source};
 use crate::sim::controllers::util::{now, random_hex, str_at, Key};
 use crate::sim::controllers::Controllers;
-use crate::sim::resources::{NODES, PODS};
+use crate::sim::resources::PODS;
 use crate::sim::store::UpdateScope;
 
 /// Simulated seconds of the first crash back-off, as the real kubelet prints it.
@@ -162,31 +162,25 @@ impl Controllers {
         if pinned.is_some() {
             return pinned;
         }
-        let (nodes, _) = self.store.list(&NODES, None);
-        let names: Vec<String> = nodes
+        let k = &mut self.kubelet;
+        let schedulable: Vec<&String> = k
+            .nodes
             .iter()
-            .filter(|n| n.value["spec"]["unschedulable"] != json!(true))
-            .map(|n| n.name().to_string())
+            .filter(|(_, n)| n.schedulable)
+            .map(|(name, _)| name)
             .collect();
-        if names.is_empty() {
+        if schedulable.is_empty() {
             return None;
         }
-        self.kubelet.next_node = (self.kubelet.next_node + 1) % names.len();
-        names.get(self.kubelet.next_node).cloned()
+        k.next_node = (k.next_node + 1) % schedulable.len();
+        schedulable.get(k.next_node).map(|n| n.to_string())
     }
 
     fn node_ip(&self, node: &str) -> String {
-        self.store
-            .get(&NODES, "", node)
-            .ok()
-            .and_then(|n| {
-                n.value["status"]["addresses"]
-                    .as_array()?
-                    .iter()
-                    .find(|a| a["type"] == "InternalIP")
-                    .and_then(|a| a["address"].as_str())
-                    .map(str::to_string)
-            })
+        self.kubelet
+            .nodes
+            .get(node)
+            .map(|n| n.ip.clone())
             .unwrap_or_else(|| "192.168.49.2".to_string())
     }
 
