@@ -480,3 +480,53 @@ pub fn remove_condition(status: &mut Value, ty: &str) {
         conds.retain(|c| c["type"] != ty);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_rs_annotations_copy_and_renumber_like_the_controller() {
+        let d = json!({"metadata": {"annotations": {
+            "kubernetes.io/change-cause": "kubectl set image x",
+            "kubectl.kubernetes.io/last-applied-configuration": "{}",
+            REVISION: "7", "team": "web"}},
+            "spec": {"replicas": 4, "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}}});
+        let mut fresh = json!({"metadata": {}});
+        assert!(set_new_rs_annotations(&d, &mut fresh, 3, false));
+        let a = &fresh["metadata"]["annotations"];
+        assert_eq!(a[REVISION], "3");
+        assert_eq!(a["kubernetes.io/change-cause"], "kubectl set image x");
+        assert_eq!(a["team"], "web");
+        assert!(a
+            .get("kubectl.kubernetes.io/last-applied-configuration")
+            .is_none());
+        assert_eq!(
+            (a[DESIRED_REPLICAS].as_str(), a[MAX_REPLICAS].as_str()),
+            (Some("4"), Some("5"))
+        );
+        assert!(a.get(REVISION_HISTORY).is_none());
+
+        // An old ReplicaSet reused: renumbered, its former numbers kept.
+        let mut reused = json!({"metadata": {"annotations": {REVISION: "1"}}});
+        assert!(set_new_rs_annotations(&d, &mut reused, 4, true));
+        assert_eq!(reused["metadata"]["annotations"][REVISION], "4");
+        assert_eq!(reused["metadata"]["annotations"][REVISION_HISTORY], "1");
+        set_new_rs_annotations(&d, &mut reused, 6, true);
+        assert_eq!(reused["metadata"]["annotations"][REVISION_HISTORY], "1,4");
+        // Already the newest: nothing changes.
+        assert!(!set_new_rs_annotations(&d, &mut reused, 6, true));
+        assert!(!set_new_rs_annotations(&d, &mut reused, 5, true));
+    }
+
+    #[test]
+    fn revision_history_is_bounded() {
+        let mut ann = serde_json::Map::new();
+        let long: Vec<String> = (1..=600).map(|i| i.to_string()).collect();
+        ann.insert(REVISION_HISTORY.into(), json!(long.join(",")));
+        append_revision_history(&mut ann, "601");
+        let h = ann[REVISION_HISTORY].as_str().unwrap_or("");
+        assert!(h.len() <= MAX_REV_HISTORY_CHARS);
+        assert!(h.ends_with(",600,601") && !h.starts_with("1,"));
+    }
+}

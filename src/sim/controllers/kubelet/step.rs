@@ -238,7 +238,8 @@ impl Controllers {
             }
             let millis = 400 + (rand::random::<u64>() % 4000);
             let secs = millis as f64 / 1000.0;
-            let size = 20_000_000 + rand::random::<u64>() % 180_000_000;
+            let size = 20_000_000
+                + u64::from(crate::sim::controllers::util::fnv32a(image.as_bytes())) % 180_000_000;
             self.container_event(
                 pod,
                 node,
