@@ -306,3 +306,138 @@ async fn hostile_logger_writes_raw_control_bytes() {
     assert!(bytes.contains(&0x9b), "raw C1 byte");
     assert!(String::from_utf8(bytes).is_err(), "invalid UTF-8");
 }
+
+/// Reads one HTTP response (head and Content-Length body) from a forwarded stream.
+async fn read_response(stream: &mut (impl tokio::io::AsyncRead + Unpin)) -> (String, String) {
+    use tokio::io::AsyncReadExt;
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") {
+        let n = within("a response head", stream.read(&mut byte))
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "stream ended inside a response head: {buf:?}");
+        buf.push(byte[0]);
+    }
+    let head = String::from_utf8(buf).unwrap();
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Length: "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut body = vec![0u8; length];
+    within("a response body", stream.read_exact(&mut body))
+        .await
+        .unwrap();
+    (head, String::from_utf8(body).unwrap())
+}
+
+#[tokio::test]
+async fn portforward_serves_the_pods_page() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let sim = MiniSim::start().await;
+    sim.add_pod(pod(
+        "hello-minikube-5d8b7c6f9-x2lmp",
+        &[("cozserver", "sebcontents/cozserver:1.0", &[8080])],
+        &ago(60),
+    ));
+    let mut pf = sim
+        .pods()
+        .portforward("hello-minikube-5d8b7c6f9-x2lmp", &[8080])
+        .await
+        .unwrap();
+    let mut stream = pf.take_stream(8080).unwrap();
+    stream
+        .write_all(b"GET /path?q=1 HTTP/1.1\r\nHost: localhost:8080\r\n\r\n")
+        .await
+        .unwrap();
+    let (head, body) = read_response(&mut stream).await;
+    assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+    assert!(
+        body.starts_with(
+            "Hello from hello-minikube-5d8b7c6f9-x2lmp (sebcontents/cozserver:1.0)\nrequest: GET /path?q=1\n"
+        ),
+        "{body}"
+    );
+    assert!(body.contains("pod IP: 10.244.0.7"));
+
+    // A second request on the same connection, asking to close afterwards.
+    stream
+        .write_all(b"GET /second HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let (head, body) = read_response(&mut stream).await;
+    assert!(head.contains("Connection: close"));
+    assert!(body.contains("request: GET /second"));
+    let mut rest = Vec::new();
+    within("the forward to close", stream.read_to_end(&mut rest))
+        .await
+        .unwrap();
+    assert!(rest.is_empty());
+    // The forwarder's task finishes once the stream is gone (kube-rs may report that the
+    // socket was already closed by the server, which is how the kubelet ends it too).
+    drop(stream);
+    let _ = within("the forwarder to finish", pf.join()).await;
+}
+
+#[tokio::test]
+async fn portforward_to_a_closed_port_reports_the_kubelets_error() {
+    use tokio::io::AsyncWriteExt;
+    let sim = MiniSim::start().await;
+    sim.add_pod(pod("web", &[("app", "nginx:1.27", &[80])], &ago(10)));
+    let mut pf = sim.pods().portforward("web", &[80, 9999]).await.unwrap();
+    let error = pf.take_error(9999).unwrap();
+    let message = within("the error channel", error).await.unwrap();
+    assert!(
+        message.starts_with("error forwarding port 9999 to pod ")
+            && message.contains("connect: connection refused"),
+        "{message}"
+    );
+    // The other port of the same connection still works.
+    let mut stream = pf.take_stream(80).unwrap();
+    stream.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
+    let (_, body) = read_response(&mut stream).await;
+    assert!(body.starts_with("Hello from web (nginx:1.27)"), "{body}");
+}
+
+#[tokio::test]
+async fn portforward_refuses_pods_that_are_not_running() {
+    let sim = MiniSim::start().await;
+    let mut p = pod("pending", &[("app", "nginx:1.27", &[80])], &ago(0));
+    p["status"] = json!({"phase": "Pending"});
+    sim.add_pod(p);
+    let e = sim
+        .pods()
+        .portforward("pending", &[80])
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(
+        api_error(e),
+        (
+            400,
+            "unable to forward port because pod is not running. Current status=Pending".to_string()
+        )
+    );
+    let e = sim.pods().portforward("nosuch", &[80]).await.err().unwrap();
+    assert_eq!(api_error(e).0, 404);
+}
+
+#[tokio::test]
+async fn portforward_ends_when_the_pod_is_deleted() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let sim = MiniSim::start().await;
+    sim.add_pod(pod("doomed", &[("app", "nginx:1.27", &[80])], &ago(10)));
+    let mut pf = sim.pods().portforward("doomed", &[80]).await.unwrap();
+    let mut stream = pf.take_stream(80).unwrap();
+    stream.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
+    read_response(&mut stream).await;
+    sim.store
+        .remove(&rkt::sim::resources::PODS, "default", "doomed");
+    let mut rest = Vec::new();
+    within("the forward to end", stream.read_to_end(&mut rest))
+        .await
+        .unwrap();
+    assert!(rest.is_empty());
+}

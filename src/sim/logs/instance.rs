@@ -260,7 +260,7 @@ impl PodView<'_> {
 
     /// An instance from a `running` or `terminated` state object.
     pub fn build(&self, container: &str, state: &Value) -> Instance {
-        let workload = Workload::from_image(self.image(container));
+        let workload = Workload::detect(container, self.image(container));
         let started_at = state["startedAt"]
             .as_str()
             .or_else(|| self.pod["status"]["startTime"].as_str())

@@ -69,6 +69,17 @@ impl Workload {
         }
     }
 
+    /// The workload of a container: from its image, or for an image that says nothing
+    /// (busybox, an in-house app) from a container name like `log-shipper` or `sidecar`.
+    pub fn detect(container: &str, image: &str) -> Workload {
+        match Workload::from_image(image) {
+            Workload::Generic if Workload::from_image(container) == Workload::Sidecar => {
+                Workload::Sidecar
+            }
+            w => w,
+        }
+    }
+
     /// Milliseconds between lines unless the pod's annotation says otherwise.
     pub fn default_interval_ms(self) -> i64 {
         match self {
@@ -289,6 +300,15 @@ mod tests {
             Workload::Sidecar
         );
         assert_eq!(Workload::from_image("busybox:1.36"), Workload::Generic);
+        assert_eq!(
+            Workload::detect("log-shipper", "busybox:1.36"),
+            Workload::Sidecar
+        );
+        assert_eq!(Workload::detect("app", "busybox:1.36"), Workload::Generic);
+        assert_eq!(
+            Workload::detect("log-shipper", "nginx:1.27"),
+            Workload::Nginx
+        );
     }
 
     #[test]
