@@ -58,6 +58,10 @@ pub enum Action {
     SaveLogs,
     SearchNext,
     SearchPrev,
+    /// Open the port-forward dialog for the selected pod (or service/workload).
+    PortForward,
+    /// Stop the selected port-forward (asks first).
+    StopForward,
 }
 
 impl Action {

@@ -2,6 +2,7 @@
 //! the runtime; one draw per burst, at most `max_fps` times a second.
 
 mod clipboard;
+mod forwards;
 mod runtime;
 mod startup;
 
@@ -134,6 +135,7 @@ async fn event_loop(
             last_draw = Instant::now();
         }
     }
+    rt.stop_forwards().await;
     rt.shutdown();
     Ok(())
 }

@@ -74,4 +74,6 @@ pub enum Effect {
         path: std::path::PathBuf,
         contents: String,
     },
+    /// Port-forward work for the runtime's forward manager.
+    Forward(crate::state::forwards_app::PfEffect),
 }

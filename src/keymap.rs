@@ -21,10 +21,14 @@ pub enum Ctx {
     Logs,
     /// Choosing a container before streaming logs.
     LogPicker,
+    /// The port-forwards pane (`:pf`).
+    Forwards,
+    /// The port-forward dialog (`shift-f`).
+    PortForward,
 }
 
 impl Ctx {
-    pub const ALL: [Ctx; 8] = [
+    pub const ALL: [Ctx; 10] = [
         Ctx::Global,
         Ctx::List,
         Ctx::Namespaces,
@@ -33,6 +37,8 @@ impl Ctx {
         Ctx::Prompt,
         Ctx::Logs,
         Ctx::LogPicker,
+        Ctx::Forwards,
+        Ctx::PortForward,
     ];
 
     pub fn title(self) -> &'static str {
@@ -45,6 +51,8 @@ impl Ctx {
             Ctx::Prompt => "Command line and filter",
             Ctx::Logs => "Logs",
             Ctx::LogPicker => "Container picker",
+            Ctx::Forwards => "Port-forwards",
+            Ctx::PortForward => "Port-forward dialog",
         }
     }
 
@@ -59,6 +67,8 @@ impl Ctx {
             Ctx::Prompt => &[Ctx::Prompt, Ctx::Global],
             Ctx::Logs => &[Ctx::Logs, Ctx::List, Ctx::Global],
             Ctx::LogPicker => &[Ctx::LogPicker, Ctx::List, Ctx::Global],
+            Ctx::Forwards => &[Ctx::Forwards, Ctx::List, Ctx::Global],
+            Ctx::PortForward => &[Ctx::PortForward, Ctx::Global],
         }
     }
 }
@@ -128,6 +138,27 @@ pub const DEFAULTS: &[Binding] = &[
     b(Ctx::Logs, "esc", Action::Back, "close logs"),
     b(Ctx::LogPicker, "enter", Action::Select, "stream container"),
     b(Ctx::LogPicker, "esc", Action::Back, "cancel"),
+    b(Ctx::Pods, "F", Action::PortForward, "port-forward"),
+    b(Ctx::Forwards, "ctrl-d", Action::StopForward, "stop forward"),
+    b(Ctx::Forwards, "c", Action::Copy, "copy URL"),
+    b(Ctx::Forwards, "esc", Action::Back, "close forwards"),
+    b(Ctx::PortForward, "enter", Action::Submit, "start forward"),
+    b(Ctx::PortForward, "esc", Action::Cancel, "cancel"),
+    b(Ctx::PortForward, "tab", Action::FocusNext, "next field"),
+    b(
+        Ctx::PortForward,
+        "shift-tab",
+        Action::FocusPrev,
+        "previous field",
+    ),
+    b(Ctx::PortForward, "up", Action::Up, "previous port"),
+    b(Ctx::PortForward, "down", Action::Down, "next port"),
+    b(
+        Ctx::PortForward,
+        "backspace",
+        Action::DeleteBack,
+        "delete character",
+    ),
     b(Ctx::Help, "esc, q, ?", Action::Back, "close help"),
     b(Ctx::Prompt, "enter", Action::Submit, "run / keep filter"),
     b(Ctx::Prompt, "esc", Action::Cancel, "cancel"),

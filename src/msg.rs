@@ -29,6 +29,8 @@ pub enum Msg {
         target: crate::state::logs::LogTarget,
         containers: Result<Vec<String>, String>,
     },
+    /// Port-forward answers and status snapshots.
+    Forward(crate::state::forwards_app::PfMsg),
 }
 
 /// A message from a watch task.

@@ -19,11 +19,13 @@ pub struct Runtime {
     /// The one running log stream.
     logs: Option<(crate::state::logs::LogStreamKey, JoinHandle<()>)>,
     clipboard: super::clipboard::Clipboard,
+    forwards: super::forwards::Forwards,
 }
 
 impl Runtime {
     pub fn new(client: kube::Client, tx: UnboundedSender<Msg>) -> Runtime {
         Runtime {
+            forwards: super::forwards::Forwards::new(client.clone(), tx.clone()),
             client,
             tx,
             watches: HashMap::new(),
@@ -108,7 +110,13 @@ impl Runtime {
                     let _ = tx.send(Msg::Notice(notice));
                 });
             }
+            Effect::Forward(e) => self.forwards.apply(e),
         }
+    }
+
+    /// Stops every port-forward and waits for their listeners to close (on quit).
+    pub async fn stop_forwards(&mut self) {
+        self.forwards.stop_all().await;
     }
 
     /// Stops every task (on quit).

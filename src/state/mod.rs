@@ -4,8 +4,11 @@
 //! line and filter), over the generic live `table`. Future panes (logs, rollout history,
 //! port-forwards) get their own module and a [`Pane`] variant.
 
+pub mod forwards;
+pub mod forwards_app;
 pub mod logs;
 pub mod namespaces;
+pub mod pf_dialog;
 pub mod pods;
 pub mod prompt;
 pub mod table;
@@ -111,6 +114,11 @@ pub struct AppState {
     pub log_settings: logs::app::LogSettings,
     /// Generation of the newest log stream.
     pub log_gen: u64,
+    /// Port-forwards as last reported, the `:pf` pane showing in the main area, and the
+    /// `shift-f` dialog (port-forward does not change the cluster: allowed in --readonly).
+    pub forwards: forwards::Forwards,
+    pub forwards_open: bool,
+    pub pf_dialog: Option<pf_dialog::PfDialog>,
     /// Something changed since the last frame.
     pub dirty: bool,
     pub quit: bool,
@@ -147,6 +155,9 @@ impl AppState {
             log_picker: None,
             log_settings: logs::app::LogSettings::default(),
             log_gen: 0,
+            forwards: forwards::Forwards::default(),
+            forwards_open: false,
+            pf_dialog: None,
             dirty: true,
             quit: false,
             next_gen: 0,
@@ -227,6 +238,8 @@ impl AppState {
             Ctx::Prompt
         } else if self.help.is_some() {
             Ctx::Help
+        } else if let Some(ctx) = forwards_app::key_ctx(self) {
+            ctx
         } else if let Some(ctx) = logs::app::key_ctx(self) {
             ctx
         } else {

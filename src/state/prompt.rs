@@ -58,6 +58,8 @@ pub enum CommandKind {
     Namespace,
     Quit,
     Help,
+    /// `:pf` shows the port-forwards; `:pf TYPE/NAME` opens the dialog for that target.
+    Forwards,
 }
 
 pub struct CommandSpec {
@@ -81,6 +83,12 @@ pub const COMMANDS: &[CommandSpec] = &[
         kind: CommandKind::Namespace,
         takes_namespace: true,
         desc: "namespaces; ns NAME switches (all = every namespace)",
+    },
+    CommandSpec {
+        names: &["pf", "portforwards", "port-forward"],
+        kind: CommandKind::Forwards,
+        takes_namespace: false,
+        desc: "port-forwards; pf TYPE/NAME forwards to svc/, deploy/, sts/ or a pod",
     },
     CommandSpec {
         names: &["help"],
@@ -122,7 +130,8 @@ pub fn parse_command(input: &str) -> Result<ParsedCommand, String> {
     if let Some(extra) = words.next() {
         return Err(format!("{name}: unexpected {extra:?}"));
     }
-    if arg.is_some() && !spec.takes_namespace {
+    let takes_arg = spec.takes_namespace || spec.kind == CommandKind::Forwards;
+    if arg.is_some() && !takes_arg {
         return Err(format!("{name} takes no argument"));
     }
     Ok(ParsedCommand {

@@ -7,6 +7,7 @@ use crate::cluster::rows::Rows;
 use crate::effect::{Effect, Scope, WatchSlot};
 use crate::keymap::{KeyChord, Lookup};
 use crate::msg::{KubeMsg, Msg, Notice, WatchEvent};
+use crate::state::forwards_app;
 use crate::state::logs;
 use crate::state::pods::PodColumn;
 use crate::state::prompt::{self, CommandKind, ALL_NAMESPACES_ARG};
@@ -71,6 +72,7 @@ pub fn update(st: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::LogContainers { target, containers } => {
             logs::app::on_containers(st, target, containers)
         }
+        Msg::Forward(m) => forwards_app::on_msg(st, m),
     }
 }
 
@@ -127,6 +129,9 @@ fn apply<R: crate::state::table::TableRow>(
 }
 
 fn on_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
+    if let Some(effects) = forwards_app::on_key(st, key) {
+        return effects;
+    }
     let ctx = st.key_ctx();
     if st.prompt.is_some() {
         // Printable characters are text; other keys go through the table.
@@ -160,6 +165,9 @@ fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
     }
     if st.help.is_some() {
         return on_help_action(st, action);
+    }
+    if let Some(effects) = forwards_app::on_action(st, action) {
+        return effects;
     }
     if let Some(effects) = logs::app::on_action(st, action) {
         return effects;
@@ -397,7 +405,9 @@ fn run_command(st: &mut AppState, input: &str) -> Vec<Effect> {
             }
             Some(name) => switch_to_named(st, &name),
         },
+        CommandKind::Forwards => forwards_app::on_command(st, cmd.arg.as_deref()),
         CommandKind::View(view) => {
+            st.forwards_open = false;
             let mut effects = Vec::new();
             if st.view != view {
                 st.view = view;

@@ -3,6 +3,7 @@
 
 pub mod details;
 pub mod format;
+pub mod forwards;
 pub mod help;
 pub mod layout;
 pub mod logs;
@@ -28,7 +29,11 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) {
         namespaces::draw(f, r, st, theme);
     }
     if let Some(r) = areas.main {
-        pods::draw(f, r, st, theme);
+        if st.forwards_open {
+            forwards::draw(f, r, st, theme);
+        } else {
+            pods::draw(f, r, st, theme);
+        }
     }
     if let Some(r) = areas.details {
         details::draw(f, r, st, theme);
@@ -40,6 +45,14 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) {
         logs::draw_picker(f, areas.hints, st, theme);
     }
     status::draw_status(f, areas.status, st, theme);
+    if let Some(dialog) = &st.pf_dialog {
+        let body = ratatui::layout::Rect {
+            y: areas.hints.y + 1,
+            height: area.height.saturating_sub(3),
+            ..area
+        };
+        forwards::draw_dialog(f, body, dialog, theme);
+    }
     if let Some(help) = &st.help {
         let body = ratatui::layout::Rect {
             y: areas.hints.y + 1,

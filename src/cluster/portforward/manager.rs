@@ -178,3 +178,14 @@ fn bind(address: IpAddr, port: u16) -> Result<tokio::net::TcpListener, ForwardEr
 pub fn port_is_free(address: IpAddr, port: u16) -> bool {
     std::net::TcpListener::bind(SocketAddr::new(address, port)).is_ok()
 }
+
+/// The local port to suggest for a remote port: the same number when it is free, else
+/// one the system hands out now (0 if even that fails: "any free port").
+pub fn suggest_local_port(address: IpAddr, remote_port: u16) -> u16 {
+    if port_is_free(address, remote_port) {
+        return remote_port;
+    }
+    std::net::TcpListener::bind(SocketAddr::new(address, 0))
+        .and_then(|l| l.local_addr())
+        .map_or(0, |a| a.port())
+}

@@ -19,7 +19,9 @@ pub mod target;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 pub use choose::{choose_pod, most_active_first, PodCandidate};
-pub use manager::{port_is_free, ForwardManager, ForwardOptions, ForwardStarted, StatusSink};
+pub use manager::{
+    port_is_free, suggest_local_port, ForwardManager, ForwardOptions, ForwardStarted, StatusSink,
+};
 pub use target::{resolve_target, PortOption, TargetInfo, TargetKind, TargetPort, TargetRef};
 
 /// Identifies one forward for the lifetime of a [`ForwardManager`].

@@ -1,0 +1,173 @@
+//! The forwards pane (`:pf`): one row per forward, live from the forward manager's
+//! status snapshots. Pure state; the runtime owns the forwards themselves.
+
+use crate::cluster::portforward::{ForwardId, ForwardState, ForwardStatus};
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Forwards {
+    /// In start order (ids grow).
+    rows: Vec<ForwardStatus>,
+    pub selected: usize,
+    /// A stop waiting for the user's yes.
+    pub confirm_stop: Option<ForwardId>,
+}
+
+impl Forwards {
+    /// Takes a status snapshot. A forward the user stopped leaves the list; one that
+    /// ended on its own (pod gone, failed) stays so its reason can be read.
+    pub fn apply(&mut self, status: ForwardStatus) {
+        let pos = self.rows.binary_search_by_key(&status.id, |r| r.id);
+        match (pos, &status.state) {
+            (Ok(i), ForwardState::Stopped) => {
+                self.rows.remove(i);
+            }
+            (Err(_), ForwardState::Stopped) => {}
+            (Ok(i), _) => self.rows[i] = status,
+            (Err(i), _) => self.rows.insert(i, status),
+        }
+        if self.confirm_stop.is_some_and(|id| !self.contains(id)) {
+            self.confirm_stop = None;
+        }
+        self.clamp();
+    }
+
+    pub fn rows(&self) -> &[ForwardStatus] {
+        &self.rows
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    fn contains(&self, id: ForwardId) -> bool {
+        self.rows.iter().any(|r| r.id == id)
+    }
+
+    /// Forwards whose listener is open.
+    pub fn active(&self) -> usize {
+        self.rows.iter().filter(|r| !r.state.is_finished()).count()
+    }
+
+    pub fn selected(&self) -> Option<&ForwardStatus> {
+        self.rows.get(self.selected)
+    }
+
+    /// Removes a row that has already ended (nothing left to stop).
+    pub fn dismiss(&mut self, id: ForwardId) {
+        self.rows.retain(|r| r.id != id || !r.state.is_finished());
+        self.clamp();
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.rows.len().saturating_sub(1);
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+    }
+
+    pub fn top(&mut self) {
+        self.selected = 0;
+    }
+
+    pub fn bottom(&mut self) {
+        self.selected = self.rows.len().saturating_sub(1);
+    }
+
+    fn clamp(&mut self) {
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+    }
+}
+
+/// `1.2 KiB`, `3.4 MiB`: byte counts for the pane.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut v = n as f64 / 1024.0;
+    let mut unit = 0;
+    while v >= 1024.0 && unit + 1 < UNITS.len() {
+        v /= 1024.0;
+        unit += 1;
+    }
+    format!("{v:.1} {}", UNITS[unit])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::portforward::{TargetKind, TargetRef};
+
+    fn status(id: ForwardId, state: ForwardState) -> ForwardStatus {
+        ForwardStatus {
+            id,
+            target: TargetRef::new(TargetKind::Service, "default", "web"),
+            local: ([127, 0, 0, 1], 8000 + id as u16).into(),
+            remote_port: 80,
+            pod: Some("web-1".into()),
+            pod_port: Some(8080),
+            state,
+            connections: 0,
+            open_connections: 0,
+            bytes_in: 0,
+            bytes_out: 0,
+            last_error: None,
+        }
+    }
+
+    #[test]
+    fn statuses_upsert_in_id_order_and_user_stops_remove() {
+        let mut f = Forwards::default();
+        f.apply(status(2, ForwardState::Starting));
+        f.apply(status(1, ForwardState::Active));
+        f.apply(status(2, ForwardState::Active));
+        let ids: Vec<_> = f.rows().iter().map(|r| r.id).collect();
+        assert_eq!(ids, [1, 2]);
+        assert_eq!(f.rows()[1].state, ForwardState::Active);
+        f.bottom();
+        f.confirm_stop = Some(2);
+        f.apply(status(2, ForwardState::Stopped));
+        assert_eq!(f.len(), 1);
+        assert_eq!(f.selected, 0, "selection stays in range");
+        assert_eq!(f.confirm_stop, None);
+        // A late status for a stopped forward does not bring it back.
+        f.apply(status(2, ForwardState::Stopped));
+        assert_eq!(f.len(), 1);
+    }
+
+    #[test]
+    fn ended_forwards_stay_until_dismissed() {
+        let mut f = Forwards::default();
+        f.apply(status(1, ForwardState::PodGone));
+        f.apply(status(2, ForwardState::Active));
+        assert_eq!(f.active(), 1);
+        f.dismiss(2); // still running: not dismissed
+        f.dismiss(1);
+        assert_eq!(f.rows().iter().map(|r| r.id).collect::<Vec<_>>(), [2]);
+    }
+
+    #[test]
+    fn selection_moves_within_bounds() {
+        let mut f = Forwards::default();
+        f.move_by(1);
+        assert_eq!(f.selected, 0);
+        for id in 1..=3 {
+            f.apply(status(id, ForwardState::Active));
+        }
+        f.move_by(5);
+        assert_eq!(f.selected().map(|s| s.id), Some(3));
+        f.move_by(-1);
+        assert_eq!(f.selected, 1);
+        f.top();
+        assert_eq!(f.selected, 0);
+    }
+
+    #[test]
+    fn bytes_are_human() {
+        assert_eq!(human_bytes(512), "512 B");
+        assert_eq!(human_bytes(1536), "1.5 KiB");
+        assert_eq!(human_bytes(5 * 1024 * 1024), "5.0 MiB");
+    }
+}

@@ -1,0 +1,270 @@
+//! Port-forward in the app: `shift-f` and `:pf TYPE/NAME` open the dialog, `:pf` shows
+//! the forwards pane, statuses from the forward manager keep it live. Hooks called from
+//! `update`; synchronous and free of I/O like the rest of it.
+
+use crate::action::Action;
+use crate::cluster::portforward::{
+    ForwardId, ForwardSpec, ForwardStarted, ForwardState, ForwardStatus, TargetKind, TargetRef,
+};
+use crate::effect::{Effect, Scope};
+use crate::keymap::{Ctx, KeyChord};
+use crate::msg::Notice;
+use crate::state::pf_dialog::{DialogPort, PfDialog};
+use crate::state::{AppState, MainView, Pane};
+
+/// What `update` asks the runtime's forward manager to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PfEffect {
+    /// Look up the target's ports and suggest free local ports (answers `PfMsg::Ports`).
+    LoadPorts(TargetRef),
+    /// Bind and start (answers `PfMsg::Started` or `PfMsg::StartFailed`).
+    Start(ForwardSpec),
+    Stop(ForwardId),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PfMsg {
+    Ports {
+        target: TargetRef,
+        result: Result<Vec<DialogPort>, String>,
+    },
+    Started {
+        spec: ForwardSpec,
+        started: ForwardStarted,
+    },
+    StartFailed {
+        target: TargetRef,
+        error: String,
+    },
+    Status(ForwardStatus),
+}
+
+/// The key context while the dialog or the forwards pane has the keyboard.
+pub fn key_ctx(st: &AppState) -> Option<Ctx> {
+    if st.pf_dialog.is_some() {
+        Some(Ctx::PortForward)
+    } else if pane_focused(st) {
+        Some(Ctx::Forwards)
+    } else {
+        None
+    }
+}
+
+fn pane_focused(st: &AppState) -> bool {
+    st.forwards_open && st.focus == Pane::Main && st.logs.is_none()
+}
+
+/// Keys that are text, not bindings: typing in the dialog, answering a stop confirmation.
+pub fn on_key(st: &mut AppState, key: KeyChord) -> Option<Vec<Effect>> {
+    if st.prompt.is_some() || st.help.is_some() {
+        return None;
+    }
+    if let Some(dialog) = st.pf_dialog.as_mut() {
+        let c = key.text_char()?;
+        dialog.type_char(c);
+        return Some(Vec::new());
+    }
+    let id = st.forwards.confirm_stop.take()?;
+    // Any answer but y cancels.
+    if key
+        .text_char()
+        .is_some_and(|c| c.eq_ignore_ascii_case(&'y'))
+    {
+        st.notice = None;
+        return Some(vec![Effect::Forward(PfEffect::Stop(id))]);
+    }
+    st.notify(Notice::info("stop cancelled"));
+    Some(Vec::new())
+}
+
+pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
+    if st.pf_dialog.is_some() {
+        return Some(on_dialog_action(st, action));
+    }
+    if action == Action::PortForward {
+        return Some(forward_selected(st));
+    }
+    if !pane_focused(st) {
+        return None;
+    }
+    let forwards = &mut st.forwards;
+    match action {
+        Action::Up => forwards.move_by(-1),
+        Action::Down => forwards.move_by(1),
+        Action::PageUp => forwards.move_by(-10),
+        Action::PageDown => forwards.move_by(10),
+        Action::Top => forwards.top(),
+        Action::Bottom => forwards.bottom(),
+        Action::Back => st.forwards_open = false,
+        Action::Copy => {
+            return Some(match forwards.selected() {
+                Some(f) => vec![Effect::Copy(f.url())],
+                None => {
+                    st.notify(Notice::warning("no forward selected"));
+                    Vec::new()
+                }
+            })
+        }
+        Action::StopForward => {
+            let Some(f) = forwards.selected() else {
+                st.notify(Notice::warning("no forward selected"));
+                return Some(Vec::new());
+            };
+            let (id, finished, what) = (f.id, f.state.is_finished(), describe(f));
+            if finished {
+                forwards.dismiss(id);
+            } else {
+                forwards.confirm_stop = Some(id);
+                st.notify(Notice::warning(format!("stop forward {what}? (y/n)")));
+            }
+        }
+        _ => return None,
+    }
+    Some(Vec::new())
+}
+
+/// `127.0.0.1:8080 → service/web:80`.
+pub fn describe(f: &ForwardStatus) -> String {
+    format!("{} → {}:{}", f.local, f.target, f.remote_port)
+}
+
+fn on_dialog_action(st: &mut AppState, action: Action) -> Vec<Effect> {
+    let Some(dialog) = st.pf_dialog.as_mut() else {
+        return Vec::new();
+    };
+    match action {
+        Action::Submit => match dialog.spec() {
+            Ok(spec) => return vec![Effect::Forward(PfEffect::Start(spec))],
+            Err(e) => dialog.error = Some(e),
+        },
+        Action::Cancel | Action::Back => st.pf_dialog = None,
+        Action::Quit => st.quit = true,
+        Action::FocusNext => dialog.next_field(),
+        Action::FocusPrev => dialog.prev_field(),
+        Action::Up => dialog.move_port(-1),
+        Action::Down => dialog.move_port(1),
+        Action::DeleteBack => dialog.backspace(),
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn open_dialog(st: &mut AppState, target: TargetRef) -> Vec<Effect> {
+    st.pf_dialog = Some(PfDialog::new(target.clone()));
+    vec![Effect::Forward(PfEffect::LoadPorts(target))]
+}
+
+/// `shift-f` on the selected row of the main view.
+fn forward_selected(st: &mut AppState) -> Vec<Effect> {
+    if st.focus != Pane::Main || st.forwards_open {
+        return Vec::new();
+    }
+    let target = match st.view {
+        MainView::Pods => st
+            .pods
+            .selected_row()
+            .map(|r| TargetRef::new(TargetKind::Pod, &*r.namespace, &*r.name)),
+    };
+    match target {
+        Some(t) => open_dialog(st, t),
+        None => {
+            st.notify(Notice::warning("nothing selected to forward to"));
+            Vec::new()
+        }
+    }
+}
+
+/// `:pf` shows the forwards; `:pf svc/NAME` (deploy/, sts/, pod/ or a bare pod name)
+/// opens the dialog for that target in the current namespace.
+pub fn on_command(st: &mut AppState, arg: Option<&str>) -> Vec<Effect> {
+    let Some(arg) = arg else {
+        st.forwards_open = true;
+        st.focus = Pane::Main;
+        return Vec::new();
+    };
+    let (kind, name) = match arg.split_once('/') {
+        Some((kind, name)) => match TargetKind::parse(kind) {
+            Some(k) => (k, name),
+            None => {
+                st.notify(Notice::error(format!(
+                    "pf: cannot forward to {kind:?} (use pod/, svc/, deploy/ or sts/)"
+                )));
+                return Vec::new();
+            }
+        },
+        None => (TargetKind::Pod, arg),
+    };
+    let Scope::Namespace(ns) = &st.scope else {
+        st.notify(Notice::error("pf: pick a namespace first (:ns NAME)"));
+        return Vec::new();
+    };
+    if name.is_empty() {
+        st.notify(Notice::error("pf: name the target, e.g. :pf svc/web"));
+        return Vec::new();
+    }
+    let target = TargetRef::new(kind, &**ns, name);
+    open_dialog(st, target)
+}
+
+pub fn on_msg(st: &mut AppState, msg: PfMsg) -> Vec<Effect> {
+    st.dirty = true;
+    match msg {
+        PfMsg::Ports { target, result } => {
+            if let Some(d) = st.pf_dialog.as_mut().filter(|d| d.target == target) {
+                d.loaded(result);
+            }
+        }
+        PfMsg::Started { spec, started } => {
+            if st
+                .pf_dialog
+                .as_ref()
+                .is_some_and(|d| d.target == spec.target)
+            {
+                st.pf_dialog = None;
+            }
+            st.notify(Notice::info(format!(
+                "forwarding {} → {}:{} (:pf lists forwards)",
+                started.local, spec.target, spec.remote_port
+            )));
+        }
+        PfMsg::StartFailed { target, error } => {
+            match st.pf_dialog.as_mut().filter(|d| d.target == target) {
+                Some(d) => d.error = Some(error),
+                None => st.notify(Notice::error(format!("port-forward {target}: {error}"))),
+            }
+        }
+        PfMsg::Status(status) => {
+            let before = st
+                .forwards
+                .rows()
+                .iter()
+                .find(|r| r.id == status.id)
+                .map(|r| r.state.clone());
+            if before.as_ref() != Some(&status.state) {
+                if let Some(text) = state_notice(&status) {
+                    st.notify(text);
+                }
+            }
+            st.forwards.apply(status);
+        }
+    }
+    Vec::new()
+}
+
+/// A status-line message for a forward that just ended on its own or hit an error.
+fn state_notice(f: &ForwardStatus) -> Option<Notice> {
+    let what = describe(f);
+    match &f.state {
+        ForwardState::PodGone => Some(Notice::warning(format!(
+            "forward {what}: pod {} is gone",
+            f.pod.as_deref().unwrap_or(&f.target.name)
+        ))),
+        ForwardState::Failed(e) => Some(Notice::error(format!("forward {what} failed: {e}"))),
+        ForwardState::Error(e) => Some(Notice::warning(format!("forward {what}: {e}"))),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+#[path = "forwards_app_tests.rs"]
+mod tests;

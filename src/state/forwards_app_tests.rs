@@ -1,0 +1,232 @@
+#![allow(clippy::unwrap_used)]
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::*;
+use crate::cluster::portforward::{PortOption, TargetPort};
+use crate::cluster::rows::{Health, PodRow};
+use crate::keymap::Keymap;
+use crate::msg::{Level, Msg};
+use crate::state::{update, ClusterInfo};
+
+fn state() -> AppState {
+    let now = "2026-01-01T12:00:00Z".parse().unwrap();
+    let mut st = AppState::new(
+        Arc::new(Keymap::default()),
+        ClusterInfo::default(),
+        Scope::Namespace("default".into()),
+        now,
+    );
+    st.pods.upsert(PodRow {
+        namespace: "default".into(),
+        name: "hello-1".into(),
+        ready: 1,
+        total: 1,
+        status: "Running".into(),
+        health: Health::Ok,
+        restarts: 0,
+        last_restart: None,
+        created: None,
+        ip: None,
+        node: None,
+    });
+    st.refresh();
+    st
+}
+
+fn key(st: &mut AppState, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
+    update(st, Msg::Key(KeyEvent::new(code, mods)))
+}
+
+fn typed(st: &mut AppState, text: &str) -> Vec<Effect> {
+    let mut out = Vec::new();
+    for c in text.chars() {
+        out.extend(key(st, KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    out
+}
+
+fn command(st: &mut AppState, text: &str) -> Vec<Effect> {
+    typed(st, ":");
+    typed(st, text);
+    key(st, KeyCode::Enter, KeyModifiers::NONE)
+}
+
+fn ports() -> Vec<DialogPort> {
+    vec![DialogPort {
+        option: PortOption {
+            remote_port: 8080,
+            name: None,
+            protocol: "TCP".into(),
+            target: Some(TargetPort::Number(8080)),
+            pod_port: Some(8080),
+        },
+        suggested_local: 8080,
+    }]
+}
+
+fn status(id: ForwardId, state: ForwardState) -> ForwardStatus {
+    ForwardStatus {
+        id,
+        target: TargetRef::new(TargetKind::Service, "default", "hello-minikube"),
+        local: ([127, 0, 0, 1], 8080).into(),
+        remote_port: 8080,
+        pod: Some("hello-1".into()),
+        pod_port: Some(8080),
+        state,
+        connections: 1,
+        open_connections: 0,
+        bytes_in: 10,
+        bytes_out: 5,
+        last_error: None,
+    }
+}
+
+#[test]
+fn shift_f_on_a_pod_opens_the_dialog_and_enter_starts_the_forward() {
+    let mut st = state();
+    st.readonly = true; // port-forward changes nothing in the cluster: still allowed
+    let pod = TargetRef::new(TargetKind::Pod, "default", "hello-1");
+    let fx = key(&mut st, KeyCode::Char('F'), KeyModifiers::SHIFT);
+    assert_eq!(fx, vec![Effect::Forward(PfEffect::LoadPorts(pod.clone()))]);
+    assert_eq!(st.key_ctx(), Ctx::PortForward);
+    // Enter while loading explains instead of starting.
+    assert!(key(&mut st, KeyCode::Enter, KeyModifiers::NONE).is_empty());
+    assert!(st.pf_dialog.as_ref().unwrap().error.is_some());
+
+    update(
+        &mut st,
+        Msg::Forward(PfMsg::Ports {
+            target: pod.clone(),
+            result: Ok(ports()),
+        }),
+    );
+    // q is text in the dialog, not quit.
+    typed(&mut st, "q");
+    assert!(!st.quit);
+    let fx = key(&mut st, KeyCode::Enter, KeyModifiers::NONE);
+    let spec = ForwardSpec::new(pod.clone(), 8080, 8080);
+    assert_eq!(fx, vec![Effect::Forward(PfEffect::Start(spec.clone()))]);
+
+    update(
+        &mut st,
+        Msg::Forward(PfMsg::StartFailed {
+            target: pod.clone(),
+            error: "local port 127.0.0.1:8080 is already in use".into(),
+        }),
+    );
+    let d = st
+        .pf_dialog
+        .as_ref()
+        .expect("the dialog stays open on an error");
+    assert_eq!(
+        d.error.as_deref(),
+        Some("local port 127.0.0.1:8080 is already in use")
+    );
+
+    let started = ForwardStarted {
+        id: 1,
+        local: ([127, 0, 0, 1], 8080).into(),
+    };
+    update(&mut st, Msg::Forward(PfMsg::Started { spec, started }));
+    assert!(st.pf_dialog.is_none());
+    let notice = st.notice.as_ref().unwrap();
+    assert!(
+        notice.text.contains("127.0.0.1:8080 → pod/hello-1:8080"),
+        "{}",
+        notice.text
+    );
+}
+
+#[test]
+fn esc_cancels_the_dialog() {
+    let mut st = state();
+    key(&mut st, KeyCode::Char('F'), KeyModifiers::SHIFT);
+    key(&mut st, KeyCode::Esc, KeyModifiers::NONE);
+    assert!(st.pf_dialog.is_none());
+    assert_eq!(st.key_ctx(), Ctx::Pods);
+}
+
+#[test]
+fn pf_command_opens_the_dialog_for_a_named_target() {
+    let mut st = state();
+    let fx = command(&mut st, "pf svc/hello-minikube");
+    let svc = TargetRef::new(TargetKind::Service, "default", "hello-minikube");
+    assert_eq!(fx, vec![Effect::Forward(PfEffect::LoadPorts(svc))]);
+
+    let mut st = state();
+    assert!(command(&mut st, "pf job/x").is_empty());
+    assert_eq!(st.notice.as_ref().unwrap().level, Level::Error);
+
+    let mut st = state();
+    st.scope = Scope::All;
+    assert!(command(&mut st, "pf deploy/web").is_empty());
+    assert!(st.notice.as_ref().unwrap().text.contains(":ns"));
+}
+
+#[test]
+fn the_forwards_pane_lists_copies_and_stops_with_confirmation() {
+    let mut st = state();
+    command(&mut st, "pf");
+    assert!(st.forwards_open);
+    assert_eq!(st.key_ctx(), Ctx::Forwards);
+    update(
+        &mut st,
+        Msg::Forward(PfMsg::Status(status(1, ForwardState::Active))),
+    );
+    update(
+        &mut st,
+        Msg::Forward(PfMsg::Status(status(2, ForwardState::Starting))),
+    );
+    assert_eq!(st.forwards.len(), 2);
+
+    let fx = typed(&mut st, "c");
+    assert_eq!(fx, vec![Effect::Copy("http://127.0.0.1:8080".into())]);
+
+    // ctrl-d asks; n cancels; ctrl-d then y stops.
+    assert!(key(&mut st, KeyCode::Char('d'), KeyModifiers::CONTROL).is_empty());
+    assert_eq!(st.forwards.confirm_stop, Some(1));
+    assert!(st.notice.as_ref().unwrap().text.contains("(y/n)"));
+    assert!(typed(&mut st, "n").is_empty());
+    assert_eq!(st.forwards.confirm_stop, None);
+    key(&mut st, KeyCode::Down, KeyModifiers::NONE);
+    key(&mut st, KeyCode::Char('d'), KeyModifiers::CONTROL);
+    assert_eq!(
+        typed(&mut st, "y"),
+        vec![Effect::Forward(PfEffect::Stop(2))]
+    );
+    update(
+        &mut st,
+        Msg::Forward(PfMsg::Status(status(2, ForwardState::Stopped))),
+    );
+    assert_eq!(st.forwards.len(), 1);
+
+    // Esc closes the pane; :pods also leaves it.
+    key(&mut st, KeyCode::Esc, KeyModifiers::NONE);
+    assert!(!st.forwards_open);
+    command(&mut st, "pf");
+    command(&mut st, "pods");
+    assert!(!st.forwards_open);
+}
+
+#[test]
+fn a_forward_ending_on_its_own_is_announced_and_dismissable() {
+    let mut st = state();
+    command(&mut st, "pf");
+    update(
+        &mut st,
+        Msg::Forward(PfMsg::Status(status(1, ForwardState::Active))),
+    );
+    update(
+        &mut st,
+        Msg::Forward(PfMsg::Status(status(1, ForwardState::PodGone))),
+    );
+    let n = st.notice.as_ref().unwrap();
+    assert_eq!(n.level, Level::Warning);
+    assert!(n.text.contains("pod hello-1 is gone"), "{}", n.text);
+    // Nothing to stop: ctrl-d removes the row without asking.
+    assert!(key(&mut st, KeyCode::Char('d'), KeyModifiers::CONTROL).is_empty());
+    assert!(st.forwards.is_empty());
+    assert_eq!(st.forwards.confirm_stop, None);
+}

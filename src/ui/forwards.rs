@@ -1,0 +1,235 @@
+//! The port-forwards pane (`:pf`) and the `shift-f` dialog.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table};
+use ratatui::Frame;
+
+use crate::cluster::portforward::{ForwardState, ForwardStatus};
+use crate::state::forwards::human_bytes;
+use crate::state::pf_dialog::{Field, PfDialog};
+use crate::state::{AppState, Pane};
+use crate::theme::Theme;
+
+fn state_style(state: &ForwardState, theme: &Theme) -> Style {
+    match state {
+        ForwardState::Active => theme.ok,
+        ForwardState::Starting => theme.pending,
+        ForwardState::Error(_) => theme.warn,
+        ForwardState::PodGone | ForwardState::Failed(_) => theme.error,
+        ForwardState::Stopped => theme.muted,
+    }
+}
+
+fn remote(f: &ForwardStatus) -> String {
+    match f.pod_port {
+        Some(p) if p != f.remote_port => format!("{} (pod {p})", f.remote_port),
+        _ => f.remote_port.to_string(),
+    }
+}
+
+fn cells(f: &ForwardStatus) -> [String; 7] {
+    [
+        f.target.to_string(),
+        f.pod.clone().unwrap_or_else(|| "-".to_string()),
+        format!("{} → {}", f.local, remote(f)),
+        f.state.label().to_string(),
+        format!("{} ({} open)", f.connections, f.open_connections),
+        human_bytes(f.bytes_in),
+        human_bytes(f.bytes_out),
+    ]
+}
+
+const TITLES: [&str; 7] = [
+    "TARGET",
+    "POD",
+    "LOCAL → REMOTE",
+    "STATE",
+    "CONNS",
+    "IN",
+    "OUT",
+];
+
+pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
+    let focused = st.focus == Pane::Main;
+    let (border, title_style) = if focused {
+        (theme.border_focus, theme.title_focus)
+    } else {
+        (theme.border, theme.title)
+    };
+    let forwards = &st.forwards;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(border)
+        .title(Span::styled(
+            format!(" Port-forwards[{}] ", forwards.len()),
+            title_style,
+        ));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let [table_area, detail_area] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
+    if forwards.is_empty() {
+        let text = Line::styled(
+            "no port-forwards: shift-f on a pod, or :pf svc/NAME",
+            theme.muted,
+        );
+        f.render_widget(Paragraph::new(text).centered(), table_area);
+        return;
+    }
+    // Forwards are few; still, only the rows that fit are formatted.
+    let height = table_area.height.saturating_sub(1) as usize;
+    let offset = forwards.selected.saturating_sub(height.saturating_sub(1));
+    let rows: Vec<(&ForwardStatus, [String; 7])> = forwards
+        .rows()
+        .iter()
+        .skip(offset)
+        .take(height)
+        .map(|r| (r, cells(r)))
+        .collect();
+    let widths: Vec<Constraint> = (0..TITLES.len())
+        .map(|i| {
+            let w = rows
+                .iter()
+                .map(|(_, c)| unicode_width::UnicodeWidthStr::width(c[i].as_str()))
+                .chain([TITLES[i].len()])
+                .max()
+                .unwrap_or(0);
+            Constraint::Length(w as u16)
+        })
+        .collect();
+    let body: Vec<Row> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(n, (status, cells))| {
+            let mut row = Row::new(cells.into_iter().enumerate().map(|(i, c)| {
+                if i == 3 {
+                    Cell::from(Span::styled(c, state_style(&status.state, theme)))
+                } else {
+                    Cell::from(c)
+                }
+            }));
+            if n + offset == forwards.selected && focused {
+                row = row.style(theme.selected);
+            }
+            row
+        })
+        .collect();
+    let header = Row::new(TITLES).style(theme.header);
+    f.render_widget(
+        Table::new(body, widths).header(header).column_spacing(2),
+        table_area,
+    );
+    if let Some(sel) = forwards.selected() {
+        let detail = match (&sel.state, &sel.last_error) {
+            (ForwardState::Failed(e), _) => Line::styled(format!(" {e}"), theme.error),
+            (ForwardState::PodGone, _) => Line::styled(
+                format!(
+                    " pod {} is gone; ctrl-d removes this row",
+                    sel.pod.as_deref().unwrap_or(&sel.target.name)
+                ),
+                theme.error,
+            ),
+            (_, Some(e)) => Line::styled(format!(" last error: {e}"), theme.warn),
+            _ => Line::styled(format!(" {}  (c copies it)", sel.url()), theme.muted),
+        };
+        f.render_widget(Paragraph::new(detail), detail_area);
+    }
+}
+
+/// The dialog, centred over `area`.
+pub fn draw_dialog(f: &mut Frame, area: Rect, dialog: &PfDialog, theme: &Theme) {
+    let port_lines = dialog.ports.len().max(1) as u16;
+    let height = (port_lines + 8).min(area.height);
+    let width = area.width.clamp(20, 64);
+    let rect = Rect {
+        x: area.x + (area.width.saturating_sub(width)) / 2,
+        y: area.y + (area.height.saturating_sub(height)) / 2,
+        width,
+        height,
+    };
+    f.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border_focus)
+        .style(theme.base)
+        .title(Span::styled(
+            format!(" Port-forward {} ", dialog.target),
+            theme.title_focus,
+        ));
+    let inner = block.inner(rect);
+    f.render_widget(block, rect);
+
+    let label = |text: &'static str, field: Field| {
+        let style = if dialog.field == field {
+            theme.prompt
+        } else {
+            theme.label
+        };
+        Span::styled(text, style)
+    };
+    let mut lines = vec![Line::from(label(" Port", Field::Remote))];
+    if dialog.loading {
+        lines.push(Line::styled("   loading ports…", theme.muted));
+    } else if dialog.ports.is_empty() {
+        let cursor = if dialog.field == Field::Remote {
+            "█"
+        } else {
+            ""
+        };
+        lines.push(Line::from(vec![
+            Span::styled("   no declared ports; type one: ", theme.muted),
+            Span::styled(format!("{}{cursor}", dialog.remote_input), theme.value),
+        ]));
+    }
+    for (i, port) in dialog.ports.iter().enumerate() {
+        let chosen = i == dialog.port_idx;
+        let style = if chosen && dialog.field == Field::Remote {
+            theme.selected
+        } else if chosen {
+            theme.value
+        } else {
+            theme.muted
+        };
+        let marker = if chosen { " ▸ " } else { "   " };
+        lines.push(Line::styled(
+            format!("{marker}{}", port.option.label()),
+            style,
+        ));
+    }
+    let input = |text: &str, field: Field| {
+        let cursor = if dialog.field == field { "█" } else { "" };
+        Span::styled(format!("{text}{cursor}"), theme.value)
+    };
+    lines.push(Line::from(vec![
+        label(" Local port ", Field::Local),
+        input(&dialog.local, Field::Local),
+        Span::styled(
+            if dialog.local == "0" {
+                "  (any free port)"
+            } else {
+                ""
+            },
+            theme.muted,
+        ),
+    ]));
+    lines.push(Line::from(vec![
+        label(" Address    ", Field::Address),
+        input(&dialog.address, Field::Address),
+    ]));
+    lines.push(match &dialog.error {
+        Some(e) => Line::styled(format!(" {e}"), theme.error_msg),
+        None => Line::default(),
+    });
+    lines.push(Line::styled(
+        " enter start · tab field · ↑↓ port · esc cancel",
+        theme.hint,
+    ));
+    f.render_widget(
+        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
+        inner,
+    );
+}
