@@ -1,5 +1,189 @@
-//! Fault switches for tests: refuse requests, stall, drop watches.
+//! Fault switches for tests: refuse requests, stall them, drop watches, "restart".
+//!
+//! Every request passes through [`layer`] first. Watches and connections hold a
+//! [`Faults::watch_epoch`] receiver and a connection token and end when a test drops them.
+
+use std::sync::{Mutex, MutexGuard};
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+
+use super::error::ApiError;
+use super::SimState;
+
+/// Requests answered with an error instead of being served.
+#[derive(Debug, Clone, PartialEq)]
+struct Refusal {
+    code: u16,
+    /// Only requests whose path names this resource (plural, e.g. `pods`); `None` = all.
+    resource: Option<String>,
+}
 
 /// Switches a test flips to make the simulated cluster misbehave.
-#[derive(Debug, Default)]
-pub struct Faults {}
+#[derive(Debug)]
+pub struct Faults {
+    refusal: Mutex<Option<Refusal>>,
+    /// `true` holds every new request until it turns `false`.
+    stalled: watch::Sender<bool>,
+    /// Bumped to end every open watch.
+    watch_epoch: watch::Sender<u64>,
+    /// Cancelled on shutdown; parent of every connection token.
+    root: CancellationToken,
+    /// The token of the current connections; "restart" cancels it and starts a new one.
+    connections: Mutex<CancellationToken>,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        let root = CancellationToken::new();
+        Faults {
+            refusal: Mutex::new(None),
+            stalled: watch::Sender::new(false),
+            watch_epoch: watch::Sender::new(0),
+            connections: Mutex::new(root.child_token()),
+            root,
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Faults {
+    /// Refuse every request with `code` (403 → Forbidden, 500 → InternalError, …).
+    pub fn refuse_all(&self, code: u16) {
+        *lock(&self.refusal) = Some(Refusal {
+            code,
+            resource: None,
+        });
+    }
+
+    /// Refuse requests for one resource (its plural, e.g. `pods`) with `code`.
+    pub fn refuse_resource(&self, plural: &str, code: u16) {
+        *lock(&self.refusal) = Some(Refusal {
+            code,
+            resource: Some(plural.to_string()),
+        });
+    }
+
+    /// Serve requests normally again.
+    pub fn stop_refusing(&self) {
+        *lock(&self.refusal) = None;
+    }
+
+    /// Hold every new request (`true`) until released (`false`).
+    pub fn set_stalled(&self, stalled: bool) {
+        self.stalled.send_replace(stalled);
+    }
+
+    /// End every open watch now (clients see the stream end and re-watch).
+    pub fn drop_watches(&self) {
+        self.watch_epoch.send_modify(|e| *e += 1);
+    }
+
+    /// As if the apiserver restarted: every watch ends and every open connection is closed.
+    /// The stored objects and their resourceVersions stay (they live in "etcd").
+    pub fn restart(&self) {
+        self.drop_watches();
+        let mut current = lock(&self.connections);
+        current.cancel();
+        *current = self.root.child_token();
+    }
+
+    /// Clears every switch.
+    pub fn reset(&self) {
+        self.stop_refusing();
+        self.set_stalled(false);
+    }
+
+    /// A receiver whose value changes when watches must end.
+    pub fn watch_epoch(&self) -> watch::Receiver<u64> {
+        self.watch_epoch.subscribe()
+    }
+
+    /// The token the current connections end with (restart or shutdown).
+    pub fn connection_token(&self) -> CancellationToken {
+        lock(&self.connections).clone()
+    }
+
+    /// Ends everything: connections, watches, requests waiting in a stall.
+    pub fn shutdown(&self) {
+        self.root.cancel();
+        self.set_stalled(false);
+    }
+
+    pub fn is_shut_down(&self) -> bool {
+        self.root.is_cancelled()
+    }
+
+    fn refusal_for(&self, path: &str) -> Option<ApiError> {
+        let refusal = lock(&self.refusal).clone()?;
+        if let Some(res) = &refusal.resource {
+            if !path.split('/').any(|seg| seg == res) {
+                return None;
+            }
+        }
+        let what = refusal.resource.as_deref().unwrap_or("this request");
+        Some(match refusal.code {
+            403 => ApiError::forbidden(format!(
+                "{what} is forbidden: User \"system:anonymous\" cannot access it (fault injected by the simulated cluster)"
+            )),
+            500 => ApiError::internal(format!(
+                "an error on the server (\"fault injected by the simulated cluster\") has prevented the request from succeeding ({what})"
+            )),
+            code => ApiError::with_code(code, format!("fault injected for {what}")),
+        })
+    }
+
+    async fn wait_unstalled(&self) {
+        let mut rx = self.stalled.subscribe();
+        // Err only when the sender is gone, which cannot happen while `self` lives.
+        let _ = rx.wait_for(|stalled| !stalled).await;
+    }
+}
+
+/// The middleware every request passes: stall, then refuse, then serve.
+pub async fn layer(State(state): State<SimState>, req: Request, next: Next) -> Response {
+    state.faults.wait_unstalled().await;
+    if let Some(err) = state.faults.refusal_for(req.uri().path()) {
+        return err.into_response();
+    }
+    next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusal_matches_resource_segments_only() {
+        let f = Faults::default();
+        assert!(f.refusal_for("/api/v1/pods").is_none());
+        f.refuse_resource("pods", 403);
+        let err = f.refusal_for("/api/v1/namespaces/default/pods/x").unwrap();
+        assert_eq!((err.code, err.reason), (403, "Forbidden"));
+        assert!(f.refusal_for("/api/v1/namespaces/default/podsx").is_none());
+        assert!(f.refusal_for("/api/v1/nodes").is_none());
+        f.refuse_all(500);
+        assert_eq!(f.refusal_for("/version").unwrap().reason, "InternalError");
+        f.reset();
+        assert!(f.refusal_for("/version").is_none());
+    }
+
+    #[test]
+    fn restart_cancels_current_connections_only() {
+        let f = Faults::default();
+        let before = f.connection_token();
+        let epoch = f.watch_epoch();
+        f.restart();
+        assert!(before.is_cancelled());
+        assert!(!f.connection_token().is_cancelled());
+        assert!(epoch.has_changed().unwrap());
+        f.shutdown();
+        assert!(f.connection_token().is_cancelled());
+    }
+}

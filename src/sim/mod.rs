@@ -2,6 +2,7 @@
 //! accepts it. `rkt --demo` and the tests start it in-process with [`start`]; `rkt sim`
 //! runs it standalone. rkt itself talks to it only through kube-rs and a kubeconfig.
 
+pub mod api;
 pub mod cli;
 pub mod controllers;
 pub mod defaults;

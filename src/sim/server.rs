@@ -1,15 +1,214 @@
-//! The HTTP server.
+//! The HTTP server: binds loopback, writes the kubeconfig, seeds the store, starts the
+//! controllers, and serves the API until the [`SimHandle`] is shut down or dropped.
+
+use std::any::Any;
+use std::future::Future as _;
+use std::io;
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
-use super::{SimConfig, Store};
+use anyhow::Context as _;
+use axum::Router;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+use tokio_util::sync::WaitForCancellationFutureOwned;
 
+use super::faults::{self, Faults};
+use super::kubeconfig::{self, TempDir};
+use super::{api, controllers, logs, portforward, seed, SimConfig, SimState, Store};
+
+/// A running simulated cluster. Dropping it stops the server and the controllers.
 pub struct SimHandle {
+    /// `http://127.0.0.1:PORT`
     pub url: String,
+    /// A kubeconfig whose current context (`rkt-sim`) points at `url`.
     pub kubeconfig: PathBuf,
     pub store: Arc<Store>,
+    pub faults: Arc<Faults>,
+    pub state: SimState,
+    server: Option<JoinHandle<()>>,
+    /// Whatever `controllers::spawn` returned; dropping it stops the controllers.
+    controllers: Option<Box<dyn Any + Send>>,
+    _temp_dir: Option<TempDir>,
 }
 
-pub async fn start(_cfg: SimConfig) -> anyhow::Result<SimHandle> {
-    anyhow::bail!("not built yet")
+impl SimHandle {
+    /// Stops serving: every connection and watch ends, the controllers stop.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    /// Fault switch: every watch resuming from a resourceVersion older than now gets 410 Gone.
+    pub fn expire_resource_versions(&self) {
+        self.store.expire_history();
+    }
+
+    fn stop(&mut self) {
+        self.faults.shutdown();
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+        self.controllers.take();
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+impl std::fmt::Debug for SimHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimHandle")
+            .field("url", &self.url)
+            .field("kubeconfig", &self.kubeconfig)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Starts a simulated cluster on 127.0.0.1:`cfg.port` (0 = any free port). Works on a
+/// multi-thread or a current-thread tokio runtime.
+pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
+    let listener = TcpListener::bind(("127.0.0.1", cfg.port))
+        .await
+        .with_context(|| format!("binding 127.0.0.1:{}", cfg.port))?;
+    let addr = listener.local_addr()?;
+    let url = format!("http://{addr}");
+
+    let (kubeconfig_path, temp_dir) = match &cfg.kubeconfig_path {
+        Some(path) => (path.clone(), None),
+        None => {
+            let dir = TempDir::new()?;
+            (dir.path().join("kubeconfig"), Some(dir))
+        }
+    };
+    kubeconfig::write(&kubeconfig_path, &url)?;
+
+    let state = SimState {
+        store: Arc::new(Store::new()),
+        faults: Arc::new(Faults::default()),
+        timing: cfg.timing.clone(),
+    };
+    seed::apply(&state, &cfg.seed).context("seeding the simulated cluster")?;
+
+    let app = router(state.clone());
+    let listener = KillableListener {
+        inner: listener,
+        faults: state.faults.clone(),
+    };
+    let server = tokio::spawn(async move {
+        // serve only returns on an accept error it cannot retry; nothing to do then.
+        let _ = axum::serve(listener, app).await;
+    });
+    let controllers: Box<dyn Any + Send> = Box::new(controllers::spawn(state.clone()));
+
+    Ok(SimHandle {
+        url,
+        kubeconfig: kubeconfig_path,
+        store: state.store.clone(),
+        faults: state.faults.clone(),
+        state,
+        server: Some(server),
+        controllers: Some(controllers),
+        _temp_dir: temp_dir,
+    })
+}
+
+/// The whole application: the stream routes (logs, port-forward) and the generic API.
+pub fn router(state: SimState) -> Router {
+    Router::new()
+        .merge(logs::routes())
+        .merge(portforward::routes())
+        .merge(api::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            faults::layer,
+        ))
+        .with_state(state)
+}
+
+/// Accepts connections whose I/O fails once the fault switch "restart" or shutdown
+/// cancels the token they were accepted under, so the connection is closed.
+struct KillableListener {
+    inner: TcpListener,
+    faults: Arc<Faults>,
+}
+
+impl axum::serve::Listener for KillableListener {
+    type Io = KillableIo;
+    type Addr = std::net::SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            match self.inner.accept().await {
+                Ok((stream, addr)) => {
+                    // Small writes (watch events) should leave at once.
+                    let _ = stream.set_nodelay(true);
+                    let io = KillableIo {
+                        inner: stream,
+                        cancelled: Box::pin(self.faults.connection_token().cancelled_owned()),
+                    };
+                    return (io, addr);
+                }
+                // Out of file descriptors and the like: back off briefly, then retry.
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+            }
+        }
+    }
+
+    fn local_addr(&self) -> io::Result<Self::Addr> {
+        self.inner.local_addr()
+    }
+}
+
+struct KillableIo {
+    inner: TcpStream,
+    cancelled: Pin<Box<WaitForCancellationFutureOwned>>,
+}
+
+impl KillableIo {
+    fn check(&mut self, cx: &mut Context<'_>) -> io::Result<()> {
+        match self.cancelled.as_mut().poll(cx) {
+            Poll::Ready(()) => Err(io::Error::new(
+                io::ErrorKind::ConnectionAborted,
+                "the simulated apiserver closed the connection",
+            )),
+            Poll::Pending => Ok(()),
+        }
+    }
+}
+
+impl AsyncRead for KillableIo {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        self.check(cx)?;
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for KillableIo {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.check(cx)?;
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.check(cx)?;
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
 }

@@ -70,6 +70,9 @@ pub struct Event {
     pub kind: EventType,
     pub res: Res,
     pub object: Arc<Stored>,
+    /// The version before a `Modified` change (watches with selectors need it to turn a
+    /// change into ADDED or DELETED when the object starts or stops matching).
+    pub previous: Option<Arc<Stored>>,
 }
 
 impl Event {
@@ -190,18 +193,7 @@ impl Store {
     /// namespace then name, with the store's resourceVersion at the time of the list.
     pub fn list(&self, res: Res, ns: Option<&str>) -> (Vec<Arc<Stored>>, u64) {
         let inner = self.lock();
-        let Some(map) = inner.objects.get(&type_key(res)) else {
-            return (Vec::new(), inner.rv);
-        };
-        let items = match ns.filter(|n| res.namespaced && !n.is_empty()) {
-            Some(ns) => map
-                .range((ns.to_string(), String::new())..)
-                .take_while(|((n, _), _)| n == ns)
-                .map(|(_, v)| v.clone())
-                .collect(),
-            None => map.values().cloned().collect(),
-        };
-        (items, inner.rv)
+        (objects_in(&inner, res, ns), inner.rv)
     }
 
     /// Number of objects of a type (all namespaces).
@@ -279,7 +271,7 @@ impl Store {
             .entry(type_key(res))
             .or_default()
             .insert(key, stored.clone());
-        self.record(&mut inner, EventType::Added, res, stored.clone());
+        self.record(&mut inner, EventType::Added, res, stored.clone(), None);
         Ok(stored)
     }
 
@@ -413,7 +405,13 @@ impl Store {
             .entry(type_key(res))
             .or_default()
             .insert(key, stored.clone());
-        self.record(inner, EventType::Modified, res, stored.clone());
+        self.record(
+            inner,
+            EventType::Modified,
+            res,
+            stored.clone(),
+            Some(current.clone()),
+        );
         Ok(stored)
     }
 
@@ -489,7 +487,13 @@ impl Store {
                 .entry(type_key(res))
                 .or_default()
                 .insert(key, stored.clone());
-            self.record(inner, EventType::Modified, res, stored.clone());
+            self.record(
+                inner,
+                EventType::Modified,
+                res,
+                stored.clone(),
+                Some(current.clone()),
+            );
             return stored;
         }
         let key = (current.namespace().to_string(), current.name().to_string());
@@ -501,7 +505,7 @@ impl Store {
         let mut obj = current.value.clone();
         obj["metadata"]["resourceVersion"] = json!(rv.to_string());
         let stored = Stored::new(obj, rv);
-        self.record(inner, EventType::Deleted, res, stored.clone());
+        self.record(inner, EventType::Deleted, res, stored.clone(), None);
         if std::ptr::eq(res, &resources::NAMESPACES) {
             self.empty_namespace(inner, &key.1);
         }
@@ -566,8 +570,20 @@ impl Store {
         }
     }
 
-    fn record(&self, inner: &mut Inner, kind: EventType, res: Res, object: Arc<Stored>) {
-        let event = Arc::new(Event { kind, res, object });
+    fn record(
+        &self,
+        inner: &mut Inner,
+        kind: EventType,
+        res: Res,
+        object: Arc<Stored>,
+        previous: Option<Arc<Stored>>,
+    ) {
+        let event = Arc::new(Event {
+            kind,
+            res,
+            object,
+            previous,
+        });
         if inner.history.len() >= inner.history_cap {
             if let Some(old) = inner.history.pop_front() {
                 inner.oldest_resumable = old.rv();
@@ -613,6 +629,24 @@ impl Store {
         })
     }
 
+    /// The objects of a type (as [`Store::list`]) and a subscription to every change after
+    /// them, taken atomically: a watch that starts with the current state misses nothing.
+    pub fn list_and_subscribe(
+        &self,
+        res: Res,
+        ns: Option<&str>,
+    ) -> (Vec<Arc<Stored>>, Subscription) {
+        let inner = self.lock();
+        let live = self.events.subscribe();
+        let items = objects_in(&inner, res, ns);
+        let sub = Subscription {
+            backlog: Vec::new(),
+            live,
+            rv: inner.rv,
+        };
+        (items, sub)
+    }
+
     /// Fault switch: forget the event history, so every watch resuming from an older
     /// resourceVersion gets 410 Gone.
     pub fn expire_history(&self) {
@@ -649,6 +683,21 @@ fn lookup(inner: &Inner, res: Res, ns: &str, name: &str) -> Result<Arc<Stored>, 
         .and_then(|m| m.get(&(ns_of(res, ns), name.to_string())))
         .cloned()
         .ok_or_else(|| ApiError::not_found(&qualified(res), name))
+}
+
+/// The objects of a type in one namespace (or all), ordered by namespace then name.
+fn objects_in(inner: &Inner, res: Res, ns: Option<&str>) -> Vec<Arc<Stored>> {
+    let Some(map) = inner.objects.get(&type_key(res)) else {
+        return Vec::new();
+    };
+    match ns.filter(|n| res.namespaced && !n.is_empty()) {
+        Some(ns) => map
+            .range((ns.to_string(), String::new())..)
+            .take_while(|((n, _), _)| n == ns)
+            .map(|(_, v)| v.clone())
+            .collect(),
+        None => map.values().cloned().collect(),
+    }
 }
 
 fn namespace_exists(inner: &Inner, ns: &str) -> bool {
