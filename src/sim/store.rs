@@ -555,6 +555,11 @@ impl Store {
                     let mut obj = dep.value.clone();
                     if let Some(refs) = obj["metadata"]["ownerReferences"].as_array_mut() {
                         refs.retain(|r| r["uid"].as_str() != Some(owner.as_str()));
+                        if refs.is_empty() {
+                            if let Some(meta) = obj["metadata"].as_object_mut() {
+                                meta.remove("ownerReferences");
+                            }
+                        }
                     }
                     // The object exists (it was just listed), so write cannot fail.
                     let _ = self.write(inner, res, &dep, obj, UpdateScope::All);

@@ -3,8 +3,10 @@
 
 pub mod pty;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use rkt::sim::{SimConfig, SimHandle};
 
@@ -36,26 +38,66 @@ impl TestCluster {
         Self::start(SimConfig::test())
     }
 
+    /// Only the node and the standard namespaces, fast timing.
+    pub fn empty() -> TestCluster {
+        Self::start(SimConfig {
+            seed: rkt::sim::Seed::Empty,
+            ..SimConfig::test()
+        })
+    }
+
     pub fn kubeconfig(&self) -> &Path {
         &self.sim.kubeconfig
     }
 
-    /// Runs kubectl against this cluster; `None` when kubectl is not installed (and not on CI).
-    pub fn kubectl(&self, args: &[&str]) -> Option<Output> {
+    /// A kubectl command for this cluster (not yet started); `None` without kubectl.
+    pub fn kubectl_command(&self, args: &[&str]) -> Option<Command> {
         let bin = kubectl_path()?;
-        Some(
-            Command::new(bin)
-                .args(args)
-                .env("KUBECONFIG", self.kubeconfig())
-                .env_remove("KUBERNETES_SERVICE_HOST")
-                .output()
-                .expect("kubectl runs"),
-        )
+        let mut cmd = Command::new(bin);
+        cmd.args(args)
+            .env("KUBECONFIG", self.kubeconfig())
+            .env_remove("KUBERNETES_SERVICE_HOST");
+        Some(cmd)
+    }
+
+    /// Runs kubectl against this cluster; `None` when kubectl is not installed (and not on CI).
+    /// A kubectl that has not finished after [`KUBECTL_DEADLINE`] seconds fails the test.
+    pub fn kubectl(&self, args: &[&str]) -> Option<Output> {
+        self.kubectl_stdin(args, "")
+    }
+
+    /// Runs kubectl with `input` on its stdin (for `-f -`).
+    pub fn kubectl_stdin(&self, args: &[&str], input: &str) -> Option<Output> {
+        let mut cmd = self.kubectl_command(args)?;
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("kubectl starts");
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(input.as_bytes()).expect("write stdin");
+        drop(stdin);
+        let deadline = Instant::now() + Duration::from_secs(KUBECTL_DEADLINE);
+        while child.try_wait().expect("kubectl wait").is_none() {
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!(
+                    "kubectl {} did not finish within {KUBECTL_DEADLINE}s",
+                    args.join(" ")
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Some(child.wait_with_output().expect("kubectl output"))
     }
 
     /// Runs kubectl and returns stdout, failing the test on a non-zero exit.
     pub fn kubectl_ok(&self, args: &[&str]) -> Option<String> {
-        let out = self.kubectl(args)?;
+        self.kubectl_stdin_ok(args, "")
+    }
+
+    /// [`TestCluster::kubectl_stdin`], failing the test on a non-zero exit.
+    pub fn kubectl_stdin_ok(&self, args: &[&str], input: &str) -> Option<String> {
+        let out = self.kubectl_stdin(args, input)?;
         assert!(
             out.status.success(),
             "kubectl {} failed: {}\n{}",
@@ -65,7 +107,22 @@ impl TestCluster {
         );
         Some(String::from_utf8_lossy(&out.stdout).into_owned())
     }
+
+    /// Runs kubectl expecting failure; returns stderr.
+    pub fn kubectl_err(&self, args: &[&str], input: &str) -> Option<String> {
+        let out = self.kubectl_stdin(args, input)?;
+        assert!(
+            !out.status.success(),
+            "kubectl {} should have failed but printed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stdout)
+        );
+        Some(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
 }
+
+/// Seconds a single kubectl invocation may take before the test fails.
+pub const KUBECTL_DEADLINE: u64 = 60;
 
 /// kubectl's path. Missing kubectl skips the calling test loudly, except under CI=true,
 /// where it is a failure.

@@ -1,0 +1,318 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The simulated cluster's API surface, judged by kubectl and by kube-rs.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+
+use common::{wait_for, TestCluster};
+
+fn pod_yaml(name: &str, labels: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  labels: {{{labels}}}\nspec:\n  terminationGracePeriodSeconds: 0\n  containers:\n  - name: web\n    image: nginx:1.27\n"
+    )
+}
+
+#[test]
+fn kubectl_discovers_and_lists_every_kind() {
+    let c = TestCluster::empty();
+    let Some(out) = c.kubectl_ok(&["get", "ns,no"]) else {
+        return;
+    };
+    assert!(
+        out.contains("namespace/default") && out.contains("Active"),
+        "{out}"
+    );
+    assert!(
+        out.contains("node/minikube") && out.contains("Ready"),
+        "{out}"
+    );
+    c.kubectl_ok(&[
+        "get",
+        "ns,no,deploy,rs,svc,ep,sts,ds,ing,ev,cm,secret,sa,controllerrevisions",
+        "-A",
+    ]);
+    let version = c.kubectl_ok(&["version"]).unwrap();
+    assert!(version.contains("Server Version: v1.33"), "{version}");
+    let wide = c.kubectl_ok(&["get", "nodes", "-o", "wide"]).unwrap();
+    assert!(
+        wide.contains("INTERNAL-IP") && wide.contains("CONTAINER-RUNTIME"),
+        "{wide}"
+    );
+}
+
+#[test]
+fn kubectl_errors_read_like_a_real_cluster() {
+    let c = TestCluster::empty();
+    let Some(err) = c.kubectl_err(&["get", "pod", "nosuch"], "") else {
+        return;
+    };
+    assert_eq!(
+        err.trim(),
+        r#"Error from server (NotFound): pods "nosuch" not found"#
+    );
+
+    let pod = pod_yaml("web", "app: web");
+    c.kubectl_stdin_ok(&["create", "-f", "-"], &pod).unwrap();
+    let err = c.kubectl_err(&["create", "-f", "-"], &pod).unwrap();
+    assert!(
+        err.contains(r#"Error from server (AlreadyExists): error when creating "STDIN": pods "web" already exists"#),
+        "{err}"
+    );
+
+    let stale = c.kubectl_ok(&["get", "pod", "web", "-o", "yaml"]).unwrap();
+    c.kubectl_ok(&["label", "pod", "web", "changed=yes"])
+        .unwrap();
+    let err = c.kubectl_err(&["replace", "-f", "-"], &stale).unwrap();
+    assert!(
+        err.contains(r#"Error from server (Conflict): error when replacing "STDIN": Operation cannot be fulfilled on pods "web": the object has been modified; please apply your changes to the latest version and try again"#),
+        "{err}"
+    );
+
+    let err = c
+        .kubectl_err(&["create", "-f", "-"], &pod_yaml("Bad_Name", ""))
+        .unwrap();
+    assert!(
+        err.contains(r#"The Pod "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name""#),
+        "{err}"
+    );
+    let err = c
+        .kubectl_err(&["get", "pods", "-l", "app in (a"], "")
+        .unwrap();
+    assert!(err.contains("unable to parse requirement"), "{err}");
+}
+
+#[test]
+fn kubectl_label_annotate_patch_and_apply() {
+    let c = TestCluster::empty();
+    let Some(_) = c.kubectl_stdin_ok(&["create", "-f", "-"], &pod_yaml("web", "app: web")) else {
+        return;
+    };
+    c.kubectl_ok(&["label", "pod", "web", "tier=front"])
+        .unwrap();
+    c.kubectl_ok(&["annotate", "pod", "web", "note=hello"])
+        .unwrap();
+    c.kubectl_ok(&[
+        "patch",
+        "pod",
+        "web",
+        "--type=json",
+        "-p",
+        r#"[{"op":"replace","path":"/metadata/labels/app","value":"web2"}]"#,
+    ])
+    .unwrap();
+    c.kubectl_ok(&[
+        "patch",
+        "pod",
+        "web",
+        "--type=merge",
+        "-p",
+        r#"{"metadata":{"labels":{"merged":"1"}}}"#,
+    ])
+    .unwrap();
+    c.kubectl_ok(&[
+        "patch",
+        "pod",
+        "web",
+        "--type=strategic",
+        "-p",
+        r#"{"spec":{"containers":[{"name":"web","image":"nginx:2"}]}}"#,
+    ])
+    .unwrap();
+    let got = c
+        .kubectl_ok(&[
+            "get",
+            "pod",
+            "web",
+            "-o",
+            "jsonpath={.metadata.labels.app} {.metadata.labels.tier} {.metadata.labels.merged} {.metadata.annotations.note} {.spec.containers[0].image}",
+        ])
+        .unwrap();
+    assert_eq!(got, "web2 front 1 hello nginx:2");
+    c.kubectl_ok(&["label", "pod", "web", "tier-"]).unwrap();
+    let labels = c
+        .kubectl_ok(&["get", "pod", "web", "-o", "jsonpath={.metadata.labels}"])
+        .unwrap();
+    assert!(!labels.contains("tier"), "{labels}");
+
+    // Client-side apply: create, then a three-way strategic merge patch.
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: \"1\"\n  b: \"2\"\n";
+    let out = c.kubectl_stdin_ok(&["apply", "-f", "-"], cm).unwrap();
+    assert!(out.contains("configmap/settings created"), "{out}");
+    let cm2 = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: \"3\"\n";
+    let out = c.kubectl_stdin_ok(&["apply", "-f", "-"], cm2).unwrap();
+    assert!(out.contains("configmap/settings configured"), "{out}");
+    let data = c
+        .kubectl_ok(&["get", "cm", "settings", "-o", "jsonpath={.data}"])
+        .unwrap();
+    assert_eq!(data, r#"{"a":"3"}"#);
+}
+
+#[test]
+fn kubectl_selects_and_pages() {
+    let c = TestCluster::empty();
+    let mut docs = String::new();
+    for (name, labels) in [
+        ("p1", "app: a, tier: front"),
+        ("p2", "app: a"),
+        ("p3", "app: b, tier: back"),
+        ("p4", "app: b"),
+        ("p5", "app: c"),
+    ] {
+        docs.push_str(&pod_yaml(name, labels));
+        docs.push_str("---\n");
+    }
+    let Some(_) = c.kubectl_stdin_ok(&["create", "-f", "-"], &docs) else {
+        return;
+    };
+    let names = |args: &[&str]| {
+        let mut all = vec!["get", "pods", "-o", "name"];
+        all.extend_from_slice(args);
+        c.kubectl_ok(&all)
+            .unwrap()
+            .split_whitespace()
+            .map(|s| s.trim_start_matches("pod/").to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    assert_eq!(names(&["-l", "app=a"]), "p1,p2");
+    assert_eq!(names(&["-l", "app!=a"]), "p3,p4,p5");
+    assert_eq!(names(&["-l", "app in (b,c)"]), "p3,p4,p5");
+    assert_eq!(names(&["-l", "app notin (b,c),tier"]), "p1");
+    assert_eq!(names(&["-l", "!tier"]), "p2,p4,p5");
+    assert_eq!(names(&["--field-selector", "metadata.name=p3"]), "p3");
+    assert_eq!(
+        names(&[
+            "--field-selector",
+            "metadata.namespace=default,metadata.name!=p1"
+        ]),
+        "p2,p3,p4,p5"
+    );
+    assert_eq!(names(&["--field-selector", "spec.nodeName=nosuch"]), "");
+
+    // Pagination: kubectl follows the continue token page by page.
+    let out = c
+        .kubectl(&["get", "pods", "--chunk-size=2", "-v=6"])
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for p in ["p1", "p2", "p3", "p4", "p5"] {
+        assert!(stdout.contains(p), "{stdout}");
+    }
+    assert_eq!(stderr.matches("continue=").count(), 2, "{stderr}");
+    assert_eq!(stdout.matches("NAME").count(), 1, "{stdout}");
+}
+
+#[test]
+fn kubectl_delete_collects_dependents() {
+    let c = TestCluster::empty();
+    let owner = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: owner\n";
+    let Some(_) = c.kubectl_stdin_ok(&["create", "-f", "-"], owner) else {
+        return;
+    };
+    let uid = c
+        .kubectl_ok(&["get", "cm", "owner", "-o", "jsonpath={.metadata.uid}"])
+        .unwrap();
+    let owned = |kind: &str, name: &str| {
+        format!(
+            "apiVersion: v1\nkind: {kind}\nmetadata:\n  name: {name}\n  ownerReferences:\n  - apiVersion: v1\n    kind: ConfigMap\n    name: owner\n    uid: {uid}\n"
+        )
+    };
+    let dependents = format!(
+        "{}---\n{}---\n{}",
+        owned("ConfigMap", "child"),
+        owned("Secret", "child-secret"),
+        owned("ConfigMap", "orphan-me")
+    );
+    c.kubectl_stdin_ok(&["create", "-f", "-"], &dependents)
+        .unwrap();
+    c.kubectl_ok(&["delete", "cm", "owner"]).unwrap();
+    let left = c.kubectl_ok(&["get", "cm,secret", "-o", "name"]).unwrap();
+    assert!(!left.contains("child"), "{left}");
+    assert!(!left.contains("orphan-me"), "{left}");
+
+    // --cascade=orphan keeps the dependents and drops their owner reference.
+    c.kubectl_stdin_ok(&["create", "-f", "-"], owner).unwrap();
+    let uid2 = c
+        .kubectl_ok(&["get", "cm", "owner", "-o", "jsonpath={.metadata.uid}"])
+        .unwrap();
+    c.kubectl_stdin_ok(
+        &["create", "-f", "-"],
+        &owned("ConfigMap", "kept").replace(&uid, &uid2),
+    )
+    .unwrap();
+    c.kubectl_ok(&["delete", "cm", "owner", "--cascade=orphan"])
+        .unwrap();
+    let refs = c
+        .kubectl_ok(&[
+            "get",
+            "cm",
+            "kept",
+            "-o",
+            "jsonpath={.metadata.ownerReferences}",
+        ])
+        .unwrap();
+    assert_eq!(refs, "");
+}
+
+#[test]
+fn kubectl_get_watch_streams_changes() {
+    let c = TestCluster::empty();
+    let Some(_) = c.kubectl_stdin_ok(&["create", "-f", "-"], &pod_yaml("web", "app: web")) else {
+        return;
+    };
+    let mut cmd = c.kubectl_command(&["get", "pods", "-w"]).unwrap();
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let reader = {
+        let seen = seen.clone();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                seen.lock().unwrap().push(line);
+            }
+        })
+    };
+    wait_for("the initial listing", 30, || {
+        let s = seen.lock().unwrap();
+        (s.iter().any(|l| l.starts_with("NAME")) && s.iter().any(|l| l.starts_with("web ")))
+            .then_some(())
+    });
+    c.kubectl_stdin_ok(&["create", "-f", "-"], &pod_yaml("other", "app: other"))
+        .unwrap();
+    wait_for("the new pod in the watch output", 30, || {
+        seen.lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.starts_with("other "))
+            .then_some(())
+    });
+    c.kubectl_ok(&["delete", "pod", "web", "--grace-period=0", "--force"]);
+    wait_for("a second row for web (its deletion)", 30, || {
+        (seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.starts_with("web "))
+            .count()
+            >= 2)
+            .then_some(())
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = reader.join();
+    let headers = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.starts_with("NAME"))
+        .count();
+    assert_eq!(headers, 1, "{:?}", seen.lock().unwrap());
+}
