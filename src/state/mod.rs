@@ -256,9 +256,24 @@ impl AppState {
 
     /// The filter currently applied to a pane's table.
     pub fn filter_of(&self, pane: Pane) -> &str {
-        match pane {
-            Pane::Namespaces => self.namespaces.filter(),
-            Pane::Main => self.pods.filter(),
+        match (pane, self.view) {
+            (Pane::Namespaces, _) => self.namespaces.filter(),
+            (Pane::Main, MainView::Pods) => self.pods.filter(),
+        }
+    }
+
+    /// (shown, total) rows of a pane's table, for counts.
+    pub fn counts_of(&self, pane: Pane) -> (usize, usize) {
+        match (pane, self.view) {
+            (Pane::Namespaces, _) => (self.namespaces.visible_len(), self.namespaces.len()),
+            (Pane::Main, MainView::Pods) => (self.pods.visible_len(), self.pods.len()),
+        }
+    }
+
+    /// Empties the main view's table (scope or view changed); sort settings stay.
+    fn clear_main(&mut self) {
+        match self.view {
+            MainView::Pods => self.pods.clear(),
         }
     }
 

@@ -11,7 +11,7 @@ use crate::state::forwards_app;
 use crate::state::logs;
 use crate::state::pods::PodColumn;
 use crate::state::prompt::{self, CommandKind, ALL_NAMESPACES_ARG};
-use crate::state::{AppState, HelpState, Pane, Phase, Prompt, PromptKind, FOCUS_ORDER};
+use crate::state::{AppState, HelpState, MainView, Pane, Phase, Prompt, PromptKind, FOCUS_ORDER};
 
 pub fn update(st: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
@@ -98,10 +98,13 @@ fn on_kube(st: &mut AppState, km: KubeMsg) {
             Rows::Namespaces(v) => Some(v),
             _ => None,
         }),
-        (WatchSlot::Main, event) => apply(&mut st.pods, event, |rows| match rows {
-            Rows::Pods(v) => Some(v),
-            _ => None,
-        }),
+        // One arm per main view: a new view (deployments …) adds its table here.
+        (WatchSlot::Main, event) => match st.view {
+            MainView::Pods => apply(&mut st.pods, event, |rows| match rows {
+                Rows::Pods(v) => Some(v),
+                _ => None,
+            }),
+        },
     }
 }
 
@@ -223,7 +226,9 @@ fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Copy => {
             let name = match st.focus {
                 Pane::Namespaces => st.namespaces.selected_row().map(|r| r.name.to_string()),
-                Pane::Main => st.pods.selected_row().map(|r| r.name.to_string()),
+                Pane::Main => match st.view {
+                    MainView::Pods => st.pods.selected_row().map(|r| r.name.to_string()),
+                },
             };
             return match name {
                 Some(n) => vec![Effect::Copy(n)],
@@ -248,7 +253,9 @@ fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
 fn with_focused_table(st: &mut AppState, f: impl Fn(&mut dyn TableNav)) {
     match st.focus {
         Pane::Namespaces => f(&mut st.namespaces),
-        Pane::Main => f(&mut st.pods),
+        Pane::Main => match st.view {
+            MainView::Pods => f(&mut st.pods),
+        },
     }
 }
 
@@ -306,7 +313,7 @@ pub(super) fn switch_scope(st: &mut AppState, scope: Scope) -> Vec<Effect> {
         return Vec::new();
     }
     st.scope = scope;
-    st.pods.clear();
+    st.clear_main();
     st.focus = Pane::Main;
     st.restart_main_watch()
 }
@@ -314,7 +321,9 @@ pub(super) fn switch_scope(st: &mut AppState, scope: Scope) -> Vec<Effect> {
 fn set_filter(st: &mut AppState, pane: Pane, text: &str) {
     match pane {
         Pane::Namespaces => st.namespaces.set_filter(text),
-        Pane::Main => st.pods.set_filter(text),
+        Pane::Main => match st.view {
+            MainView::Pods => st.pods.set_filter(text),
+        },
     }
 }
 
@@ -411,7 +420,7 @@ fn run_command(st: &mut AppState, input: &str) -> Vec<Effect> {
             let mut effects = Vec::new();
             if st.view != view {
                 st.view = view;
-                st.pods.clear();
+                st.clear_main();
                 effects = st.restart_main_watch();
             }
             st.focus = Pane::Main;

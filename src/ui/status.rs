@@ -92,12 +92,7 @@ pub fn draw_status(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
                 (":", extra)
             }
             PromptKind::Filter(pane) => {
-                let (shown, total) = match pane {
-                    crate::state::Pane::Namespaces => {
-                        (st.namespaces.visible_len(), st.namespaces.len())
-                    }
-                    crate::state::Pane::Main => (st.pods.visible_len(), st.pods.len()),
-                };
+                let (shown, total) = st.counts_of(pane);
                 ("/", format!("   {shown} of {total} match"))
             }
             PromptKind::Search => {
