@@ -102,7 +102,14 @@ impl Controllers {
         match self.store.create(&PODS, &ns, pod) {
             Ok(created) => {
                 self.wrote_pod(&created);
-                let message = format!("Created pod: {}", created.name());
+                let message = match source {
+                    Source::StatefulSet => format!(
+                        "create Pod {} in StatefulSet {} successful",
+                        created.name(),
+                        owner["metadata"]["name"].as_str().unwrap_or("")
+                    ),
+                    _ => format!("Created pod: {}", created.name()),
+                };
                 self.normal(owner, source, "SuccessfulCreate", message);
                 true
             }
