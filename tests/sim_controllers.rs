@@ -341,6 +341,51 @@ fn statefulset_history_and_undo_with_kubectl() {
         .map(|r| r[0].clone())
         .collect();
     assert_eq!(revs, ["2", "3"], "{history}");
+
+    // DaemonSets: a new template is revision 2; undo brings revision 1 back as 3.
+    let ds = ["-n", "kube-system"];
+    let with_ns = |args: &[&'static str]| -> Vec<&'static str> { [args, &ds[..]].concat() };
+    c.kubectl_ok(&with_ns(&[
+        "set",
+        "image",
+        "daemonset/kube-proxy",
+        "kube-proxy=registry.k8s.io/kube-proxy:v1.33.2",
+    ]))
+    .unwrap();
+    let status = c
+        .kubectl_ok(&with_ns(&[
+            "rollout",
+            "status",
+            "daemonset/kube-proxy",
+            "--timeout=60s",
+        ]))
+        .unwrap();
+    assert!(status.contains("successfully rolled out"), "{status}");
+    c.kubectl_ok(&with_ns(&["rollout", "undo", "daemonset/kube-proxy"]))
+        .unwrap();
+    wait_for("kube-proxy back on v1.33.1 as revision 3", 60, || {
+        let image = try_kubectl(
+            &c,
+            &with_ns(&[
+                "get",
+                "pods",
+                "-l",
+                "k8s-app=kube-proxy",
+                "-o",
+                "jsonpath={.items[*].spec.containers[0].image}",
+            ]),
+        )?;
+        let history = try_kubectl(
+            &c,
+            &with_ns(&["rollout", "history", "daemonset/kube-proxy"]),
+        )?;
+        let revs: Vec<String> = rows(&history)
+            .into_iter()
+            .skip(2)
+            .map(|r| r[0].clone())
+            .collect();
+        (image == "registry.k8s.io/kube-proxy:v1.33.1" && revs == ["2", "3"]).then_some(())
+    });
 }
 
 #[test]
