@@ -64,8 +64,8 @@ impl LineSplitter {
 }
 
 /// Remembers where delivery stopped: the newest timestamp delivered and which lines carried
-/// exactly that timestamp. After a reconnect with `sinceTime` (which the API rounds down to
-/// whole seconds) the server sends some lines again; [`Resume::admit`] drops those.
+/// exactly that timestamp. After a reconnect with `sinceTime` the server sends the lines at
+/// (or, if it rounds, shortly before) that time again; [`Resume::admit`] drops those.
 #[derive(Debug, Default, Clone)]
 pub struct Resume {
     last: Option<Timestamp>,
@@ -76,11 +76,10 @@ pub struct Resume {
 }
 
 impl Resume {
-    /// Where to resume from: the last delivered timestamp truncated to the second (the API
-    /// takes whole seconds), or `None` before anything was delivered.
+    /// Where to resume from: the last delivered timestamp, or `None` before anything was
+    /// delivered. (A server that rounds it down to the second only resends more lines.)
     pub fn since(&self) -> Option<Timestamp> {
         self.last
-            .and_then(|ts| Timestamp::from_second(ts.as_second()).ok())
     }
 
     /// Call when a new connection starts.
@@ -175,7 +174,7 @@ mod tests {
         }
         assert_eq!(
             r.since().map(|t| t.to_string()).as_deref(),
-            Some("2024-01-01T00:00:01Z")
+            Some("2024-01-01T00:00:01.5Z")
         );
         // The server resends everything from the whole second, then new lines.
         r.reconnected();

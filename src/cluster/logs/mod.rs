@@ -14,8 +14,6 @@ pub mod source;
 use std::sync::Arc;
 use std::time::Duration;
 
-use k8s_openapi::api::core::v1::Pod;
-use kube::api::Api;
 use kube::Client;
 use tokio::sync::mpsc;
 use tokio::task::{JoinHandle, JoinSet};
@@ -109,9 +107,15 @@ where
     let (tx, rx) = mpsc::channel(256);
     // Readers live in the set: dropping it (this task ending or being aborted) stops them.
     let mut readers = JoinSet::new();
-    let api: Api<Pod> = Api::namespaced(client, &req.target.namespace);
     for source in sources {
-        readers.spawn(source::run(api.clone(), source, req.clone(), tx.clone()));
+        let ns = req.target.namespace.clone();
+        readers.spawn(source::run(
+            client.clone(),
+            ns,
+            source,
+            req.clone(),
+            tx.clone(),
+        ));
     }
     drop(tx);
     merge(rx, req.batch, send).await;

@@ -4,13 +4,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::AsyncBufReadExt;
+use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, LogParams};
+use kube::{Client, Resource};
 use tokio::sync::mpsc;
 
 use super::lines::{LineSplitter, Resume};
 use super::{Internal, LogRequest};
-use crate::state::logs::{LogLine, LogSource, StreamState};
+use crate::state::logs::{format_timestamp, LogLine, LogSource, StreamState};
 
 /// Waits between reconnect attempts: short after a stream that delivered, growing while
 /// attempts keep failing or bring nothing.
@@ -62,7 +64,8 @@ enum PodFate {
 }
 
 pub async fn run(
-    api: Api<Pod>,
+    client: Client,
+    namespace: String,
     source: Arc<LogSource>,
     req: LogRequest,
     tx: mpsc::Sender<Internal>,
@@ -73,6 +76,7 @@ pub async fn run(
             state,
         })
     };
+    let api: Api<Pod> = Api::namespaced(client.clone(), &namespace);
     let follow = req.follow && !req.target.previous;
     let mut resume = Resume::default();
     let mut backoff = Backoff::new();
@@ -87,11 +91,12 @@ pub async fn run(
             timestamps: true,
             // The tail applies to the first connection; a reconnect resumes by time.
             tail_lines: resume.since().is_none().then_some(req.tail_lines).flatten(),
-            since_time: resume.since(),
             limit_bytes: req.limit_bytes,
             ..LogParams::default()
         };
-        let (reason, mut leftover) = match api.log_stream(&source.pod, &params).await {
+        let opened = open_stream(&client, &namespace, &source.pod, &params, resume.since()).await;
+        let mut progressed = false;
+        let (reason, mut leftover) = match opened {
             Ok(reader) => {
                 resume.reconnected();
                 if send_state(StreamState::Streaming).await.is_err() {
@@ -102,6 +107,7 @@ pub async fn run(
                 };
                 if ended.delivered > 0 {
                     backoff.reset();
+                    progressed = true;
                 }
                 let reason = ended.error.unwrap_or_else(|| "stream closed".into());
                 (reason, Some(ended.splitter))
@@ -138,8 +144,37 @@ pub async fn run(
         if send_state(StreamState::Reconnecting(reason)).await.is_err() {
             return;
         }
-        tokio::time::sleep(backoff.next_delay()).await;
+        // A stream that delivered and then closed resumes at once (no gap on screen); one
+        // that brought nothing waits longer each time.
+        if !progressed {
+            tokio::time::sleep(backoff.next_delay()).await;
+        }
     }
+}
+
+/// Opens a log stream. `since` is sent with full precision: kube's `LogParams` rounds
+/// `sinceTime` to whole seconds, which would make every reconnect fetch up to a second of
+/// lines again (with a `limitBytes` smaller than that, it would never get past them).
+async fn open_stream(
+    client: &Client,
+    namespace: &str,
+    pod: &str,
+    params: &LogParams,
+    since: Option<Timestamp>,
+) -> Result<impl futures::AsyncBufRead + Unpin + use<>, kube::Error> {
+    let url = Pod::url_path(&(), Some(namespace));
+    let mut req = kube::core::Request::new(url)
+        .logs(pod, params)
+        .map_err(kube::Error::BuildRequest)?;
+    if let Some(ts) = since {
+        let time = format_timestamp(ts).replace(':', "%3A");
+        let uri = format!("{}&sinceTime={time}", req.uri());
+        *req.uri_mut() = uri
+            .parse()
+            .map_err(|e: http::uri::InvalidUri| kube::Error::HttpError(e.into()))?;
+    }
+    req.extensions_mut().insert("log_stream");
+    client.request_stream(req).await
 }
 
 /// Reads one connection to its end, sending each chunk's new lines as one message.
