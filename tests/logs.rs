@@ -2,6 +2,8 @@
 //! The log stream task against the simulated cluster over real HTTP: follow, tail,
 //! previous, containers, owners, batching, and reconnects that neither duplicate nor drop.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -456,4 +458,89 @@ async fn a_deleted_pod_ends_the_stream() {
         "{:?}",
         sink.states()
     );
+}
+
+/// The logs view's title row.
+fn title(screen: &str) -> String {
+    screen
+        .lines()
+        .find(|l| l.contains("Logs default/"))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The number in the logs title's "· N lines".
+fn title_line_count(screen: &str) -> Option<u64> {
+    let title = title(screen);
+    let before = title.split(" lines").next()?;
+    before.rsplit(' ').next()?.parse().ok()
+}
+
+#[test]
+fn e2e_logs_view_streams_searches_and_goes_back() {
+    use common::pty::{path_arg, PtyApp};
+    let cluster = common::TestCluster::demo();
+    let mut app = PtyApp::spawn(
+        &[
+            "--kubeconfig",
+            path_arg(cluster.kubeconfig()),
+            "-n",
+            "default",
+        ],
+        &[],
+        160,
+        45,
+    );
+    app.wait_until("a running hello-minikube pod", |s| {
+        s.lines()
+            .any(|l| l.contains("hello-minikube") && l.contains("Running"))
+    });
+    // Narrow the table to hello-minikube, keep the filter, open the logs.
+    app.send("/hello-minikube\r");
+    app.wait_until("filter applied", |s| {
+        !s.contains("coredns") && !s.contains("web-with-sidecar")
+    });
+    app.send("l");
+    let screen = app.wait_until("log lines in the logs view", |s| {
+        s.contains("Logs default/hello-minikube") && s.contains("HTTP/1.1")
+    });
+    assert!(screen.contains("streaming"), "{screen}");
+    let first = title_line_count(&screen).expect("line count in the title");
+    app.wait_until("more lines arriving", |s| {
+        title_line_count(s).is_some_and(|n| n > first)
+    });
+
+    // Search: the prompt counts matches, the title keeps the pattern.
+    app.send("/HTTP");
+    app.wait_until("search prompt with matches", |s| {
+        s.contains("matching lines")
+    });
+    app.send("\r");
+    app.wait_until("search applied", |s| {
+        s.contains("/HTTP ") && s.contains("matches")
+    });
+    app.send("n");
+
+    // Timestamps on: lines start with an RFC 3339 time, off again without refetching.
+    app.send("t");
+    app.wait_until("timestamps shown", |s| {
+        title(s).contains("timestamps")
+            && s.lines().any(|l| {
+                l.contains("HTTP/1.1")
+                    && l.contains("Z ")
+                    && l.contains(&format!("{}-", jiff::Timestamp::now().strftime("%Y")))
+            })
+    });
+    app.send("t");
+    app.wait_until("timestamps hidden", |s| {
+        !title(s).is_empty() && !title(s).contains("timestamps")
+    });
+
+    // Esc leaves the logs view; the pods table is back.
+    app.send("\x1b");
+    app.wait_until("back to pods", |s| {
+        !s.contains("Logs default/") && s.contains("hello-minikube")
+    });
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
 }
