@@ -544,3 +544,85 @@ fn e2e_logs_view_streams_searches_and_goes_back() {
     app.send("q");
     assert_eq!(app.wait_exit(), 0);
 }
+
+mod keys {
+    //! The logs view's keys through the app's real key table and `update`.
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use rkt::effect::Effect;
+    use rkt::keymap::parse_keys;
+    use rkt::msg::Msg;
+    use rkt::state::logs::{ContainerChoice, LogScope};
+    use rkt::state::prompt::PromptKind;
+    use rkt::state::{update, AppState};
+
+    use super::common::tui_fixtures::kube_system_state;
+
+    fn press(st: &mut AppState, spec: &str) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        for seq in parse_keys(spec).unwrap() {
+            for chord in seq {
+                effects.extend(update(st, Msg::Key(KeyEvent::new(chord.code, chord.mods))));
+            }
+        }
+        effects
+    }
+
+    fn type_text(st: &mut AppState, text: &str) {
+        for c in text.chars() {
+            update(
+                st,
+                Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+            );
+        }
+    }
+
+    #[test]
+    fn l_opens_the_selected_pods_logs_and_esc_closes_them() {
+        let mut st = kube_system_state();
+        st.refresh();
+        let pod = st.pods.selected_row().unwrap().name.to_string();
+        let effects = press(&mut st, "l");
+        let key = match &effects[..] {
+            [Effect::StreamLogs { key, request }] => {
+                assert_eq!(request.target.namespace, "kube-system");
+                assert_eq!(request.target.scope, LogScope::Pod(pod.clone()));
+                assert_eq!(request.target.container, ContainerChoice::Default);
+                assert!(request.follow && !request.target.previous);
+                *key
+            }
+            other => panic!("{other:?}"),
+        };
+        // The view's own keys.
+        press(&mut st, "t");
+        press(&mut st, "w");
+        press(&mut st, "s");
+        let logs = st.logs.as_ref().unwrap();
+        assert!(logs.show_timestamps && logs.wrap && !logs.follow);
+        // `/` searches the logs (not the pods filter); Esc drops the search only.
+        press(&mut st, "/");
+        assert_eq!(st.prompt.as_ref().map(|p| p.kind), Some(PromptKind::Search));
+        type_text(&mut st, "err");
+        assert_eq!(
+            st.logs.as_ref().unwrap().pattern().map(|p| p.as_str()),
+            Some("err")
+        );
+        assert_eq!(st.pods.filter(), "");
+        press(&mut st, "esc");
+        assert!(st.prompt.is_none() && st.logs.is_some());
+        assert!(st.logs.as_ref().unwrap().pattern().is_none());
+        assert_eq!(press(&mut st, "esc"), vec![Effect::StopLogs(key)]);
+        assert!(st.logs.is_none());
+        // Shift-L: the owner's pods; p: the previous container.
+        match &press(&mut st, "L")[..] {
+            [Effect::StreamLogs { request, .. }] => {
+                assert_eq!(request.target.scope, LogScope::OwnerOf(pod.clone()))
+            }
+            other => panic!("{other:?}"),
+        }
+        press(&mut st, "esc");
+        match &press(&mut st, "p")[..] {
+            [Effect::StreamLogs { request, .. }] => assert!(request.target.previous),
+            other => panic!("{other:?}"),
+        }
+    }
+}
