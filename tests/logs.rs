@@ -243,9 +243,9 @@ async fn reconnects_resume_without_duplicates_or_gaps() {
     let (_sim, client) = start().await;
     fast_pod(&client, "flaky", &["app"], "1ms").await;
     let sink = Sink::default();
-    // Every connection ends after ~4 KiB, mid-line: the task must reconnect many times.
+    // Every connection ends after ~8 KiB, mid-line: the task must reconnect many times.
     let req = LogRequest {
-        limit_bytes: Some(4096),
+        limit_bytes: Some(8192),
         ..LogRequest::follow(
             target(
                 LogScope::Pod("flaky".into()),
@@ -257,7 +257,7 @@ async fn reconnects_resume_without_duplicates_or_gaps() {
     };
     let task = sink.start(&client, req);
     sink.until(|s| {
-        s.lines().len() >= 2000
+        s.lines().len() >= 1000
             && s.states()
                 .iter()
                 .filter(|st| matches!(st, StreamState::Reconnecting(_)))
