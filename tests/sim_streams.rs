@@ -2,6 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+#[path = "streams/kubectl.rs"]
+mod kubectl;
 #[path = "streams/mini.rs"]
 mod mini;
 
@@ -50,7 +52,7 @@ async fn logs_of_a_running_container() {
     let lines: Vec<&str> = text.lines().collect();
     // 0.7 s per line for 30 s
     assert!((40..=46).contains(&lines.len()), "{} lines", lines.len());
-    assert!(lines[0].contains("cozserver 1.0 starting"));
+    assert!(lines[0].contains("cozserver starting"));
     assert!(lines[5].contains("HTTP/1.1\""), "{}", lines[5]);
     // Deterministic: asking again gives the same lines (plus maybe a new one).
     let again = sim
@@ -440,4 +442,27 @@ async fn portforward_ends_when_the_pod_is_deleted() {
         .await
         .unwrap();
     assert!(rest.is_empty());
+}
+
+#[tokio::test]
+async fn spdy_and_plain_requests_are_refused_clearly() {
+    let sim = MiniSim::start().await;
+    sim.add_pod(pod("web", &[("app", "nginx:1.27", &[80])], &ago(10)));
+    let url = "/api/v1/namespaces/default/pods/web/portforward";
+    let spdy = http::Request::post(url)
+        .header(http::header::UPGRADE, "SPDY/3.1")
+        .header(http::header::CONNECTION, "Upgrade")
+        .body(Vec::new())
+        .unwrap();
+    let (code, message) = api_error(sim.client.request_text(spdy).await.unwrap_err());
+    assert_eq!(code, 400);
+    assert!(
+        message.contains("SPDY port-forwarding (kubectl port-forward) is not supported"),
+        "{message}"
+    );
+    let plain = http::Request::get(format!("{url}?ports=80"))
+        .body(Vec::new())
+        .unwrap();
+    let (code, message) = api_error(sim.client.request_text(plain).await.unwrap_err());
+    assert_eq!((code, message.as_str()), (400, "Upgrade request required"));
 }

@@ -43,7 +43,7 @@ async fn pod_log(
             stream.into_body(),
         )
             .into_response(),
-        Err(e) => status_response(&e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -154,13 +154,6 @@ fn parse_int(key: &str, value: &str) -> Result<i64, ApiError> {
     value
         .parse()
         .map_err(|_| ApiError::bad_request(format!("{key}: invalid integer value \"{value}\"")))
-}
-
-/// An error as the apiserver sends it: the HTTP status and a JSON `Status` body.
-pub(crate) fn status_response(e: &ApiError) -> Response {
-    let code = StatusCode::from_u16(e.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let body = serde_json::to_vec(&e.to_status()).unwrap_or_default();
-    (code, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ pub mod responder;
 use axum::extract::ws::{rejection::WebSocketUpgradeRejection, WebSocketUpgrade};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde_json::Value;
@@ -20,7 +20,7 @@ use tokio::sync::broadcast::error::RecvError;
 use channel::PortTarget;
 use responder::Page;
 
-use super::logs::{lines, status_response};
+use super::logs::lines;
 use super::resources::PODS;
 use super::{ApiError, SimState};
 
@@ -46,11 +46,11 @@ async fn portforward(
     let prepared = prepare(&state, &namespace, &name, &query, &headers);
     let (targets, uid) = match prepared {
         Ok(p) => p,
-        Err(e) => return status_response(&e),
+        Err(e) => return e.into_response(),
     };
     let upgrade = match upgrade {
         Ok(u) => u.protocols(PROTOCOLS),
-        Err(_) => return status_response(&ApiError::bad_request("Upgrade request required")),
+        Err(_) => return ApiError::bad_request("Upgrade request required").into_response(),
     };
     let offered = requested(&headers);
     let v5 = !offered.contains(&PROTOCOLS[0]) && offered.contains(&PROTOCOLS[1]);
@@ -85,7 +85,6 @@ fn prepare(
             "unable to forward port because pod is not running. Current status={phase}"
         )));
     }
-    let ports = parse_ports(query)?;
     let offered = requested(headers);
     if !offered.iter().any(|p| PROTOCOLS.contains(p)) {
         let spdy = headers
@@ -102,6 +101,7 @@ fn prepare(
             )));
         }
     }
+    let ports = parse_ports(query)?;
     let uid = pod["metadata"]["uid"].as_str().unwrap_or("").to_string();
     let targets = ports
         .into_iter()

@@ -58,7 +58,8 @@ impl Instance {
 
     fn jitter(&self, k: u64) -> i64 {
         let half = self.interval_ns / 2;
-        if half < 1 {
+        // Line 0 comes right at the start, so every run has written at least that.
+        if half < 1 || k == 0 {
             return 0;
         }
         // Below half an interval, so line k+1 is always later than line k.
@@ -84,9 +85,10 @@ impl Instance {
         }
     }
 
-    /// Regular lines of a terminated instance (those before it exited).
+    /// Regular lines of a terminated instance (those before it exited); at least the
+    /// first, even when `startedAt` and `finishedAt` fall in the same second.
     fn regular_total(&self, exit: &Exit) -> u64 {
-        self.regular_upto(exit.at_ns - 1)
+        self.regular_upto(exit.at_ns - 1).max(1)
     }
 
     fn exit_lines(&self, exit: &Exit) -> u64 {

@@ -251,10 +251,23 @@ mod tests {
         let text = collect(stream(inst.clone(), &Options::default(), START + 100 * SEC));
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 6 + 6, "{text}");
-        assert!(lines[0].contains("cozserver 1.0 starting"));
+        assert!(lines[0].contains("cozserver starting"));
         assert!(lines[6].starts_with("panic: runtime error"));
         // previous runs are whole, whatever "now" is
         assert_eq!(inst.available(START), 12);
+    }
+
+    #[test]
+    fn a_run_within_one_second_still_wrote_its_first_line() {
+        let mut inst = instance();
+        inst.exit = Some(super::super::instance::Exit {
+            at_ns: START,
+            code: 137,
+        });
+        assert_eq!(inst.available(START), 1);
+        assert_eq!(inst.due_ns(0), START);
+        let text = collect(stream(inst, &Options::default(), START));
+        assert!(text.contains("starting worker"), "{text}");
     }
 
     #[test]

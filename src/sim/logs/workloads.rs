@@ -58,7 +58,7 @@ fn request(rng: &mut Rng) -> (&'static str, &'static str, u16, u64) {
 
 pub fn echo_server(rng: &mut Rng, k: u64, t: &Civil) -> String {
     match k {
-        0 => return format!("{} cozserver 1.0 starting (pid 1)", t.slashed()),
+        0 => return format!("{} cozserver starting (pid 1)", t.slashed()),
         1 => return format!("{} serving HTTP on 0.0.0.0:8080", t.slashed()),
         _ => {}
     }
@@ -295,7 +295,12 @@ pub fn hostile(rng: &mut Rng, k: u64) -> Vec<u8> {
 
 /// The last lines of a run that exited with `code` (0: a clean shutdown).
 pub fn exit_lines(workload: Workload, code: i64, t: &Civil) -> Vec<String> {
-    if code == 0 {
+    // SIGKILL (a failed liveness probe, OOM): the process had no chance to say anything.
+    if code == 137 {
+        return Vec::new();
+    }
+    // 143 is SIGTERM: a clean shutdown.
+    if code == 0 || code == 143 {
         return vec![match workload {
             Workload::Nginx => format!("{} [notice] 1#1: exiting", t.slashed()),
             Workload::CoreDns => "[INFO] SIGTERM: Shutting down servers then terminating".into(),
