@@ -271,6 +271,11 @@ impl Controllers {
         };
         let ns = obj.namespace().to_string();
         self.mark_owner(&ns, &obj.value);
+        if new.is_none() {
+            // A Recreate rollout waits for the old pods to be gone: their removal
+            // concerns the Deployment too (the ReplicaSet's status does not change).
+            self.mark_deployment_of_pod(&ns, old.as_ref());
+        }
         if let Some(services) = self.services.get(&ns) {
             for (name, selector) in services {
                 let hit = |p: &Option<index::PodInfo>| {
@@ -284,6 +289,21 @@ impl Controllers {
         match new {
             Some(_) => self.kubelet.observe(&obj.value),
             None => self.kubelet.forget(&key_of(&obj.value)),
+        }
+    }
+
+    fn mark_deployment_of_pod(&mut self, ns: &str, pod: Option<&index::PodInfo>) {
+        let Some((kind, rs_name, _)) = pod.and_then(|p| p.owner.as_ref()) else {
+            return;
+        };
+        if kind != "ReplicaSet" {
+            return;
+        }
+        if let Ok(rs) = self.store.get(&r::REPLICASETS, ns, rs_name) {
+            if let Some(d) = controller_of(&rs.value).filter(|o| o["kind"] == "Deployment") {
+                let name = d["name"].as_str().unwrap_or("").to_string();
+                self.dirty.deployments.insert((ns.to_string(), name));
+            }
         }
     }
 

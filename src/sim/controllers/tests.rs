@@ -502,3 +502,50 @@ fn scale_seed_builds_consistent_workloads_quickly() {
         .iter()
         .all(|r| r["status"]["readyReplicas"] == r["spec"]["replicas"]));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recreate_stops_old_pods_before_starting_new_ones() {
+    let (store, running) = running_cluster();
+    let mut d = crate::sim::seed::objects::deployment(
+        "re",
+        2,
+        json!({"app": "re"}),
+        vec![json!({"name": "c", "image": "app:1"})],
+    );
+    d["spec"]["strategy"] = json!({"type": "Recreate"});
+    create(&store, &DEPLOYMENTS, d);
+    let dep = || {
+        store
+            .get(&DEPLOYMENTS, "default", "re")
+            .unwrap()
+            .value
+            .clone()
+    };
+    eventually("2 available", || dep()["status"]["availableReplicas"] == 2).await;
+    store
+        .mutate(&DEPLOYMENTS, "default", "re", UpdateScope::Main, |d| {
+            d["spec"]["template"]["spec"]["containers"][0]["image"] = json!("app:2");
+            Ok(())
+        })
+        .unwrap();
+    let mut mixed = false;
+    eventually("recreated", || {
+        let images: Vec<String> = store
+            .list(&PODS, Some("default"))
+            .0
+            .iter()
+            .map(|p| {
+                p.value["spec"]["containers"][0]["image"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        mixed |= images.iter().any(|i| i == "app:1") && images.iter().any(|i| i == "app:2");
+        let d = dep();
+        super::rollout::deployment_complete(&d, &d["status"]) && images.iter().all(|i| i == "app:2")
+    })
+    .await;
+    assert!(!mixed, "old and new pods ran at the same time");
+    running.stop();
+}
