@@ -316,3 +316,94 @@ fn kubectl_get_watch_streams_changes() {
         .count();
     assert_eq!(headers, 1, "{:?}", seen.lock().unwrap());
 }
+
+#[test]
+fn kubectl_create_subcommands_send_protobuf_that_the_server_decodes() {
+    let c = TestCluster::empty();
+    let Some(out) = c.kubectl_ok(&[
+        "create",
+        "deployment",
+        "hello",
+        "--image=sebcontents/cozserver:1.0",
+        "--replicas=2",
+        "--port=8080",
+    ]) else {
+        return;
+    };
+    assert!(out.contains("deployment.apps/hello created"), "{out}");
+    let spec = c
+        .kubectl_ok(&[
+            "get",
+            "deploy",
+            "hello",
+            "-o",
+            "jsonpath={.spec.replicas} {.spec.selector.matchLabels.app} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].ports[0].containerPort}",
+        ])
+        .unwrap();
+    assert_eq!(spec, "2 hello sebcontents/cozserver:1.0 8080");
+    c.kubectl_ok(&["create", "namespace", "team-a"]).unwrap();
+    c.kubectl_ok(&["create", "configmap", "cm1", "--from-literal=a=b"])
+        .unwrap();
+    c.kubectl_ok(&["create", "secret", "generic", "s1", "--from-literal=a=b"])
+        .unwrap();
+    c.kubectl_ok(&["create", "service", "nodeport", "svc1", "--tcp=80:8080"])
+        .unwrap();
+    c.kubectl_ok(&["create", "serviceaccount", "sa1"]).unwrap();
+    let got = c
+        .kubectl_ok(&[
+            "get",
+            "cm/cm1",
+            "secret/s1",
+            "svc/svc1",
+            "-o",
+            "jsonpath={.items[0].data.a} {.items[1].data.a} {.items[2].spec.ports[0].port}:{.items[2].spec.ports[0].targetPort}",
+        ])
+        .unwrap();
+    assert_eq!(got, "b Yg== 80:8080");
+    let ns = c
+        .kubectl_ok(&["get", "ns", "team-a", "--no-headers"])
+        .unwrap();
+    assert!(ns.starts_with("team-a"), "{ns}");
+}
+
+#[test]
+fn rkt_sim_serves_until_terminated() {
+    let Some(kubectl) = common::kubectl_path() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rkt"))
+        .args(["sim", "--port", "0", "--seed", "empty", "--timing", "fast"])
+        .arg("--write-kubeconfig")
+        .arg(&kubeconfig)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(
+        first.starts_with("rkt sim: serving the Kubernetes API on http://127.0.0.1:"),
+        "{first}"
+    );
+    let second = lines.next().unwrap().unwrap();
+    assert!(second.contains("(context rkt-sim)"), "{second}");
+    let out = std::process::Command::new(kubectl)
+        .args(["get", "ns", "default", "-o", "name"])
+        .env("KUBECONFIG", &kubeconfig)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "namespace/default"
+    );
+    let pid = child.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = wait_for("rkt sim to exit", 30, || child.try_wait().unwrap());
+    assert!(status.success(), "{status:?}");
+}

@@ -8,6 +8,7 @@ mod objects;
 mod openapi;
 pub mod patch;
 pub mod path;
+mod protobuf;
 pub mod request;
 mod scale;
 pub mod selectors;

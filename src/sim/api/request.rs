@@ -82,6 +82,15 @@ impl ApiRequest {
         if self.body.is_empty() {
             return Err(ApiError::bad_request("the request body is empty"));
         }
+        if self.content_type == "application/vnd.kubernetes.protobuf" {
+            return super::protobuf::decode(&self.body);
+        }
+        if self.content_type.contains("protobuf") || self.content_type.contains("cbor") {
+            return Err(ApiError::unsupported_media_type(format!(
+                "the body of the request was in an unsupported format ({}) - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf",
+                self.content_type
+            )));
+        }
         let parsed = if self.content_type.contains("yaml") {
             serde_yaml::from_slice(&self.body).map_err(|e| e.to_string())
         } else {
