@@ -84,12 +84,14 @@ fn workload(
     placed: &mut usize,
 ) -> anyhow::Result<()> {
     let labels = json!({"app": name, "app.kubernetes.io/part-of": ns});
-    let c = container(
-        name.split('-').next().unwrap_or(name),
-        image,
-        &[("http", port)],
-    );
-    let mut d = deployment(name, replicas as i64, labels.clone(), vec![c]);
+    let app = name.split('-').next().unwrap_or(name);
+    let mut containers = vec![container(app, image, &[("http", port)])];
+    if app == "web" || app == "api" {
+        let mut sidecar = container("log-shipper", "fluent/fluent-bit:3.1", &[]);
+        sidecar["resources"] = json!({"requests": {"cpu": "10m", "memory": "16Mi"}});
+        containers.push(sidecar);
+    }
+    let mut d = deployment(name, replicas as i64, labels.clone(), containers);
     d["metadata"]["annotations"] = json!({"deployment.kubernetes.io/revision": "1"});
     apply_defaults(&DEPLOYMENTS, &mut d);
     let d = s.create(&DEPLOYMENTS, ns, d)?.value.clone();
@@ -131,6 +133,18 @@ fn workload(
         p["metadata"]["name"] = json!(format!("{rs_name}-{}", random_suffix(5)));
         p["spec"]["nodeName"] = json!(node);
         p["status"] = running_status(&p, host_ip, &ip, &started);
+        // Some pods have restarted before (an OOM kill, a crash), as in any real cluster.
+        if (*placed).is_multiple_of(37) {
+            let reason = if (*placed).is_multiple_of(2) {
+                "OOMKilled"
+            } else {
+                "Error"
+            };
+            let status = &mut p["status"]["containerStatuses"][0];
+            status["restartCount"] = json!(*placed % 5 + 1);
+            status["lastState"] = json!({"terminated": {"exitCode": 137, "reason": reason,
+                "startedAt": started, "finishedAt": started, "containerID": format!("docker://{}", random_hex(64))}});
+        }
         // Name clashes of the random suffix are possible but rare: skip them.
         let _ = s.store.create(&PODS, ns, p);
     }
