@@ -24,6 +24,8 @@ pub enum Source<'a> {
     Deployment,
     StatefulSet,
     DaemonSet,
+    NodeController,
+    KubeProxy,
 }
 
 impl Source<'_> {
@@ -31,6 +33,8 @@ impl Source<'_> {
         match self {
             Source::Kubelet(_) => "kubelet",
             Source::Scheduler => "default-scheduler",
+            Source::NodeController => "node-controller",
+            Source::KubeProxy => "kube-proxy",
             Source::ReplicaSet => "replicaset-controller",
             Source::Deployment => "deployment-controller",
             Source::StatefulSet => "statefulset-controller",

@@ -360,6 +360,47 @@ impl Controllers {
         }
     }
 
+    /// The events a node records when its kubelet starts and it joins the cluster.
+    pub fn node_started(&mut self, node: &Value) {
+        let name = node["metadata"]["name"].as_str().unwrap_or("").to_string();
+        let kubelet =
+            |reason: &'static str, message: String| (Source::Kubelet(&name), reason, message);
+        let mut events = vec![
+            kubelet("Starting", "Starting kubelet.".to_string()),
+            kubelet(
+                "NodeAllocatableEnforced",
+                "Updated Node Allocatable limit across pods".to_string(),
+            ),
+        ];
+        for status in [
+            "NodeHasSufficientMemory",
+            "NodeHasNoDiskPressure",
+            "NodeHasSufficientPID",
+            "NodeReady",
+        ] {
+            events.push(kubelet(
+                status,
+                format!("Node {name} status is now: {status}"),
+            ));
+        }
+        events.push((
+            Source::NodeController,
+            "RegisteredNode",
+            format!("Node {name} event: Registered Node {name} in Controller"),
+        ));
+        events.push((Source::KubeProxy, "Starting", String::new()));
+        for (source, reason, message) in events {
+            self.event(Ev {
+                object: node,
+                field_path: None,
+                warning: false,
+                reason,
+                message,
+                source,
+            });
+        }
+    }
+
     fn event(&mut self, ev: Ev<'_>) {
         self.recorder.record(&self.store, ev);
     }

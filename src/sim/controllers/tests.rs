@@ -147,6 +147,12 @@ fn demo_seed_has_a_running_minikube() {
         3,
         "coredns-<hash>-<suffix>: {name}"
     );
+    let node_events: Vec<Value> = h
+        .list(&crate::sim::resources::EVENTS, "default")
+        .into_iter()
+        .filter(|e| e["involvedObject"]["kind"] == "Node")
+        .collect();
+    assert!(node_events.iter().any(|e| e["reason"] == "RegisteredNode"));
     let dns = h.store.get(&ENDPOINTS, "kube-system", "kube-dns").unwrap();
     assert_eq!(
         dns.value["subsets"][0]["ports"].as_array().unwrap().len(),

@@ -28,7 +28,11 @@ pub fn apply(state: &SimState, seed: &Seed) -> anyhow::Result<()> {
     seeder.base()?;
     match seed {
         Seed::Empty => {}
-        Seed::Demo => demo::build(&mut seeder)?,
+        Seed::Demo => {
+            let node = seeder.store.get(&NODES, "", NODE)?.value.clone();
+            seeder.ctl.node_started(&node);
+            demo::build(&mut seeder)?
+        }
         Seed::Scale { pods, namespaces } => {
             scale::build(&mut seeder, *pods, *namespaces)?;
         }
