@@ -117,23 +117,22 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
 pub fn draw_picker(f: &mut Frame, below: Rect, st: &AppState, theme: &Theme) {
     let Some(picker) = &st.log_picker else { return };
     let screen = f.area();
-    let width = picker
+    let title = match &picker.scope {
+        crate::state::logs::LogScope::Pod(p) => format!(" Logs of {p}: container "),
+        other => format!(" Logs of {}: container ", other.name()),
+    };
+    let widest = picker
         .entries()
         .map(|e| e.chars().count())
         .max()
-        .unwrap_or(0)
-        .max(24) as u16
-        + 4;
+        .unwrap_or(0);
+    let width = (widest + 4).max(title.chars().count() + 2) as u16;
     let height = picker.len() as u16 + 2;
     let area = Rect {
         x: screen.width.saturating_sub(width) / 2,
         y: below.y + 2,
         width: width.min(screen.width),
         height: height.min(screen.height.saturating_sub(below.y + 2)),
-    };
-    let title = match &picker.scope {
-        crate::state::logs::LogScope::Pod(p) => format!(" Logs of {p}: container "),
-        other => format!(" Logs of {}: container ", other.name()),
     };
     let items: Vec<Line> = picker
         .entries()

@@ -57,10 +57,17 @@ const LEAD_HINTS: [Action; 4] = [Action::Help, Action::Command, Action::Filter, 
 /// context's own bindings, then the rest of the general ones.
 pub fn hint_spans<'a>(keymap: &Keymap, ctx: Ctx, theme: &Theme) -> Vec<Span<'a>> {
     let own = ctx.chain().first().copied().unwrap_or(Ctx::Global);
-    let global = |lead: bool| {
+    // A general binding whose key the pane binds itself (`/` searches the logs) is not shown.
+    let shadowed = move |b: &ResolvedBinding| {
+        own != Ctx::Global
+            && keymap
+                .in_ctx(own)
+                .any(|o| o.keys.iter().any(|k| b.keys.contains(k)))
+    };
+    let global = move |lead: bool| {
         keymap
             .in_ctx(Ctx::Global)
-            .filter(move |b| LEAD_HINTS.contains(&b.action) == lead)
+            .filter(move |b| LEAD_HINTS.contains(&b.action) == lead && !shadowed(b))
     };
     let mut ordered: Vec<&ResolvedBinding> = global(true).collect();
     if own != Ctx::Global {

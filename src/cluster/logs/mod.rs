@@ -107,6 +107,7 @@ where
     let (tx, rx) = mpsc::channel(256);
     // Readers live in the set: dropping it (this task ending or being aborted) stops them.
     let mut readers = JoinSet::new();
+    let count = sources.len();
     for source in sources {
         let ns = req.target.namespace.clone();
         readers.spawn(source::run(
@@ -118,26 +119,38 @@ where
         ));
     }
     drop(tx);
-    merge(rx, req.batch, send).await;
+    merge(rx, req.batch, count, send).await;
 }
 
+/// Longest time the first batch is held back waiting for every source to connect.
+const STARTUP_WAIT: Duration = Duration::from_secs(1);
+
 /// Merges reader output into batches until every reader is done or `send` fails.
+///
+/// With several sources, the first batch waits (up to [`STARTUP_WAIT`]) until each has
+/// connected, so their histories arrive together; every batch with lines of several sources
+/// is ordered by timestamp (a stable sort: each source's own order is kept).
 pub async fn merge(
     mut rx: mpsc::Receiver<Internal>,
     cfg: BatchConfig,
+    sources: usize,
     send: impl Fn(LogEvent) -> bool,
 ) {
     let mut batch: Vec<LogLine> = Vec::new();
     let mut deadline = Instant::now();
+    let mut connected: Vec<Arc<LogSource>> = Vec::new();
+    let startup_end = Instant::now() + STARTUP_WAIT;
     loop {
+        let holding = sources > 1 && connected.len() < sources && Instant::now() < startup_end;
+        let flush_at = if holding { startup_end } else { deadline };
         let next = if batch.is_empty() {
             rx.recv().await
         } else {
             tokio::select! {
                 biased;
                 m = rx.recv() => m,
-                () = tokio::time::sleep_until(deadline) => {
-                    if !send(LogEvent::Lines(std::mem::take(&mut batch))) {
+                () = tokio::time::sleep_until(flush_at) => {
+                    if !flush(&mut batch, &send) {
                         return;
                     }
                     continue;
@@ -146,9 +159,7 @@ pub async fn merge(
         };
         match next {
             None => {
-                if !batch.is_empty() {
-                    send(LogEvent::Lines(batch));
-                }
+                flush(&mut batch, &send);
                 return;
             }
             Some(Internal::Lines(lines)) => {
@@ -156,15 +167,22 @@ pub async fn merge(
                     deadline = Instant::now() + cfg.max_delay;
                 }
                 batch.extend(lines);
-                if batch.len() >= cfg.max_lines
-                    && !send(LogEvent::Lines(std::mem::take(&mut batch)))
-                {
+                if batch.len() >= cfg.max_lines && !flush(&mut batch, &send) {
                     return;
                 }
             }
             Some(Internal::State { source, state }) => {
-                // Lines before a state change are shown before it.
-                if !batch.is_empty() && !send(LogEvent::Lines(std::mem::take(&mut batch))) {
+                if state != StreamState::Connecting
+                    && !connected.iter().any(|s| Arc::ptr_eq(s, &source))
+                {
+                    connected.push(Arc::clone(&source));
+                    if connected.len() == sources {
+                        // The last source's history follows its "streaming" closely.
+                        deadline = Instant::now() + cfg.max_delay;
+                    }
+                }
+                // Lines before a state change are shown before it (once started).
+                if !holding && !flush(&mut batch, &send) {
                     return;
                 }
                 if !send(LogEvent::State { source, state }) {
@@ -173,6 +191,17 @@ pub async fn merge(
             }
         }
     }
+}
+
+/// Sends the batch (ordered by time when it mixes sources); `false` once the receiver is gone.
+fn flush(batch: &mut Vec<LogLine>, send: &impl Fn(LogEvent) -> bool) -> bool {
+    let Some(first) = batch.first().map(|l| Arc::clone(&l.source)) else {
+        return true;
+    };
+    if batch.iter().any(|l| !Arc::ptr_eq(&l.source, &first)) {
+        batch.sort_by_key(|l| l.timestamp);
+    }
+    send(LogEvent::Lines(std::mem::take(batch)))
 }
 
 /// The API server's message for API errors, the error chain otherwise.
@@ -202,7 +231,7 @@ mod tests {
             max_delay: Duration::from_secs(3600),
             max_lines: 1000,
         };
-        let merger = tokio::spawn(merge(rx, cfg, move |e| {
+        let merger = tokio::spawn(merge(rx, cfg, 1, move |e| {
             sink.lock().map(|mut v| v.push(e)).is_ok()
         }));
         let src = LogSource::new("p", "c");
@@ -236,7 +265,7 @@ mod tests {
             max_delay: Duration::from_millis(10),
             max_lines: 4,
         };
-        let merger = tokio::spawn(merge(rx, cfg, move |e| {
+        let merger = tokio::spawn(merge(rx, cfg, 1, move |e| {
             sink.lock().map(|mut v| v.push(e)).is_ok()
         }));
         let src = LogSource::new("p", "c");
@@ -263,9 +292,53 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn several_sources_start_together_ordered_by_time() {
+        let (tx, rx) = mpsc::channel(16);
+        let got = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&got);
+        let cfg = BatchConfig {
+            max_delay: Duration::from_secs(3600),
+            max_lines: 1000,
+        };
+        let merger = tokio::spawn(merge(rx, cfg, 2, move |e| {
+            sink.lock().map(|mut v| v.push(e)).is_ok()
+        }));
+        let (a, b) = (LogSource::new("a", "c"), LogSource::new("b", "c"));
+        let at = |src: &Arc<LogSource>, sec: u32| {
+            LogLine::parse(
+                src,
+                format!("2024-01-01T00:00:{sec:02}Z {}", src.pod).as_bytes(),
+            )
+        };
+        let streaming = |source: &Arc<LogSource>| Internal::State {
+            source: Arc::clone(source),
+            state: StreamState::Streaming,
+        };
+        tx.send(streaming(&a)).await.unwrap();
+        tx.send(Internal::Lines(vec![at(&a, 1), at(&a, 3)]))
+            .await
+            .unwrap();
+        tx.send(streaming(&b)).await.unwrap();
+        tx.send(Internal::Lines(vec![at(&b, 2), at(&b, 4)]))
+            .await
+            .unwrap();
+        drop(tx);
+        merger.await.unwrap();
+        let got = got.lock().unwrap();
+        let batches: Vec<Vec<String>> = got
+            .iter()
+            .filter_map(|e| match e {
+                LogEvent::Lines(l) => Some(l.iter().map(|l| l.source.pod.clone()).collect()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(batches, vec![vec!["a", "b", "a", "b"]]);
+    }
+
+    #[tokio::test]
     async fn a_gone_receiver_ends_the_merge() {
         let (tx, rx) = mpsc::channel(16);
-        let merger = tokio::spawn(merge(rx, BatchConfig::default(), |_| false));
+        let merger = tokio::spawn(merge(rx, BatchConfig::default(), 1, |_| false));
         let src = LogSource::new("p", "c");
         tx.send(Internal::State {
             source: src,
