@@ -1,0 +1,268 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The port-forward engine against the simulated cluster over real HTTP/WebSocket.
+
+mod common;
+
+use std::net::{SocketAddr, TcpListener};
+use std::time::Duration;
+
+use k8s_openapi::api::core::v1::Pod;
+use kube::api::{DeleteParams, ListParams};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::{Api, Client, Config};
+use rkt::cluster::portforward::{
+    resolve_target, ForwardError, ForwardManager, ForwardSpec, ForwardState, ForwardStatus,
+    TargetKind, TargetRef,
+};
+use rkt::sim::{SimConfig, SimHandle};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+async fn cluster() -> (SimHandle, Client) {
+    let sim = rkt::sim::start(SimConfig::test())
+        .await
+        .expect("sim starts");
+    let kc = Kubeconfig::read_from(&sim.kubeconfig).unwrap();
+    let config = Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
+        .await
+        .unwrap();
+    (sim, Client::try_from(config).unwrap())
+}
+
+fn hello() -> TargetRef {
+    TargetRef::new(TargetKind::Service, "default", "hello-minikube")
+}
+
+/// Waits for a status matching `pred`, failing the test after [`WAIT`].
+async fn status_where(
+    rx: &mut UnboundedReceiver<ForwardStatus>,
+    what: &str,
+    pred: impl Fn(&ForwardStatus) -> bool,
+) -> ForwardStatus {
+    let found = tokio::time::timeout(WAIT, async {
+        while let Some(s) = rx.recv().await {
+            if pred(&s) {
+                return s;
+            }
+        }
+        panic!("status channel closed while waiting for {what}");
+    })
+    .await;
+    found.unwrap_or_else(|_| panic!("timed out waiting for {what}"))
+}
+
+/// One HTTP GET over a plain TCP connection; the whole response (the server closes).
+async fn http_get(addr: SocketAddr, path: &str) -> std::io::Result<String> {
+    let mut s = TcpStream::connect(addr).await?;
+    let req = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).await?;
+    let mut out = Vec::new();
+    tokio::time::timeout(WAIT, s.read_to_end(&mut out))
+        .await
+        .map_err(|_| std::io::Error::other("response timed out"))??;
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+async fn ready_pods(client: &Client, selector: &str) -> Vec<String> {
+    let api: Api<Pod> = Api::namespaced(client.clone(), "default");
+    let list = api
+        .list(&ListParams::default().labels(selector))
+        .await
+        .unwrap();
+    list.items
+        .into_iter()
+        .filter(|p| p.metadata.deletion_timestamp.is_none())
+        .filter_map(|p| p.metadata.name)
+        .collect()
+}
+
+/// Polls an async check until it returns `Some`, failing the test after `secs` seconds.
+async fn poll<T, F, Fut>(what: &str, secs: u64, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out after {secs}s waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn wait_refused(addr: SocketAddr) {
+    let refused = tokio::time::timeout(WAIT, async {
+        while TcpStream::connect(addr).await.is_ok() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert!(refused.is_ok(), "{addr} still accepts connections");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_forward_follows_pod_replacement_and_stops() {
+    let (_sim, client) = cluster().await;
+    let (mut pf, mut rx) = ForwardManager::with_channel(client.clone());
+    let started = pf.start(ForwardSpec::new(hello(), 0, 8080)).unwrap();
+    assert_ne!(started.local.port(), 0);
+    let first = status_where(&mut rx, "a serving pod", |s| s.pod.is_some()).await;
+    let serving = first.pod.clone().unwrap();
+    assert_eq!(first.pod_port, Some(8080));
+
+    let page = http_get(started.local, "/hello").await.unwrap();
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(
+        page.contains(&serving),
+        "page should name {serving}: {page}"
+    );
+    assert!(page.contains("/hello"), "{page}");
+
+    // Delete the serving pod: the next connection goes to another pod, untouched by us.
+    let pods: Api<Pod> = Api::namespaced(client.clone(), "default");
+    pods.delete(&serving, &DeleteParams::default())
+        .await
+        .unwrap();
+    let page = poll("a page from another pod", 30, || async {
+        let page = http_get(started.local, "/").await.ok()?;
+        (page.starts_with("HTTP/1.1 200") && !page.contains(&serving)).then_some(page)
+    })
+    .await;
+    let now = ready_pods(&client, "app=hello-minikube").await;
+    assert!(
+        now.iter().any(|p| page.contains(p.as_str())),
+        "page names none of {now:?}: {page}"
+    );
+    let moved = status_where(&mut rx, "the new serving pod", |s| {
+        s.pod.as_deref().is_some_and(|p| p != serving)
+    })
+    .await;
+    assert!(moved.connections >= 2);
+
+    assert!(pf.stop(started.id));
+    let last = status_where(&mut rx, "Stopped", |s| s.state == ForwardState::Stopped).await;
+    assert!(last.bytes_in > 0 && last.bytes_out > 0, "{last:?}");
+    wait_refused(started.local).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn port_in_use_fails_before_anything_else() {
+    let (_sim, client) = cluster().await;
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let (mut pf, mut rx) = ForwardManager::with_channel(client);
+    let err = pf.start(ForwardSpec::new(hello(), port, 8080)).unwrap_err();
+    assert_eq!(err, ForwardError::PortInUse(taken.local_addr().unwrap()));
+    assert_eq!(
+        err.to_string(),
+        format!("local port 127.0.0.1:{port} is already in use")
+    );
+    assert!(rx.try_recv().is_err(), "no forward should have started");
+    assert!(pf.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bare_pod_forward_reports_its_pod_gone() {
+    let (_sim, client) = cluster().await;
+    let pod = poll("a hello-minikube pod", 30, || async {
+        ready_pods(&client, "app=hello-minikube")
+            .await
+            .into_iter()
+            .next()
+    })
+    .await;
+    let (mut pf, mut rx) = ForwardManager::with_channel(client.clone());
+    let target = TargetRef::new(TargetKind::Pod, "default", &pod);
+    let started = pf.start(ForwardSpec::new(target, 0, 8080)).unwrap();
+    status_where(&mut rx, "the pod", |s| {
+        s.pod.as_deref() == Some(pod.as_str())
+    })
+    .await;
+    let page = http_get(started.local, "/").await.unwrap();
+    assert!(page.contains(&pod), "{page}");
+
+    let pods: Api<Pod> = Api::namespaced(client.clone(), "default");
+    pods.delete(&pod, &DeleteParams::default()).await.unwrap();
+    status_where(&mut rx, "PodGone", |s| s.state == ForwardState::PodGone).await;
+    wait_refused(started.local).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connection_errors_are_state_and_the_forward_survives() {
+    let (_sim, client) = cluster().await;
+    let (mut pf, mut rx) = ForwardManager::with_channel(client.clone());
+    // Nothing listens on 9999 in the pod: the connection fails, the forward stays.
+    let deploy = TargetRef::new(TargetKind::Deployment, "default", "hello-minikube");
+    let started = pf.start(ForwardSpec::new(deploy, 0, 9999)).unwrap();
+    status_where(&mut rx, "a serving pod", |s| s.pod.is_some()).await;
+    let _ = http_get(started.local, "/").await;
+    let failed = status_where(&mut rx, "an error", |s| {
+        matches!(s.state, ForwardState::Error(_))
+    })
+    .await;
+    let ForwardState::Error(msg) = &failed.state else {
+        unreachable!()
+    };
+    assert!(msg.contains("9999"), "{msg}");
+    assert_eq!(failed.last_error.as_deref(), Some(msg.as_str()));
+    // Still listening.
+    assert!(TcpStream::connect(started.local).await.is_ok());
+
+    // A missing target fails the forward and closes its listener.
+    let missing = TargetRef::new(TargetKind::Service, "default", "nope");
+    let gone = pf.start(ForwardSpec::new(missing, 0, 80)).unwrap();
+    let s = status_where(&mut rx, "Failed", |s| {
+        s.id == gone.id && s.state.is_finished()
+    })
+    .await;
+    assert_eq!(
+        s.state,
+        ForwardState::Failed("service/nope not found".into())
+    );
+    wait_refused(gone.local).await;
+
+    // A service port the Service does not have.
+    let bad_port = pf.start(ForwardSpec::new(hello(), 0, 1234)).unwrap();
+    let s = status_where(&mut rx, "Failed", |s| {
+        s.id == bad_port.id && s.state.is_finished()
+    })
+    .await;
+    assert_eq!(
+        s.state,
+        ForwardState::Failed("service/hello-minikube does not have a service port 1234".into())
+    );
+
+    pf.stop_all().await;
+    wait_refused(started.local).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn targets_resolve_their_ports() {
+    let (_sim, client) = cluster().await;
+    let svc = resolve_target(&client, &hello()).await.unwrap();
+    let port = svc
+        .ports
+        .iter()
+        .find(|p| p.remote_port == 8080)
+        .expect("service port 8080");
+    assert_eq!(port.pod_port, Some(8080));
+    let deploy = TargetRef::new(TargetKind::Deployment, "default", "hello-minikube");
+    let d = resolve_target(&client, &deploy).await.unwrap();
+    assert!(
+        d.ports.iter().any(|p| p.remote_port == 8080),
+        "{:?}",
+        d.ports
+    );
+    let err = resolve_target(&client, &TargetRef::new(TargetKind::Pod, "default", "nope"))
+        .await
+        .unwrap_err();
+    assert_eq!(err, ForwardError::NotFound("pod/nope".into()));
+}
