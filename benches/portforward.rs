@@ -1,7 +1,8 @@
 //! Port-forward throughput against an in-process simulated cluster (prints numbers; not a test).
 //!
-//! `cargo bench --bench portforward` — connections/s (sequential and 8 concurrent clients)
-//! and bytes/s through one forward to `service/hello-minikube:8080`.
+//! `cargo bench --bench portforward` — connections/s (sequential and 8 concurrent clients),
+//! requests/s on one kept-alive connection, and bytes/s uploaded through one forward to
+//! `service/hello-minikube:8080` (the pod's responder reads and drops request bodies).
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -16,6 +17,10 @@ use tokio::net::TcpStream;
 const SEQUENTIAL: usize = 300;
 const CLIENTS: usize = 8;
 const PER_CLIENT: usize = 100;
+const KEEPALIVE_REQUESTS: usize = 2000;
+/// The responder drops bodies up to 1 MiB.
+const UPLOAD_BODY: usize = 1024 * 1024;
+const UPLOADS: usize = 64;
 
 async fn get(addr: SocketAddr, path: &str) -> anyhow::Result<usize> {
     let mut s = TcpStream::connect(addr).await?;
@@ -29,6 +34,44 @@ async fn get(addr: SocketAddr, path: &str) -> anyhow::Result<usize> {
         String::from_utf8_lossy(&buf)
     );
     Ok(buf.len())
+}
+
+/// Reads one HTTP response (headers and a Content-Length body); returns its size.
+async fn read_response(r: &mut tokio::io::BufReader<TcpStream>) -> anyhow::Result<usize> {
+    use tokio::io::AsyncBufReadExt;
+    let mut total = 0;
+    let mut length = 0;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = r.read_line(&mut line).await?;
+        anyhow::ensure!(n > 0, "connection closed mid-response");
+        total += n;
+        if line == "\r\n" {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse()?;
+        }
+    }
+    let mut body = vec![0; length];
+    r.read_exact(&mut body).await?;
+    Ok(total + length)
+}
+
+/// `count` requests with `body` bytes each on one kept-alive connection.
+async fn keepalive(addr: SocketAddr, count: usize, body: usize) -> anyhow::Result<usize> {
+    let mut r = tokio::io::BufReader::new(TcpStream::connect(addr).await?);
+    let payload = vec![b'x'; body];
+    let method = if body == 0 { "GET" } else { "POST" };
+    let head = format!("{method} / HTTP/1.1\r\nHost: bench\r\nContent-Length: {body}\r\n\r\n");
+    let mut received = 0;
+    for _ in 0..count {
+        r.get_mut().write_all(head.as_bytes()).await?;
+        r.get_mut().write_all(&payload).await?;
+        received += read_response(&mut r).await?;
+    }
+    Ok(received)
 }
 
 fn rate(n: f64, d: Duration) -> f64 {
@@ -97,6 +140,26 @@ async fn bench() -> anyhow::Result<()> {
         d,
         rate(n as f64, d),
         human_bytes(rate(bytes as f64, d)),
+    );
+
+    let t = Instant::now();
+    keepalive(addr, KEEPALIVE_REQUESTS, 0).await?;
+    let d = t.elapsed();
+    println!(
+        "keep-alive: {KEEPALIVE_REQUESTS} requests on one connection in {:.2?}: {:.0} req/s",
+        d,
+        rate(KEEPALIVE_REQUESTS as f64, d),
+    );
+
+    let t = Instant::now();
+    keepalive(addr, UPLOADS, UPLOAD_BODY).await?;
+    let d = t.elapsed();
+    let sent = (UPLOADS * UPLOAD_BODY) as f64;
+    println!(
+        "upload: {UPLOADS} x {} KiB through one connection in {:.2?}: {}",
+        UPLOAD_BODY / 1024,
+        d,
+        human_bytes(rate(sent, d)),
     );
 
     pf.stop_all().await;

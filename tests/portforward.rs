@@ -266,3 +266,98 @@ async fn targets_resolve_their_ports() {
         .unwrap_err();
     assert_eq!(err, ForwardError::NotFound("pod/nope".into()));
 }
+
+// ---------------------------------------------------------------------------------------
+// End to end: the real rkt binary in a pseudo-terminal.
+
+/// A blocking HTTP GET; `None` when the connection fails or the page is not a 200.
+fn get_page(port: u16) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(WAIT)).ok()?;
+    s.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    out.starts_with("HTTP/1.1 200").then_some(out)
+}
+
+/// The pod a page comes from: `Hello from POD (image)`.
+fn page_pod(page: &str) -> String {
+    let after = page.split("Hello from ").nth(1).expect("a pod page");
+    after.split_whitespace().next().unwrap().to_string()
+}
+
+/// `forwarding 127.0.0.1:PORT → …` on the status line.
+fn forwarded_port(screen: &str) -> Option<u16> {
+    let rest = screen.split("forwarding 127.0.0.1:").nth(1)?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+#[test]
+fn e2e_forward_a_service_by_keys_survives_pod_deletion_and_stops() {
+    let cluster = common::TestCluster::demo();
+    let kubeconfig = common::pty::path_arg(cluster.kubeconfig()).to_string();
+    let mut app = common::pty::PtyApp::spawn(
+        &["--kubeconfig", &kubeconfig, "-n", "default"],
+        &[],
+        160,
+        40,
+    );
+    app.wait_for_text("hello-minikube");
+
+    // Open the dialog for the Service, take any free local port, start.
+    app.send(":pf svc/hello-minikube\r");
+    app.wait_for_text("Port-forward service/hello-minikube");
+    app.wait_until("the service port", |s| s.contains("8080/TCP"));
+    app.send("\t"); // to the local port field
+    for _ in 0..6 {
+        app.send("\x7f");
+    }
+    app.send("0\r");
+    let screen = app.wait_until("the forward to start", |s| forwarded_port(s).is_some());
+    let port = forwarded_port(&screen).unwrap();
+
+    let first = common::wait_for("a page through the forward", 30, || get_page(port));
+    let first_pod = page_pod(&first);
+    assert!(first_pod.starts_with("hello-minikube-"), "{first}");
+
+    // Delete the serving pod through the API; the next connection reaches another pod.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let kc = Kubeconfig::read_from(cluster.kubeconfig()).unwrap();
+        let config = Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
+            .await
+            .unwrap();
+        let pods: Api<Pod> = Api::namespaced(Client::try_from(config).unwrap(), "default");
+        pods.delete(&first_pod, &DeleteParams::default())
+            .await
+            .unwrap();
+    });
+    let second = common::wait_for("a page from the replacement pod", 30, || {
+        get_page(port).filter(|p| page_pod(p) != first_pod)
+    });
+    assert!(page_pod(&second).starts_with("hello-minikube-"), "{second}");
+
+    // The forwards pane shows it, now served by the new pod; ctrl-d, y stops it.
+    app.send(":pf\r");
+    app.wait_until("the forward in the pane", |s| {
+        s.contains("Port-forwards[1]") && s.contains(&page_pod(&second))
+    });
+    app.send("\x04");
+    app.wait_for_text("(y/n)");
+    app.send("y");
+    app.wait_for_text("Port-forwards[0]");
+    common::wait_for("the local port to close", 30, || {
+        std::net::TcpStream::connect(("127.0.0.1", port))
+            .is_err()
+            .then_some(())
+    });
+
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+}
