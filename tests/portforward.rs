@@ -141,11 +141,11 @@ async fn service_forward_follows_pod_replacement_and_stops() {
         now.iter().any(|p| page.contains(p.as_str())),
         "page names none of {now:?}: {page}"
     );
-    let moved = status_where(&mut rx, "the new serving pod", |s| {
-        s.pod.as_deref().is_some_and(|p| p != serving)
+    // The pane's view: another pod serving now, and both connections counted.
+    status_where(&mut rx, "the new serving pod and 2 connections", |s| {
+        s.pod.as_deref().is_some_and(|p| p != serving) && s.connections >= 2
     })
     .await;
-    assert!(moved.connections >= 2);
 
     assert!(pf.stop(started.id));
     let last = status_where(&mut rx, "Stopped", |s| s.state == ForwardState::Stopped).await;
