@@ -2,6 +2,10 @@
 //! The simulated cluster's API surface, judged by kubectl and by kube-rs.
 
 mod common;
+#[path = "sim_api/faults.rs"]
+mod faults;
+#[path = "sim_api/kube_rs.rs"]
+mod kube_rs;
 
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
