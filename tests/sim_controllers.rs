@@ -404,6 +404,23 @@ fn bad_images_and_failing_probes_show_in_kubectl() {
         let r = rows(&out);
         (r.len() == 1 && r[0][1] == "0/1" && r[0][2] == "ImagePullBackOff").then_some(())
     });
+    // A short progress deadline: the stuck rollout is reported as kubectl words it.
+    c.kubectl_ok(&[
+        "patch",
+        "deployment",
+        "broken",
+        "-p",
+        r#"{"spec":{"progressDeadlineSeconds":1}}"#,
+    ])
+    .unwrap();
+    let status = c
+        .kubectl(&["rollout", "status", "deployment/broken", "--timeout=30s"])
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&status.stderr);
+    assert!(
+        !status.status.success() && stderr.contains("exceeded its progress deadline"),
+        "{stderr}"
+    );
     wait_for("restarts", 30, || {
         let out = try_kubectl(&c, &["get", "pod", "liveness", "--no-headers"])?;
         let r = rows(&out);
