@@ -11,6 +11,7 @@ pub mod namespaces;
 pub mod pf_dialog;
 pub mod pods;
 pub mod prompt;
+pub mod rollouts;
 pub mod table;
 mod update;
 

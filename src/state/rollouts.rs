@@ -1,0 +1,426 @@
+//! The rollout history pane and the rollout dialogs: pure state, fed by a watch of the
+//! owner's ReplicaSets (Deployments) or ControllerRevisions (StatefulSets, DaemonSets).
+
+use std::collections::HashMap;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use jiff::Timestamp;
+
+use crate::cluster::rollout::effects::{RolloutEffect, Target};
+use crate::cluster::rollout::history::{history_from_rows, ReplicaSetRow, RevisionRow};
+use crate::cluster::rollout::plan::{Change, PlannedPatch};
+use crate::cluster::rollout::rows::{history_from_revision_rows, RevisionDataRow, WorkloadRow};
+use crate::cluster::rollout::Workload;
+
+/// Where a history comes from.
+#[derive(Debug, Clone, Default)]
+enum Source {
+    #[default]
+    Empty,
+    ReplicaSets(HashMap<String, ReplicaSetRow>),
+    Revisions(HashMap<String, RevisionDataRow>),
+}
+
+/// The diff of one revision against the current template (Enter on a revision).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiffPanel {
+    pub revision: i64,
+    /// `None` while loading.
+    pub lines: Option<Result<Vec<String>, String>>,
+    pub scroll: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct HistoryPane {
+    pub owner: WorkloadRow,
+    source: Source,
+    /// Newest first.
+    pub rows: Vec<RevisionRow>,
+    pub selected: usize,
+    pub offset: usize,
+    /// The watch has listed once.
+    pub synced: bool,
+    pub error: Option<String>,
+    pub diff: Option<DiffPanel>,
+}
+
+impl HistoryPane {
+    pub fn new(owner: WorkloadRow) -> HistoryPane {
+        HistoryPane {
+            owner,
+            source: Source::Empty,
+            rows: Vec::new(),
+            selected: 0,
+            offset: 0,
+            synced: false,
+            error: None,
+            diff: None,
+        }
+    }
+
+    pub fn target(&self) -> Target {
+        Target {
+            kind: self.owner.kind,
+            namespace: self.owner.namespace.to_string(),
+            name: self.owner.name.to_string(),
+        }
+    }
+
+    /// A relist starts: rows not seen again before `synced` are gone.
+    pub fn reset(&mut self) {
+        self.source = Source::Empty;
+        self.synced = false;
+        self.recompute();
+    }
+
+    pub fn upsert_replica_sets(&mut self, rows: Vec<ReplicaSetRow>) {
+        if !matches!(self.source, Source::ReplicaSets(_)) {
+            self.source = Source::ReplicaSets(HashMap::new());
+        }
+        if let Source::ReplicaSets(map) = &mut self.source {
+            for row in rows {
+                map.insert(row.name.clone(), row);
+            }
+        }
+        self.recompute();
+    }
+
+    pub fn upsert_revisions(&mut self, rows: Vec<RevisionDataRow>) {
+        if !matches!(self.source, Source::Revisions(_)) {
+            self.source = Source::Revisions(HashMap::new());
+        }
+        if let Source::Revisions(map) = &mut self.source {
+            for row in rows {
+                map.insert(row.name.to_string(), row);
+            }
+        }
+        self.recompute();
+    }
+
+    pub fn remove(&mut self, names: &[&str]) {
+        match &mut self.source {
+            Source::ReplicaSets(map) => names.iter().for_each(|n| {
+                map.remove(*n);
+            }),
+            Source::Revisions(map) => names.iter().for_each(|n| {
+                map.remove(*n);
+            }),
+            Source::Empty => {}
+        }
+        self.recompute();
+    }
+
+    /// The owner changed (new template, status): the current mark and status line follow.
+    pub fn set_owner(&mut self, owner: WorkloadRow) {
+        if owner.uid == self.owner.uid {
+            self.owner = owner;
+            self.recompute();
+        }
+    }
+
+    fn recompute(&mut self) {
+        // Keep the selection on the same ReplicaSet/ControllerRevision across renumbering.
+        let selected_source = self.rows.get(self.selected).map(|r| r.source.clone());
+        self.rows = match &self.source {
+            Source::Empty => Vec::new(),
+            Source::ReplicaSets(map) => {
+                let rows: Vec<ReplicaSetRow> = map.values().cloned().collect();
+                history_from_rows(&self.owner.uid, self.owner.template_key, &rows)
+            }
+            Source::Revisions(map) => {
+                let rows: Vec<RevisionDataRow> = map.values().cloned().collect();
+                history_from_revision_rows(&self.owner, &rows)
+            }
+        };
+        if let Some(source) = selected_source {
+            if let Some(i) = self.rows.iter().position(|r| r.source == source) {
+                self.selected = i;
+            }
+        }
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+    }
+
+    pub fn selected_row(&self) -> Option<&RevisionRow> {
+        self.rows.get(self.selected)
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.rows.len().saturating_sub(1) as isize;
+        self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
+    }
+
+    pub fn top(&mut self) {
+        self.selected = 0;
+    }
+
+    pub fn bottom(&mut self) {
+        self.selected = self.rows.len().saturating_sub(1);
+    }
+
+    /// Keeps the selection inside a viewport of `height` rows.
+    pub fn scroll_into_view(&mut self, height: usize) {
+        if height == 0 {
+            return;
+        }
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+    }
+
+    /// The rollout status line, when there is something to say (in progress, failed, paused).
+    pub fn status_line(&self) -> Option<&str> {
+        (self.owner.progressing || self.owner.failed || self.owner.paused)
+            .then_some(&*self.owner.status)
+    }
+}
+
+/// A question on top of everything: confirm a rollback, a restart …, or type a scale.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RolloutDialog {
+    /// Waiting for the plan of a rollback (the cluster is being looked at).
+    Planning { target: Target, revision: i64 },
+    /// Confirm this rollback: revision, change-cause, diff; `y` sends it.
+    Rollback(Box<PlannedPatch>),
+    /// Confirm a restart, pause or resume.
+    Confirm { target: Target, change: Change },
+    /// Type the replica count; Enter asks for confirmation.
+    Scale {
+        target: Target,
+        seen: i32,
+        input: String,
+    },
+}
+
+impl RolloutDialog {
+    /// The question for a [`RolloutDialog::Confirm`].
+    pub fn question(target: &Target, change: &Change) -> String {
+        let what = match change {
+            Change::Restart { .. } => "Restart",
+            Change::Pause => "Pause",
+            Change::Resume => "Resume",
+            Change::Scale { replicas, .. } => {
+                return format!("Scale {} to {replicas}?", target.label())
+            }
+        };
+        format!("{what} {}?", target.label())
+    }
+}
+
+/// What a key does to an open dialog: the dialog that stays open (if any) and the effect.
+pub fn dialog_key(
+    dialog: RolloutDialog,
+    key: KeyEvent,
+    now: Timestamp,
+) -> (Option<RolloutDialog>, Option<RolloutEffect>) {
+    let yes = key.code == KeyCode::Char('y') && !key.modifiers.contains(KeyModifiers::CONTROL);
+    match dialog {
+        RolloutDialog::Planning { .. } => {
+            // Any key cancels; a late plan is then ignored.
+            (None, None)
+        }
+        RolloutDialog::Rollback(plan) => (None, yes.then_some(RolloutEffect::Rollback(plan))),
+        RolloutDialog::Confirm { target, change } => {
+            let change = match change {
+                Change::Restart { .. } => Change::Restart { at: now },
+                other => other,
+            };
+            (
+                None,
+                yes.then_some(RolloutEffect::Change { target, change }),
+            )
+        }
+        RolloutDialog::Scale {
+            target,
+            seen,
+            mut input,
+        } => match key.code {
+            KeyCode::Char(c) if c.is_ascii_digit() && input.len() < 6 => {
+                input.push(c);
+                (
+                    Some(RolloutDialog::Scale {
+                        target,
+                        seen,
+                        input,
+                    }),
+                    None,
+                )
+            }
+            KeyCode::Backspace => {
+                input.pop();
+                (
+                    Some(RolloutDialog::Scale {
+                        target,
+                        seen,
+                        input,
+                    }),
+                    None,
+                )
+            }
+            KeyCode::Enter => match input.parse::<i32>() {
+                Ok(replicas) => {
+                    let change = Change::Scale {
+                        replicas,
+                        seen: Some(seen),
+                    };
+                    (Some(RolloutDialog::Confirm { target, change }), None)
+                }
+                Err(_) => (
+                    Some(RolloutDialog::Scale {
+                        target,
+                        seen,
+                        input,
+                    }),
+                    None,
+                ),
+            },
+            KeyCode::Char(_) => (
+                Some(RolloutDialog::Scale {
+                    target,
+                    seen,
+                    input,
+                }),
+                None,
+            ),
+            _ => (None, None),
+        },
+    }
+}
+
+/// The target of a row in a workload view.
+pub fn target_of(row: &WorkloadRow) -> Target {
+    Target {
+        kind: row.kind,
+        namespace: row.namespace.to_string(),
+        name: row.name.to_string(),
+    }
+}
+
+/// Whether a workload kind has a pause switch (only Deployments).
+pub fn can_pause(kind: Workload) -> bool {
+    kind == Workload::Deployment
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn owner(key: u64) -> WorkloadRow {
+        let d: k8s_openapi::api::apps::v1::Deployment = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "web", "namespace": "default", "uid": "u1"},
+            "spec": {"selector": {}, "template": {}}
+        }))
+        .unwrap();
+        WorkloadRow {
+            template_key: key,
+            ..WorkloadRow::from_deployment(&d)
+        }
+    }
+
+    fn rs(name: &str, revision: i64, key: u64, cause: Option<&str>) -> ReplicaSetRow {
+        ReplicaSetRow {
+            namespace: "default".into(),
+            name: name.into(),
+            owner_uid: Some("u1".into()),
+            revision: Some(revision),
+            change_cause: cause.map(str::to_string),
+            images: vec![format!("img:{revision}")],
+            created: None,
+            replicas: 0,
+            ready: 0,
+            template_key: key,
+            former: Vec::new(),
+        }
+    }
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn history_is_live_and_selection_follows_the_replica_set_when_renumbered() {
+        let mut pane = HistoryPane::new(owner(3));
+        pane.upsert_replica_sets(vec![
+            rs("a", 1, 1, Some("one")),
+            rs("b", 2, 2, None),
+            rs("c", 3, 3, None),
+        ]);
+        let revs: Vec<(i64, bool)> = pane.rows.iter().map(|r| (r.revision, r.current)).collect();
+        assert_eq!(revs, vec![(3, true), (2, false), (1, false)]);
+        pane.bottom();
+        assert_eq!(pane.selected_row().unwrap().source, "a");
+        // Rollback to 1: the Deployment's template is a's again and a becomes revision 4.
+        pane.set_owner(owner(1));
+        pane.upsert_replica_sets(vec![rs("a", 4, 1, Some("one"))]);
+        let revs: Vec<(i64, bool)> = pane.rows.iter().map(|r| (r.revision, r.current)).collect();
+        assert_eq!(revs, vec![(4, true), (3, false), (2, false)]);
+        assert_eq!(
+            pane.selected_row().unwrap().source,
+            "a",
+            "selection stays on the same RS"
+        );
+        pane.remove(&["a"]);
+        assert_eq!(pane.rows.len(), 2);
+        assert!(pane.selected < 2);
+    }
+
+    #[test]
+    fn dialogs_confirm_with_y_only() {
+        let target = Target {
+            kind: Workload::Deployment,
+            namespace: "default".into(),
+            name: "web".into(),
+        };
+        let now: Timestamp = "2026-11-25T20:00:00Z".parse().unwrap();
+        let confirm = RolloutDialog::Confirm {
+            target: target.clone(),
+            change: Change::Pause,
+        };
+        assert_eq!(
+            dialog_key(confirm.clone(), key(KeyCode::Char('n')), now),
+            (None, None)
+        );
+        assert_eq!(
+            dialog_key(confirm.clone(), key(KeyCode::Enter), now),
+            (None, None)
+        );
+        assert_eq!(
+            dialog_key(confirm, key(KeyCode::Char('y')), now),
+            (
+                None,
+                Some(RolloutEffect::Change {
+                    target: target.clone(),
+                    change: Change::Pause
+                })
+            )
+        );
+        let mut scale = RolloutDialog::Scale {
+            target: target.clone(),
+            seen: 2,
+            input: String::new(),
+        };
+        for c in ['1', 'x', '2', '3'] {
+            scale = dialog_key(scale, key(KeyCode::Char(c)), now).0.unwrap();
+        }
+        scale = dialog_key(scale, key(KeyCode::Backspace), now).0.unwrap();
+        let (next, effect) = dialog_key(scale, key(KeyCode::Enter), now);
+        assert_eq!(effect, None);
+        let change = Change::Scale {
+            replicas: 12,
+            seen: Some(2),
+        };
+        assert_eq!(
+            next,
+            Some(RolloutDialog::Confirm {
+                target: target.clone(),
+                change: change.clone()
+            })
+        );
+        assert_eq!(
+            dialog_key(next.unwrap(), key(KeyCode::Char('y')), now).1,
+            Some(RolloutEffect::Change { target, change })
+        );
+    }
+}
