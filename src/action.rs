@@ -62,6 +62,16 @@ pub enum Action {
     PortForward,
     /// Stop the selected port-forward (asks first).
     StopForward,
+    /// Rollout history of the selected workload (or of a pod's owner).
+    History,
+    /// Roll back (to the selected revision, or the previous one), after confirmation.
+    Rollback,
+    /// `kubectl rollout restart`, after confirmation.
+    Restart,
+    /// Scale: prompt for replicas, then confirm.
+    Scale,
+    /// Pause a rollout, or resume a paused one, after confirmation.
+    TogglePause,
 }
 
 impl Action {

@@ -10,6 +10,10 @@ pub enum WatchSlot {
     Namespaces,
     /// The main resource view (pods today; deployments … later).
     Main,
+    /// The rollout history pane: the owner's ReplicaSets or ControllerRevisions.
+    History,
+    /// The rollout history pane's owner kind in its namespace (status, current template).
+    HistoryOwner,
 }
 
 /// A watch's identity: its slot and the generation it was started with. Messages from an
@@ -42,6 +46,11 @@ impl Scope {
 pub enum ResourceKind {
     Namespaces,
     Pods,
+    Deployments,
+    StatefulSets,
+    DaemonSets,
+    ReplicaSets,
+    ControllerRevisions,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -76,4 +85,6 @@ pub enum Effect {
     },
     /// Port-forward work for the runtime's forward manager.
     Forward(crate::state::forwards_app::PfEffect),
+    /// Rollout history, rollback, restart, scale, pause/resume (answers `Msg::Rollout`).
+    Rollout(Box<crate::cluster::rollout::effects::RolloutEffect>),
 }

@@ -25,14 +25,20 @@ pub enum Ctx {
     Forwards,
     /// The port-forward dialog (`shift-f`).
     PortForward,
+    /// Deployments, StatefulSets, DaemonSets.
+    Workloads,
+    /// The rollout history pane.
+    History,
 }
 
 impl Ctx {
-    pub const ALL: [Ctx; 10] = [
+    pub const ALL: [Ctx; 12] = [
         Ctx::Global,
         Ctx::List,
         Ctx::Namespaces,
         Ctx::Pods,
+        Ctx::Workloads,
+        Ctx::History,
         Ctx::Help,
         Ctx::Prompt,
         Ctx::Logs,
@@ -53,6 +59,8 @@ impl Ctx {
             Ctx::LogPicker => "Container picker",
             Ctx::Forwards => "Port-forwards",
             Ctx::PortForward => "Port-forward dialog",
+            Ctx::Workloads => "Deployments, StatefulSets, DaemonSets",
+            Ctx::History => "Rollout history",
         }
     }
 
@@ -69,6 +77,8 @@ impl Ctx {
             Ctx::LogPicker => &[Ctx::LogPicker, Ctx::List, Ctx::Global],
             Ctx::Forwards => &[Ctx::Forwards, Ctx::List, Ctx::Global],
             Ctx::PortForward => &[Ctx::PortForward, Ctx::Global],
+            Ctx::Workloads => &[Ctx::Workloads, Ctx::List, Ctx::Global],
+            Ctx::History => &[Ctx::History, Ctx::List, Ctx::Global],
         }
     }
 }
@@ -159,6 +169,27 @@ pub const DEFAULTS: &[Binding] = &[
         Action::DeleteBack,
         "delete character",
     ),
+    b(Ctx::Pods, "h", Action::History, "owner's rollout history"),
+    b(Ctx::Workloads, "h", Action::History, "rollout history"),
+    b(Ctx::Workloads, "F", Action::PortForward, "port-forward"),
+    b(
+        Ctx::Workloads,
+        "u",
+        Action::Rollback,
+        "undo (previous revision)",
+    ),
+    b(Ctx::Workloads, "r", Action::Restart, "restart"),
+    b(Ctx::Workloads, "s", Action::Scale, "scale"),
+    b(Ctx::Workloads, "p", Action::TogglePause, "pause / resume"),
+    b(Ctx::Workloads, "0", Action::AllNamespaces, "all namespaces"),
+    b(Ctx::Workloads, "N", Action::SortName, "sort by name"),
+    b(Ctx::Workloads, "A", Action::SortAge, "sort by age"),
+    b(Ctx::History, "enter", Action::Select, "diff vs current"),
+    b(Ctx::History, "u", Action::Rollback, "roll back to revision"),
+    b(Ctx::History, "r", Action::Restart, "restart"),
+    b(Ctx::History, "s", Action::Scale, "scale"),
+    b(Ctx::History, "p", Action::TogglePause, "pause / resume"),
+    b(Ctx::History, "h", Action::History, "close history"),
     b(Ctx::Help, "esc, q, ?", Action::Back, "close help"),
     b(Ctx::Prompt, "enter", Action::Submit, "run / keep filter"),
     b(Ctx::Prompt, "esc", Action::Cancel, "cancel"),

@@ -31,6 +31,8 @@ pub enum Msg {
     },
     /// Port-forward answers and status snapshots.
     Forward(crate::state::forwards_app::PfMsg),
+    /// The answer to an `Effect::Rollout`.
+    Rollout(Box<crate::cluster::rollout::effects::RolloutMsg>),
 }
 
 /// A message from a watch task.

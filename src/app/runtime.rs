@@ -64,6 +64,14 @@ impl Runtime {
                     let _ = tx.send(Msg::ServerVersion(result));
                 });
             }
+            Effect::Rollout(effect) => {
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let msg = crate::cluster::rollout::effects::run(&client, *effect).await;
+                    let _ = tx.send(Msg::Rollout(Box::new(msg)));
+                });
+            }
             Effect::Copy(text) => {
                 let notice = self.clipboard.copy(&text, tui);
                 let _ = self.tx.send(Msg::Notice(notice));

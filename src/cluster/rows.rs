@@ -90,6 +90,10 @@ impl NamespaceRow {
 pub enum Rows {
     Namespaces(Vec<NamespaceRow>),
     Pods(Vec<PodRow>),
+    /// Deployments, StatefulSets or DaemonSets.
+    Workloads(Vec<crate::cluster::rollout::rows::WorkloadRow>),
+    ReplicaSets(Vec<crate::cluster::rollout::history::ReplicaSetRow>),
+    Revisions(Vec<crate::cluster::rollout::rows::RevisionDataRow>),
 }
 
 impl Rows {
@@ -97,6 +101,9 @@ impl Rows {
         match self {
             Rows::Namespaces(v) => v.len(),
             Rows::Pods(v) => v.len(),
+            Rows::Workloads(v) => v.len(),
+            Rows::ReplicaSets(v) => v.len(),
+            Rows::Revisions(v) => v.len(),
         }
     }
 

@@ -6,6 +6,9 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 use futures::{FutureExt, StreamExt};
+use k8s_openapi::api::apps::v1::{
+    ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet,
+};
 use k8s_openapi::api::core::v1::{Namespace, Pod};
 use kube::api::ListParams;
 use kube::runtime::watcher::{self, Event};
@@ -15,6 +18,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::cluster::convert::{self, Interner};
+use crate::cluster::rollout::rows::convert as rollout_rows;
 use crate::cluster::rows::{RowKey, Rows};
 use crate::effect::{ResourceKind, Scope, WatchKey, WatchTarget};
 use crate::msg::{KubeMsg, Msg, WatchEvent};
@@ -54,6 +58,58 @@ pub fn spawn(
                 Rows::Pods,
             ))
         }
+        ResourceKind::Deployments => tokio::spawn(run(
+            scoped::<Deployment>(client, &target.scope),
+            key,
+            tx,
+            rollout_rows::deployment_row,
+            rollout_rows::object_key::<Deployment>,
+            Rows::Workloads,
+        )),
+        ResourceKind::StatefulSets => tokio::spawn(run(
+            scoped::<StatefulSet>(client, &target.scope),
+            key,
+            tx,
+            rollout_rows::statefulset_row,
+            rollout_rows::object_key::<StatefulSet>,
+            Rows::Workloads,
+        )),
+        ResourceKind::DaemonSets => tokio::spawn(run(
+            scoped::<DaemonSet>(client, &target.scope),
+            key,
+            tx,
+            rollout_rows::daemonset_row,
+            rollout_rows::object_key::<DaemonSet>,
+            Rows::Workloads,
+        )),
+        ResourceKind::ReplicaSets => tokio::spawn(run(
+            scoped::<ReplicaSet>(client, &target.scope),
+            key,
+            tx,
+            rollout_rows::replica_set_row,
+            rollout_rows::object_key::<ReplicaSet>,
+            Rows::ReplicaSets,
+        )),
+        ResourceKind::ControllerRevisions => tokio::spawn(run(
+            scoped::<ControllerRevision>(client, &target.scope),
+            key,
+            tx,
+            rollout_rows::revision_row,
+            rollout_rows::object_key::<ControllerRevision>,
+            Rows::Revisions,
+        )),
+    }
+}
+
+/// A namespaced API over one namespace or all of them.
+fn scoped<K>(client: Client, scope: &Scope) -> Api<K>
+where
+    K: Resource<Scope = k8s_openapi::NamespaceResourceScope>,
+    K::DynamicType: Default,
+{
+    match scope {
+        Scope::All => Api::all(client),
+        Scope::Namespace(ns) => Api::namespaced(client, ns),
     }
 }
 

@@ -164,6 +164,17 @@ fn forward_selected(st: &mut AppState) -> Vec<Effect> {
             .pods
             .selected_row()
             .map(|r| TargetRef::new(TargetKind::Pod, &*r.namespace, &*r.name)),
+        MainView::Deployments | MainView::StatefulSets => {
+            let kind = if st.view == MainView::Deployments {
+                TargetKind::Deployment
+            } else {
+                TargetKind::StatefulSet
+            };
+            st.workloads
+                .selected_row()
+                .map(|r| TargetRef::new(kind, &*r.namespace, &*r.name))
+        }
+        MainView::DaemonSets => None,
     };
     match target {
         Some(t) => open_dialog(st, t),

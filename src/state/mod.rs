@@ -14,6 +14,7 @@ pub mod prompt;
 pub mod rollouts;
 pub mod table;
 mod update;
+pub mod workloads;
 
 use std::sync::Arc;
 
@@ -120,6 +121,10 @@ pub struct AppState {
     pub forwards: forwards::Forwards,
     pub forwards_open: bool,
     pub pf_dialog: Option<pf_dialog::PfDialog>,
+    /// The Deployments / StatefulSets / DaemonSets view's table.
+    pub workloads: workloads::WorkloadTable,
+    /// Rollout history pane and dialogs.
+    pub rollout: rollouts::RolloutState,
     /// Something changed since the last frame.
     pub dirty: bool,
     pub quit: bool,
@@ -159,6 +164,8 @@ impl AppState {
             forwards: forwards::Forwards::default(),
             forwards_open: false,
             pf_dialog: None,
+            workloads: workloads::new_table(),
+            rollout: rollouts::RolloutState::default(),
             dirty: true,
             quit: false,
             next_gen: 0,
@@ -243,6 +250,8 @@ impl AppState {
             ctx
         } else if let Some(ctx) = logs::app::key_ctx(self) {
             ctx
+        } else if let Some(ctx) = rollouts::app::key_ctx(self) {
+            ctx
         } else {
             self.pane_ctx(self.focus)
         }
@@ -252,6 +261,7 @@ impl AppState {
         match (pane, self.view) {
             (Pane::Namespaces, _) => Ctx::Namespaces,
             (Pane::Main, MainView::Pods) => Ctx::Pods,
+            (Pane::Main, _) => Ctx::Workloads,
         }
     }
 
@@ -260,6 +270,7 @@ impl AppState {
         match (pane, self.view) {
             (Pane::Namespaces, _) => self.namespaces.filter(),
             (Pane::Main, MainView::Pods) => self.pods.filter(),
+            (Pane::Main, _) => self.workloads.filter(),
         }
     }
 
@@ -268,6 +279,7 @@ impl AppState {
         match (pane, self.view) {
             (Pane::Namespaces, _) => (self.namespaces.visible_len(), self.namespaces.len()),
             (Pane::Main, MainView::Pods) => (self.pods.visible_len(), self.pods.len()),
+            (Pane::Main, _) => (self.workloads.visible_len(), self.workloads.len()),
         }
     }
 
@@ -275,6 +287,9 @@ impl AppState {
     fn clear_main(&mut self) {
         match self.view {
             MainView::Pods => self.pods.clear(),
+            MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets => {
+                self.workloads.clear()
+            }
         }
     }
 
@@ -291,8 +306,13 @@ impl AppState {
         if let (Some(logs), Some(r)) = (self.logs.as_mut(), areas.logs) {
             logs.viewport = r.height.saturating_sub(2);
         }
+        self.workloads.viewport = self.pods.viewport;
+        if let (Some(pane), Some(r)) = (self.rollout.history.as_mut(), areas.details) {
+            pane.scroll_into_view(r.height.saturating_sub(4) as usize);
+        }
         self.namespaces.refresh();
         self.pods.refresh();
+        self.workloads.refresh();
     }
 
     pub fn notify(&mut self, notice: Notice) {

@@ -34,18 +34,39 @@ impl Prompt {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MainView {
     Pods,
+    Deployments,
+    StatefulSets,
+    DaemonSets,
 }
 
 impl MainView {
     pub fn title(self) -> &'static str {
         match self {
             MainView::Pods => "Pods",
+            MainView::Deployments => "Deployments",
+            MainView::StatefulSets => "StatefulSets",
+            MainView::DaemonSets => "DaemonSets",
         }
     }
 
     pub fn kind(self) -> crate::effect::ResourceKind {
+        use crate::effect::ResourceKind;
         match self {
-            MainView::Pods => crate::effect::ResourceKind::Pods,
+            MainView::Pods => ResourceKind::Pods,
+            MainView::Deployments => ResourceKind::Deployments,
+            MainView::StatefulSets => ResourceKind::StatefulSets,
+            MainView::DaemonSets => ResourceKind::DaemonSets,
+        }
+    }
+
+    /// The workload kind of a rollout view (deploy, sts, ds); `None` for pods.
+    pub fn workload(self) -> Option<crate::cluster::rollout::Workload> {
+        use crate::cluster::rollout::Workload;
+        match self {
+            MainView::Pods => None,
+            MainView::Deployments => Some(Workload::Deployment),
+            MainView::StatefulSets => Some(Workload::StatefulSet),
+            MainView::DaemonSets => Some(Workload::DaemonSet),
         }
     }
 }
@@ -77,6 +98,24 @@ pub const COMMANDS: &[CommandSpec] = &[
         kind: CommandKind::View(MainView::Pods),
         takes_namespace: true,
         desc: "pods [NAMESPACE|all]",
+    },
+    CommandSpec {
+        names: &["deploy", "dp", "deployments", "deployment"],
+        kind: CommandKind::View(MainView::Deployments),
+        takes_namespace: true,
+        desc: "deployments [NAMESPACE|all]",
+    },
+    CommandSpec {
+        names: &["sts", "statefulsets", "statefulset"],
+        kind: CommandKind::View(MainView::StatefulSets),
+        takes_namespace: true,
+        desc: "statefulsets [NAMESPACE|all]",
+    },
+    CommandSpec {
+        names: &["ds", "daemonsets", "daemonset"],
+        kind: CommandKind::View(MainView::DaemonSets),
+        takes_namespace: true,
+        desc: "daemonsets [NAMESPACE|all]",
     },
     CommandSpec {
         names: &["ns", "namespaces", "namespace"],

@@ -11,6 +11,7 @@ use crate::state::forwards_app;
 use crate::state::logs;
 use crate::state::pods::PodColumn;
 use crate::state::prompt::{self, CommandKind, ALL_NAMESPACES_ARG};
+use crate::state::rollouts;
 use crate::state::{AppState, HelpState, MainView, Pane, Phase, Prompt, PromptKind, FOCUS_ORDER};
 
 pub fn update(st: &mut AppState, msg: Msg) -> Vec<Effect> {
@@ -73,6 +74,7 @@ pub fn update(st: &mut AppState, msg: Msg) -> Vec<Effect> {
             logs::app::on_containers(st, target, containers)
         }
         Msg::Forward(m) => forwards_app::on_msg(st, m),
+        Msg::Rollout(m) => rollouts::app::on_msg(st, *m),
     }
 }
 
@@ -80,6 +82,8 @@ fn on_kube(st: &mut AppState, km: KubeMsg) {
     let watch = match km.key.slot {
         WatchSlot::Namespaces => &mut st.ns_watch,
         WatchSlot::Main => &mut st.main_watch,
+        WatchSlot::History => &mut st.rollout.watch,
+        WatchSlot::HistoryOwner => &mut st.rollout.owner_watch,
     };
     if watch.key != Some(km.key) {
         return; // a message from a replaced watch (namespace switched): stale
@@ -98,12 +102,21 @@ fn on_kube(st: &mut AppState, km: KubeMsg) {
             Rows::Namespaces(v) => Some(v),
             _ => None,
         }),
+        (WatchSlot::History | WatchSlot::HistoryOwner, event) => {
+            rollouts::app::on_watch(st, km.key.slot, event)
+        }
         // One arm per main view: a new view (deployments …) adds its table here.
         (WatchSlot::Main, event) => match st.view {
             MainView::Pods => apply(&mut st.pods, event, |rows| match rows {
                 Rows::Pods(v) => Some(v),
                 _ => None,
             }),
+            MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets => {
+                apply(&mut st.workloads, event, |rows| match rows {
+                    Rows::Workloads(v) => Some(v),
+                    _ => None,
+                })
+            }
         },
     }
 }
@@ -134,6 +147,9 @@ fn apply<R: crate::state::table::TableRow>(
 fn on_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
     if let Some(effects) = forwards_app::on_key(st, key) {
         return effects;
+    }
+    if st.rollout.dialog.is_some() {
+        return rollouts::app::on_dialog_key(st, key);
     }
     let ctx = st.key_ctx();
     if st.prompt.is_some() {
@@ -179,6 +195,9 @@ fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
         if let Some(effects) = logs::app::on_pods_action(st, action) {
             return effects;
         }
+    }
+    if let Some(effects) = rollouts::app::on_action(st, action) {
+        return effects;
     }
     match action {
         Action::Quit => st.quit = true,
@@ -228,6 +247,7 @@ fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
                 Pane::Namespaces => st.namespaces.selected_row().map(|r| r.name.to_string()),
                 Pane::Main => match st.view {
                     MainView::Pods => st.pods.selected_row().map(|r| r.name.to_string()),
+                    _ => st.workloads.selected_row().map(|r| r.name.to_string()),
                 },
             };
             return match name {
@@ -255,6 +275,7 @@ fn with_focused_table(st: &mut AppState, f: impl Fn(&mut dyn TableNav)) {
         Pane::Namespaces => f(&mut st.namespaces),
         Pane::Main => match st.view {
             MainView::Pods => f(&mut st.pods),
+            _ => f(&mut st.workloads),
         },
     }
 }
@@ -323,6 +344,7 @@ fn set_filter(st: &mut AppState, pane: Pane, text: &str) {
         Pane::Namespaces => st.namespaces.set_filter(text),
         Pane::Main => match st.view {
             MainView::Pods => st.pods.set_filter(text),
+            _ => st.workloads.set_filter(text),
         },
     }
 }

@@ -38,6 +38,10 @@ pub fn areas(area: Rect, st: &AppState) -> Areas {
         out.logs = Some(body);
         return out;
     }
+    if st.zoomed && st.rollout.history_focused() {
+        out.details = Some(body);
+        return out;
+    }
     if st.zoomed {
         match st.focus {
             Pane::Namespaces => out.namespaces = Some(body),
@@ -48,7 +52,10 @@ pub fn areas(area: Rect, st: &AppState) -> Areas {
     let ns_width = (body.width / 5).clamp(20, 30);
     let [left, right] =
         Layout::horizontal([Constraint::Length(ns_width), Constraint::Min(0)]).areas(body);
-    let details_height = if body.height >= 30 {
+    let details_height = if st.rollout.history.is_some() {
+        // The history pane needs room for its revisions (and a diff).
+        (body.height / 2).max(8).min(body.height)
+    } else if body.height >= 30 {
         body.height / 3
     } else {
         5

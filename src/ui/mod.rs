@@ -9,8 +9,10 @@ pub mod layout;
 pub mod logs;
 pub mod namespaces;
 pub mod pods;
+pub mod rollouts;
 pub mod status;
 pub mod table;
+pub mod workloads;
 
 use ratatui::widgets::Block;
 use ratatui::Frame;
@@ -31,12 +33,18 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) {
     if let Some(r) = areas.main {
         if st.forwards_open {
             forwards::draw(f, r, st, theme);
+        } else if st.view.workload().is_some() {
+            workloads::draw(f, r, st, theme);
         } else {
             pods::draw(f, r, st, theme);
         }
     }
     if let Some(r) = areas.details {
-        details::draw(f, r, st, theme);
+        if st.rollout.history.is_some() || st.view.workload().is_some() {
+            rollouts::draw_details(f, r, st, theme);
+        } else {
+            details::draw(f, r, st, theme);
+        }
     }
     if let Some(r) = areas.logs {
         logs::draw(f, r, st, theme);
@@ -61,4 +69,5 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) {
         };
         help::draw(f, body, help.scroll, keymap, theme);
     }
+    rollouts::draw_dialog(f, area, st, theme);
 }

@@ -222,6 +222,8 @@ pub fn key_of(st: &AppState, slot: WatchSlot) -> WatchKey {
     match slot {
         WatchSlot::Namespaces => st.ns_watch.key.unwrap(),
         WatchSlot::Main => st.main_watch.key.unwrap(),
+        WatchSlot::History => st.rollout.watch.key.unwrap(),
+        WatchSlot::HistoryOwner => st.rollout.owner_watch.key.unwrap(),
     }
 }
 

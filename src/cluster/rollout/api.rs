@@ -374,3 +374,65 @@ pub async fn revision_diff(
         }
     }
 }
+
+/// The Deployment (through its ReplicaSet), StatefulSet or DaemonSet that controls a pod.
+pub async fn pod_owner(
+    client: &Client,
+    namespace: &str,
+    pod: &str,
+) -> Result<super::rows::WorkloadRow, String> {
+    use k8s_openapi::api::core::v1::Pod;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+    fn controller(meta: &ObjectMeta) -> Option<(String, String)> {
+        meta.owner_references
+            .iter()
+            .flatten()
+            .find(|r| r.controller == Some(true))
+            .map(|r| (r.kind.clone(), r.name.clone()))
+    }
+    let describe = |e: kube::Error| match e {
+        kube::Error::Api(s) if !s.message.is_empty() => s.message,
+        other => other.to_string(),
+    };
+    let p = Api::<Pod>::namespaced(client.clone(), namespace)
+        .get(pod)
+        .await
+        .map_err(describe)?;
+    let none = || format!("pod {pod:?} is not managed by a Deployment, StatefulSet or DaemonSet");
+    let (kind, name) = controller(&p.metadata).ok_or_else(none)?;
+    match kind.as_str() {
+        "ReplicaSet" => {
+            let rs = Api::<ReplicaSet>::namespaced(client.clone(), namespace)
+                .get(&name)
+                .await
+                .map_err(describe)?;
+            match controller(&rs.metadata) {
+                Some((k, d)) if k == "Deployment" => {
+                    let d = Api::<Deployment>::namespaced(client.clone(), namespace)
+                        .get(&d)
+                        .await
+                        .map_err(describe)?;
+                    Ok(super::rows::WorkloadRow::from_deployment(&d))
+                }
+                _ => Err(format!(
+                    "pod {pod:?} belongs to ReplicaSet {name:?}, which no Deployment controls"
+                )),
+            }
+        }
+        "StatefulSet" => {
+            let s = Api::<StatefulSet>::namespaced(client.clone(), namespace)
+                .get(&name)
+                .await
+                .map_err(describe)?;
+            Ok(super::rows::WorkloadRow::from_statefulset(&s))
+        }
+        "DaemonSet" => {
+            let d = Api::<DaemonSet>::namespaced(client.clone(), namespace)
+                .get(&name)
+                .await
+                .map_err(describe)?;
+            Ok(super::rows::WorkloadRow::from_daemonset(&d))
+        }
+        _ => Err(none()),
+    }
+}

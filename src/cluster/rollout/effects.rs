@@ -5,6 +5,7 @@ use kube::Client;
 
 use super::api;
 use super::plan::{Change, PlannedPatch, RollbackPlan};
+use super::rows::WorkloadRow;
 use super::{Outcome, TemplateChange, Workload};
 
 /// A workload by kind, namespace and name.
@@ -33,7 +34,12 @@ pub enum RolloutEffect {
     Diff { target: Target, revision: i64 },
     /// Restart, scale, pause or resume (answers [`RolloutMsg::Done`]).
     Change { target: Target, change: Change },
+    /// Find the Deployment that owns a pod through its ReplicaSet (answers [`RolloutMsg::Owner`]).
+    PodOwner { namespace: String, pod: String },
 }
+
+// JSON values inside plans never hold NaN, so equality is an equivalence.
+impl Eq for RolloutEffect {}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RolloutMsg {
@@ -50,6 +56,11 @@ pub enum RolloutMsg {
     Done {
         target: Target,
         outcome: Outcome,
+    },
+    /// The workload owning a pod, as a row (or why there is none).
+    Owner {
+        pod: String,
+        owner: Result<WorkloadRow, String>,
     },
 }
 
@@ -99,6 +110,10 @@ pub async fn run(client: &Client, effect: RolloutEffect) -> RolloutMsg {
             let outcome =
                 api::change(client, target.kind, &target.namespace, &target.name, change).await;
             RolloutMsg::Done { target, outcome }
+        }
+        RolloutEffect::PodOwner { namespace, pod } => {
+            let owner = api::pod_owner(client, &namespace, &pod).await;
+            RolloutMsg::Owner { pod, owner }
         }
     }
 }

@@ -240,3 +240,45 @@ fn write_canonical(value: &Value, out: &mut String) {
         other => out.push_str(&other.to_string()),
     }
 }
+
+/// Conversions with the signatures the watch tasks take (`cluster::watch::spawn`).
+pub mod convert {
+    use k8s_openapi::api::apps::v1::{
+        ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet,
+    };
+    use kube::Resource;
+
+    use super::{RevisionDataRow, WorkloadRow};
+    use crate::cluster::convert::Interner;
+    use crate::cluster::rollout::history::ReplicaSetRow;
+    use crate::cluster::rows::RowKey;
+
+    pub fn deployment_row(d: &Deployment, _: &mut Interner) -> Option<WorkloadRow> {
+        Some(WorkloadRow::from_deployment(d))
+    }
+
+    pub fn statefulset_row(s: &StatefulSet, _: &mut Interner) -> Option<WorkloadRow> {
+        Some(WorkloadRow::from_statefulset(s))
+    }
+
+    pub fn daemonset_row(d: &DaemonSet, _: &mut Interner) -> Option<WorkloadRow> {
+        Some(WorkloadRow::from_daemonset(d))
+    }
+
+    pub fn replica_set_row(rs: &ReplicaSet, _: &mut Interner) -> Option<ReplicaSetRow> {
+        Some(ReplicaSetRow::from_replica_set(rs))
+    }
+
+    pub fn revision_row(cr: &ControllerRevision, _: &mut Interner) -> Option<RevisionDataRow> {
+        Some(RevisionDataRow::from_controller_revision(cr))
+    }
+
+    /// The row key of any namespaced object.
+    pub fn object_key<K: Resource>(obj: &K) -> Option<RowKey> {
+        let meta = obj.meta();
+        Some(RowKey::namespaced(
+            meta.namespace.as_deref().unwrap_or_default(),
+            meta.name.as_deref()?,
+        ))
+    }
+}

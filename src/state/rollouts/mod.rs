@@ -1,9 +1,13 @@
 //! The rollout history pane and the rollout dialogs: pure state, fed by a watch of the
-//! owner's ReplicaSets (Deployments) or ControllerRevisions (StatefulSets, DaemonSets).
+//! owner's ReplicaSets (Deployments) or ControllerRevisions (StatefulSets, DaemonSets), and a
+//! watch of the owner's kind in its namespace (its status and current template).
+//! [`app`] connects them to `AppState`, keys and effects.
+
+pub mod app;
 
 use std::collections::HashMap;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyModifiers};
 use jiff::Timestamp;
 
 use crate::cluster::rollout::effects::{RolloutEffect, Target};
@@ -11,6 +15,7 @@ use crate::cluster::rollout::history::{history_from_rows, ReplicaSetRow, Revisio
 use crate::cluster::rollout::plan::{Change, PlannedPatch};
 use crate::cluster::rollout::rows::{history_from_revision_rows, RevisionDataRow, WorkloadRow};
 use crate::cluster::rollout::Workload;
+use crate::keymap::KeyChord;
 
 /// Where a history comes from.
 #[derive(Debug, Clone, Default)]
@@ -112,7 +117,10 @@ impl HistoryPane {
 
     /// The owner changed (new template, status): the current mark and status line follow.
     pub fn set_owner(&mut self, owner: WorkloadRow) {
-        if owner.uid == self.owner.uid {
+        if owner.kind == self.owner.kind
+            && owner.namespace == self.owner.namespace
+            && owner.name == self.owner.name
+        {
             self.owner = owner;
             self.recompute();
         }
@@ -176,6 +184,42 @@ impl HistoryPane {
     }
 }
 
+/// The rollout parts of the app state.
+#[derive(Debug, Clone)]
+pub struct RolloutState {
+    pub history: Option<HistoryPane>,
+    /// The pane has the keyboard (Tab gives it back to the main table).
+    pub focused: bool,
+    /// The ReplicaSet / ControllerRevision watch behind the pane.
+    pub watch: super::WatchStatus,
+    /// The watch of the owner's kind in its namespace.
+    pub owner_watch: super::WatchStatus,
+    pub dialog: Option<RolloutDialog>,
+}
+
+impl Default for RolloutState {
+    fn default() -> Self {
+        let idle = super::WatchStatus {
+            key: None,
+            phase: super::Phase::Loading,
+            error: None,
+        };
+        RolloutState {
+            history: None,
+            focused: false,
+            watch: idle.clone(),
+            owner_watch: idle,
+            dialog: None,
+        }
+    }
+}
+
+impl RolloutState {
+    pub fn history_focused(&self) -> bool {
+        self.focused && self.history.is_some()
+    }
+}
+
 /// A question on top of everything: confirm a rollback, a restart …, or type a scale.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RolloutDialog {
@@ -211,10 +255,10 @@ impl RolloutDialog {
 /// What a key does to an open dialog: the dialog that stays open (if any) and the effect.
 pub fn dialog_key(
     dialog: RolloutDialog,
-    key: KeyEvent,
+    key: KeyChord,
     now: Timestamp,
 ) -> (Option<RolloutDialog>, Option<RolloutEffect>) {
-    let yes = key.code == KeyCode::Char('y') && !key.modifiers.contains(KeyModifiers::CONTROL);
+    let yes = key.code == KeyCode::Char('y') && !key.mods.contains(KeyModifiers::CONTROL);
     match dialog {
         RolloutDialog::Planning { .. } => {
             // Any key cancels; a late plan is then ignored.
@@ -335,8 +379,8 @@ mod tests {
         }
     }
 
-    fn key(code: KeyCode) -> KeyEvent {
-        KeyEvent::new(code, KeyModifiers::NONE)
+    fn key(code: KeyCode) -> KeyChord {
+        KeyChord::new(code, KeyModifiers::NONE)
     }
 
     #[test]

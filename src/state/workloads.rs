@@ -1,0 +1,68 @@
+//! The Deployments, StatefulSets and DaemonSets views: one table of workload rows.
+
+use std::cmp::Ordering;
+
+use crate::action::Action;
+use crate::cluster::rollout::rows::WorkloadRow;
+use crate::cluster::rows::RowKey;
+use crate::state::table::{contains_ignore_case, ResourceTable, Sort, TableRow};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WorkloadColumn {
+    Namespace,
+    Name,
+    Age,
+}
+
+impl WorkloadColumn {
+    pub fn from_sort_action(action: Action) -> Option<WorkloadColumn> {
+        match action {
+            Action::SortName => Some(WorkloadColumn::Name),
+            Action::SortAge => Some(WorkloadColumn::Age),
+            Action::SortNamespace => Some(WorkloadColumn::Namespace),
+            _ => None,
+        }
+    }
+}
+
+pub type WorkloadTable = ResourceTable<WorkloadRow>;
+
+pub fn new_table() -> WorkloadTable {
+    ResourceTable::new(Sort {
+        column: WorkloadColumn::Name,
+        descending: false,
+    })
+}
+
+impl TableRow for WorkloadRow {
+    type Column = WorkloadColumn;
+
+    fn key(&self) -> RowKey {
+        RowKey {
+            namespace: Some(self.namespace.clone()),
+            name: self.name.clone(),
+        }
+    }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn matches(&self, needle: &str) -> bool {
+        contains_ignore_case(&self.name, needle)
+            || contains_ignore_case(&self.namespace, needle)
+            || contains_ignore_case(&self.images, needle)
+    }
+
+    fn cmp_by(&self, other: &Self, column: WorkloadColumn) -> Ordering {
+        let primary = match column {
+            WorkloadColumn::Namespace => self.namespace.cmp(&other.namespace),
+            WorkloadColumn::Name => Ordering::Equal,
+            // Youngest first.
+            WorkloadColumn::Age => other.created.cmp(&self.created),
+        };
+        primary
+            .then_with(|| self.name.cmp(&other.name))
+            .then_with(|| self.namespace.cmp(&other.namespace))
+    }
+}

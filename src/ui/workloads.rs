@@ -1,0 +1,131 @@
+//! The Deployments, StatefulSets and DaemonSets tables: kubectl's columns plus IMAGES.
+
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders};
+use ratatui::Frame;
+
+use crate::cluster::rollout::rows::WorkloadRow;
+use crate::cluster::rollout::Workload;
+use crate::state::workloads::WorkloadColumn;
+use crate::state::{AppState, Pane, Phase};
+use crate::theme::Theme;
+use crate::ui::format;
+use crate::ui::table::{self, CellCtx, Column, PaneTitle, TableView};
+
+type C = Column<WorkloadRow, WorkloadColumn>;
+
+fn col(title: &'static str, priority: u8, cell: fn(&WorkloadRow, &CellCtx) -> String) -> C {
+    C {
+        title,
+        priority,
+        fill: false,
+        sort: None,
+        cell,
+    }
+}
+
+fn columns(kind: Workload, all_namespaces: bool) -> Vec<C> {
+    let mut cols = Vec::with_capacity(9);
+    if all_namespaces {
+        cols.push(C {
+            sort: Some(WorkloadColumn::Namespace),
+            ..col("NAMESPACE", 2, |r, _| r.namespace.to_string())
+        });
+    }
+    cols.push(C {
+        fill: true,
+        sort: Some(WorkloadColumn::Name),
+        ..col("NAME", 0, |r, _| r.name.to_string())
+    });
+    match kind {
+        Workload::Deployment => cols.extend([
+            col("READY", 1, |r, _| format!("{}/{}", r.ready, r.desired)),
+            col("UP-TO-DATE", 2, |r, _| r.up_to_date.to_string()),
+            col("AVAILABLE", 2, |r, _| r.available.to_string()),
+        ]),
+        Workload::StatefulSet => {
+            cols.push(col("READY", 1, |r, _| format!("{}/{}", r.ready, r.desired)))
+        }
+        Workload::DaemonSet => cols.extend([
+            col("DESIRED", 2, |r, _| r.desired.to_string()),
+            col("CURRENT", 2, |r, _| r.current.to_string()),
+            col("READY", 1, |r, _| r.ready.to_string()),
+            col("UP-TO-DATE", 3, |r, _| r.up_to_date.to_string()),
+            col("AVAILABLE", 3, |r, _| r.available.to_string()),
+        ]),
+    }
+    cols.push(C {
+        sort: Some(WorkloadColumn::Age),
+        ..col("AGE", 3, |r, c| format::age(r.created, c.now))
+    });
+    cols.push(col("IMAGES", 4, |r, _| r.images.to_string()));
+    cols
+}
+
+/// Green when settled, yellow while rolling out or paused, red when the rollout failed.
+pub fn row_style(row: &WorkloadRow, theme: &Theme) -> Style {
+    if row.failed {
+        theme.error
+    } else if row.progressing || row.paused || row.ready < row.desired {
+        theme.warn
+    } else {
+        theme.ok
+    }
+}
+
+pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
+    let Some(kind) = st.view.workload() else {
+        return;
+    };
+    let focused = st.focus == Pane::Main && !st.rollout.history_focused();
+    let (border, title_style) = if focused {
+        (theme.border_focus, theme.title_focus)
+    } else {
+        (theme.border, theme.title)
+    };
+    let loading = st.main_watch.phase == Phase::Loading;
+    let title = PaneTitle {
+        name: st.view.title(),
+        scope: Some(st.scope.label()),
+        shown: st.workloads.visible_len(),
+        total: st.workloads.len(),
+        filter: st.workloads.filter(),
+        loading,
+    }
+    .line(title_style, theme.prompt);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(border)
+        .title(title);
+    let what = st.view.title().to_lowercase();
+    let empty_text = if let Some(e) = &st.main_watch.error {
+        Line::from(Span::styled(
+            format!("cannot list {what}: {e}"),
+            theme.error_msg,
+        ))
+    } else if loading {
+        Line::from(Span::styled(format!("loading {what}…"), theme.muted))
+    } else if st.workloads.is_empty() {
+        Line::from(Span::styled(
+            format!("no {what} in {}", st.scope.label()),
+            theme.muted,
+        ))
+    } else {
+        Line::from(Span::styled(
+            format!("no {what} match the filter"),
+            theme.muted,
+        ))
+    };
+    let view = TableView {
+        table: &st.workloads,
+        columns: columns(kind, st.all_namespaces()),
+        block,
+        focused,
+        row_style,
+        empty_text,
+    };
+    table::draw(f, area, view, theme, &CellCtx { now: st.now });
+}
