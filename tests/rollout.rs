@@ -1,0 +1,400 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! rkt's rollout code against the simulated cluster, judged by kubectl: a Deployment rolled
+//! back by rkt must end up exactly like its twin rolled back by `kubectl rollout undo`.
+
+mod common;
+
+use common::{wait_for, TestCluster};
+use rkt::cluster::rollout::api::{self, execute_rollback, plan_rollback};
+use rkt::cluster::rollout::plan::Change;
+use rkt::cluster::rollout::{deployment_history, Outcome, RollbackPlan, Workload};
+use serde_json::Value;
+
+const IMAGE: &str = "kicbase/echo-server";
+
+struct Harness {
+    cluster: TestCluster,
+    rt: tokio::runtime::Runtime,
+    client: kube::Client,
+}
+
+impl Harness {
+    /// `None` when kubectl is missing (the test is skipped, loudly).
+    fn start() -> Option<Harness> {
+        common::kubectl_path()?;
+        let cluster = TestCluster::demo();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let path = cluster.kubeconfig().to_path_buf();
+        let client = rt.block_on(async move {
+            let kubeconfig = kube::config::Kubeconfig::read_from(&path).unwrap();
+            let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
+                .await
+                .unwrap();
+            kube::Client::try_from(config).unwrap()
+        });
+        Some(Harness {
+            cluster,
+            rt,
+            client,
+        })
+    }
+
+    fn kubectl(&self, args: &[&str]) -> String {
+        self.cluster.kubectl_ok(args).expect("kubectl present")
+    }
+
+    /// kubectl's exit status, stdout and stderr, for commands expected to fail.
+    fn kubectl_any(&self, args: &[&str]) -> (bool, String, String) {
+        let out = self.cluster.kubectl(args).expect("kubectl present");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn deployment(&self, name: &str) -> Value {
+        serde_json::from_str(&self.kubectl(&["get", "deployment", name, "-o", "json"])).unwrap()
+    }
+
+    /// Waits until the controller has observed the last change and the rollout is done.
+    fn settle(&self, name: &str) {
+        self.kubectl(&[
+            "rollout",
+            "status",
+            &format!("deployment/{name}"),
+            "--timeout=60s",
+        ]);
+    }
+
+    /// Creates `name` and takes it through revisions 1..=3, each with a change-cause.
+    fn deployment_with_history(&self, name: &str) {
+        self.kubectl(&[
+            "create",
+            "deployment",
+            name,
+            &format!("--image={IMAGE}:1.0"),
+            "--replicas=2",
+        ]);
+        self.settle(name);
+        self.change_cause(name, "create 1.0");
+        for version in ["2.0", "3.0"] {
+            self.kubectl(&[
+                "set",
+                "image",
+                &format!("deployment/{name}"),
+                &format!("echo-server={IMAGE}:{version}"),
+            ]);
+            self.settle(name);
+            self.change_cause(name, &format!("upgrade to {version}"));
+        }
+    }
+
+    fn change_cause(&self, name: &str, cause: &str) {
+        self.kubectl(&[
+            "annotate",
+            &format!("deployment/{name}"),
+            &format!("kubernetes.io/change-cause={cause}"),
+            "--overwrite",
+        ]);
+    }
+
+    /// `kubectl rollout history` rows (REVISION, CHANGE-CAUSE), header dropped.
+    fn history(&self, name: &str) -> Vec<String> {
+        let out = self.kubectl(&["rollout", "history", &format!("deployment/{name}")]);
+        out.lines()
+            .skip_while(|l| !l.starts_with("REVISION"))
+            .skip(1)
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|l| !l.is_empty())
+            .collect()
+    }
+
+    /// Waits until the history's change-causes are all recorded on the ReplicaSets.
+    fn wait_history(&self, name: &str, expected: &[&str]) {
+        wait_for(&format!("history of {name} to be {expected:?}"), 30, || {
+            (self.history(name) == expected).then_some(())
+        });
+    }
+
+    fn rkt_rollback(&self, name: &str, to: i64) -> Outcome {
+        self.rt.block_on(api::rollback(
+            &self.client,
+            Workload::Deployment,
+            "default",
+            name,
+            to,
+        ))
+    }
+}
+
+/// A Deployment's pod template and annotations with its name replaced, so twins compare.
+fn comparable(deployment: &Value, name: &str) -> (String, String) {
+    let template = deployment["spec"]["template"]
+        .to_string()
+        .replace(name, "TWIN");
+    let mut annotations = deployment["metadata"]["annotations"].clone();
+    if let Some(map) = annotations.as_object_mut() {
+        map.remove("kubectl.kubernetes.io/last-applied-configuration");
+    }
+    (template, annotations.to_string().replace(name, "TWIN"))
+}
+
+#[test]
+fn twin_rolled_back_by_rkt_and_by_kubectl_end_up_identical() {
+    let Some(h) = Harness::start() else { return };
+    for twin in ["twin-rkt", "twin-kubectl"] {
+        h.deployment_with_history(twin);
+        h.wait_history(
+            twin,
+            &["1 create 1.0", "2 upgrade to 2.0", "3 upgrade to 3.0"],
+        );
+    }
+
+    // First rollback: to revision 1, which the controller renumbers to 4.
+    let outcome = h.rkt_rollback("twin-rkt", 1);
+    assert_eq!(
+        outcome,
+        Outcome::RolledBack {
+            to: 1,
+            message: "deployment.apps/twin-rkt rolled back".into()
+        }
+    );
+    let out = h.kubectl(&[
+        "rollout",
+        "undo",
+        "deployment/twin-kubectl",
+        "--to-revision=1",
+    ]);
+    assert!(
+        out.contains("deployment.apps/twin-kubectl rolled back"),
+        "{out}"
+    );
+    for twin in ["twin-rkt", "twin-kubectl"] {
+        h.settle(twin);
+        h.wait_history(
+            twin,
+            &["2 upgrade to 2.0", "3 upgrade to 3.0", "4 create 1.0"],
+        );
+    }
+
+    // Second rollback: to revision 2, renumbered to 5.
+    assert!(matches!(
+        h.rkt_rollback("twin-rkt", 2),
+        Outcome::RolledBack { to: 2, .. }
+    ));
+    h.kubectl(&[
+        "rollout",
+        "undo",
+        "deployment/twin-kubectl",
+        "--to-revision=2",
+    ]);
+    for twin in ["twin-rkt", "twin-kubectl"] {
+        h.settle(twin);
+        h.wait_history(
+            twin,
+            &["3 upgrade to 3.0", "4 create 1.0", "5 upgrade to 2.0"],
+        );
+    }
+    assert_eq!(h.history("twin-rkt"), h.history("twin-kubectl"));
+    let (a, b) = (h.deployment("twin-rkt"), h.deployment("twin-kubectl"));
+    assert_eq!(comparable(&a, "twin-rkt"), comparable(&b, "twin-kubectl"));
+    assert_eq!(
+        a["spec"]["template"]["spec"]["containers"][0]["image"],
+        format!("{IMAGE}:2.0")
+    );
+
+    // rkt's own history view agrees with kubectl's, and marks the current revision.
+    let view =
+        h.rt.block_on(api::fetch_deployment_view(&h.client, "default", "twin-rkt"))
+            .unwrap();
+    let rows = deployment_history(&view.deployment, &view.replica_sets);
+    let ours: Vec<String> = rows
+        .iter()
+        .rev()
+        .map(|r| format!("{} {}", r.revision, r.change_cause_text()))
+        .collect();
+    assert_eq!(ours, h.history("twin-kubectl"));
+    assert!(rows[0].current && rows[0].revision == 5);
+    assert_eq!(rows[0].former, vec![2]);
+}
+
+#[test]
+fn paused_deployment_is_refused_like_kubectl_and_no_op_is_skipped() {
+    let Some(h) = Harness::start() else { return };
+    h.deployment_with_history("paused");
+    h.kubectl(&["rollout", "pause", "deployment/paused"]);
+    let before = h.deployment("paused");
+    let outcome = h.rkt_rollback("paused", 1);
+    let (ok, _, stderr) =
+        h.kubectl_any(&["rollout", "undo", "deployment/paused", "--to-revision=1"]);
+    assert!(!ok, "kubectl refuses too");
+    match &outcome {
+        Outcome::Refused(msg) => assert!(
+            stderr.contains(msg.as_str()),
+            "rkt: {msg}\nkubectl: {stderr}"
+        ),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(
+        h.deployment("paused")["spec"]["template"],
+        before["spec"]["template"]
+    );
+
+    // Pause and resume through rkt; a second resume is skipped like kubectl's "is not paused".
+    let resumed = h.rt.block_on(api::change(
+        &h.client,
+        Workload::Deployment,
+        "default",
+        "paused",
+        Change::Resume,
+    ));
+    assert_eq!(
+        resumed,
+        Outcome::Done("deployment.apps/paused resumed".into())
+    );
+    let again = h.rt.block_on(api::change(
+        &h.client,
+        Workload::Deployment,
+        "default",
+        "paused",
+        Change::Resume,
+    ));
+    assert_eq!(
+        again,
+        Outcome::Skipped("deployments.apps \"paused\" is not paused".into())
+    );
+    h.settle("paused");
+
+    // The current template is revision 3: nothing to do, in kubectl's words.
+    let skipped = h.rkt_rollback("paused", 3);
+    let out = h.kubectl(&["rollout", "undo", "deployment/paused", "--to-revision=3"]);
+    match &skipped {
+        Outcome::Skipped(msg) => assert!(out.contains(msg.as_str()), "rkt: {msg}\nkubectl: {out}"),
+        other => panic!("expected a skip, got {other:?}"),
+    }
+    h.wait_history(
+        "paused",
+        &["1 create 1.0", "2 upgrade to 2.0", "3 upgrade to 3.0"],
+    );
+
+    let missing = h.rkt_rollback("paused", 9);
+    let (_, _, stderr) =
+        h.kubectl_any(&["rollout", "undo", "deployment/paused", "--to-revision=9"]);
+    assert!(
+        stderr.contains(missing.message()),
+        "rkt: {missing:?}\nkubectl: {stderr}"
+    );
+}
+
+#[test]
+fn change_between_view_and_confirm_is_a_conflict_and_survives() {
+    let Some(h) = Harness::start() else { return };
+    h.deployment_with_history("raced");
+    h.wait_history(
+        "raced",
+        &["1 create 1.0", "2 upgrade to 2.0", "3 upgrade to 3.0"],
+    );
+
+    // The user opens the rollback dialog (the plan is made from what they see) …
+    let plan =
+        h.rt.block_on(plan_rollback(
+            &h.client,
+            Workload::Deployment,
+            "default",
+            "raced",
+            1,
+        ))
+        .unwrap();
+    assert!(matches!(plan, RollbackPlan::Patch(_)));
+    // … someone else deploys meanwhile …
+    h.kubectl(&[
+        "set",
+        "image",
+        "deployment/raced",
+        &format!("echo-server={IMAGE}:4.0"),
+    ]);
+    // … and the user confirms: rkt must not overwrite that change.
+    let outcome = h.rt.block_on(execute_rollback(&h.client, plan));
+    assert!(matches!(outcome, Outcome::Conflict(_)), "{outcome:?}");
+    assert!(
+        outcome.message().contains("changed since you looked"),
+        "{outcome:?}"
+    );
+    let d = h.deployment("raced");
+    assert_eq!(
+        d["spec"]["template"]["spec"]["containers"][0]["image"],
+        format!("{IMAGE}:4.0")
+    );
+    h.settle("raced");
+    h.wait_history(
+        "raced",
+        &[
+            "1 create 1.0",
+            "2 upgrade to 2.0",
+            "3 upgrade to 3.0",
+            "4 upgrade to 3.0",
+        ],
+    );
+}
+
+#[test]
+fn restart_and_scale_like_kubectl() {
+    let Some(h) = Harness::start() else { return };
+    h.kubectl(&[
+        "create",
+        "deployment",
+        "web",
+        &format!("--image={IMAGE}:1.0"),
+        "--replicas=1",
+    ]);
+    h.settle("web");
+    let restarted = h.rt.block_on(api::change(
+        &h.client,
+        Workload::Deployment,
+        "default",
+        "web",
+        Change::Restart {
+            at: jiff::Timestamp::now(),
+        },
+    ));
+    assert_eq!(
+        restarted,
+        Outcome::Done("deployment.apps/web restarted".into())
+    );
+    let d = h.deployment("web");
+    assert!(
+        d["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"]
+            .is_string()
+    );
+    h.settle("web");
+
+    let scaled = h.rt.block_on(api::change(
+        &h.client,
+        Workload::Deployment,
+        "default",
+        "web",
+        Change::Scale {
+            replicas: 3,
+            seen: Some(1),
+        },
+    ));
+    assert_eq!(scaled, Outcome::Done("deployment.apps/web scaled".into()));
+    assert_eq!(h.deployment("web")["spec"]["replicas"], 3);
+    // Scaling from a stale view (the user saw 1, it is 3 now) is a conflict.
+    let stale = h.rt.block_on(api::change(
+        &h.client,
+        Workload::Deployment,
+        "default",
+        "web",
+        Change::Scale {
+            replicas: 2,
+            seen: Some(1),
+        },
+    ));
+    assert!(matches!(stale, Outcome::Conflict(_)), "{stale:?}");
+    assert_eq!(h.deployment("web")["spec"]["replicas"], 3);
+}
