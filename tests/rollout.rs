@@ -131,9 +131,24 @@ impl Harness {
     }
 }
 
+/// Removes `null` members: kubectl's patch carries Go's `"creationTimestamp": null`, which
+/// means the same as no field at all.
+fn without_nulls(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(without_nulls).collect()),
+        other => other.clone(),
+    }
+}
+
 /// A Deployment's pod template and annotations with its name replaced, so twins compare.
 fn comparable(deployment: &Value, name: &str) -> (String, String) {
-    let template = deployment["spec"]["template"]
+    let template = without_nulls(&deployment["spec"]["template"])
         .to_string()
         .replace(name, "TWIN");
     let mut annotations = deployment["metadata"]["annotations"].clone();
