@@ -64,10 +64,10 @@ fn browse_switch_filter_help_live_delete_and_quit() {
 
     // `?` shows help from the key table; Esc closes it.
     app.send("?");
+    app.wait_for_text("Help —");
     app.wait_for_text("sort by restarts");
-    app.wait_for_text("Commands (after :)");
     app.send("\x1b");
-    app.wait_for_no_text("Commands (after :)");
+    app.wait_for_no_text("Help —");
 
     // `:ns default` switches the pods pane.
     app.send(":ns default\r");

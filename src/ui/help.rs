@@ -81,12 +81,9 @@ pub fn draw(f: &mut Frame, area: Rect, scroll: usize, keymap: &Keymap, theme: &T
     if height == 0 {
         return;
     }
-    // Two columns when wide enough, so the whole table fits on common screens.
-    let columns = if inner.width >= 90 && all.len() > height {
-        2
-    } else {
-        1
-    };
+    // As many columns (each at least 45 wide) as it takes to fit everything, if possible.
+    let max_columns = (inner.width as usize / 45).max(1);
+    let columns = all.len().div_ceil(height).clamp(1, max_columns);
     let per_column = all.len().div_ceil(columns);
     let max_scroll = per_column.saturating_sub(height);
     let scroll = scroll.min(max_scroll);
