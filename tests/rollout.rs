@@ -413,3 +413,92 @@ fn restart_and_scale_like_kubectl() {
     assert!(matches!(stale, Outcome::Conflict(_)), "{stale:?}");
     assert_eq!(h.deployment("web")["spec"]["replicas"], 3);
 }
+
+/// The screen line that contains every one of `parts`, if any.
+fn line_with<'a>(screen: &'a str, parts: &[&str]) -> Option<&'a str> {
+    screen.lines().find(|l| parts.iter().all(|p| l.contains(p)))
+}
+
+#[test]
+fn e2e_history_and_rollback_by_keys_then_kubectl_agrees() {
+    let Some(h) = Harness::start() else { return };
+    let before = h.history("hello-minikube");
+    assert_eq!(
+        before.len(),
+        3,
+        "the demo seeds three revisions: {before:?}"
+    );
+    let kubeconfig = common::pty::path_arg(h.cluster.kubeconfig()).to_string();
+    let mut app = common::pty::PtyApp::spawn(
+        &["--kubeconfig", &kubeconfig, "-n", "default"],
+        &[],
+        160,
+        45,
+    );
+    app.wait_for_text("hello-minikube");
+    app.send(":deploy\r");
+    app.wait_until("the deployments view", |s| {
+        s.contains("Deployments(default)")
+            && line_with(s, &["hello-minikube", "cozserver:3.0"]).is_some()
+    });
+
+    // History of hello-minikube (the first row): three revisions, change-causes, current marked.
+    app.send("h");
+    let screen = app.wait_until("the history with three revisions", |s| {
+        s.contains("History deployment.apps/hello-minikube[3]")
+    });
+    assert!(
+        line_with(&screen, &["* 3", "kubectl set image"]).is_some(),
+        "{screen}"
+    );
+    assert!(
+        line_with(
+            &screen,
+            &["  1", "kubectl create deployment hello-minikube"]
+        )
+        .is_some(),
+        "{screen}"
+    );
+
+    // Roll back to revision 1: the dialog names it and its image change; y confirms.
+    app.send("G");
+    app.send("u");
+    let screen = app.wait_for_text("to revision 1?");
+    assert!(
+        line_with(&screen, &["image", "cozserver:3.0 → ", "cozserver:1.0"]).is_some(),
+        "{screen}"
+    );
+    app.send("y");
+    app.wait_for_text("deployment.apps/hello-minikube rolled back");
+    // Revision 1's ReplicaSet is now the newest revision, 4; the view shows the old image.
+    let screen = app.wait_until(
+        "revision 4 on top and the image in the deployments view",
+        |s| {
+            line_with(s, &["* 4", "kubectl create deployment", "was 1"]).is_some()
+                && line_with(s, &["hello-minikube", "cozserver:1.0"]).is_some()
+                && !s.contains("cozserver:3.0 → ")
+        },
+    );
+    assert!(
+        line_with(&screen, &["  1 ", "kubectl create deployment"]).is_none(),
+        "{screen}"
+    );
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+
+    // kubectl sees the same: revisions 2, 3, 4 with 4 = revision 1's change-cause.
+    let after = h.history("hello-minikube");
+    let cause_of_1 = before[0]
+        .split_once(' ')
+        .map(|(_, c)| c.to_string())
+        .unwrap();
+    assert_eq!(after.len(), 3, "{after:?}");
+    assert_eq!(after[2], format!("4 {cause_of_1}"));
+    assert!(
+        after[0].starts_with("2 ") && after[1].starts_with("3 "),
+        "{after:?}"
+    );
+    let image =
+        &h.deployment("hello-minikube")["spec"]["template"]["spec"]["containers"][0]["image"];
+    assert!(image.as_str().unwrap().ends_with(":1.0"), "{image}");
+}
