@@ -411,3 +411,25 @@ fn rkt_sim_serves_until_terminated() {
     let status = wait_for("rkt sim to exit", 30, || child.try_wait().unwrap());
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn server_dry_runs_change_nothing() {
+    let c = TestCluster::empty();
+    let Some(_) = c.kubectl_stdin_ok(&["create", "-f", "-"], &pod_yaml("web", "app: web")) else {
+        return;
+    };
+    let before = c.kubectl_ok(&["get", "pod", "web", "-o", "json"]).unwrap();
+    let out = c
+        .kubectl_ok(&["create", "deployment", "x", "--image=y", "--dry-run=server"])
+        .unwrap();
+    assert!(out.contains("created (server dry run)"), "{out}");
+    c.kubectl_ok(&["label", "pod", "web", "a=b", "--dry-run=server"])
+        .unwrap();
+    c.kubectl_ok(&["delete", "pod", "web", "--dry-run=server"])
+        .unwrap();
+    let err = c.kubectl_err(&["get", "deployment", "x"], "").unwrap();
+    assert!(err.contains("NotFound"), "{err}");
+    let after = c.kubectl_ok(&["get", "pod", "web", "-o", "json"]).unwrap();
+    assert_eq!(before, after);
+    assert_eq!(c.kubectl_ok(&["get", "--raw", "/readyz"]).unwrap(), "ok");
+}

@@ -99,6 +99,8 @@ pub struct DeleteOptions {
     pub resource_version: Option<String>,
     /// Precondition: the delete fails with 409 unless the object has this uid.
     pub uid: Option<String>,
+    /// `dryRun=All`: check everything, change nothing.
+    pub dry_run: bool,
 }
 
 /// What part of an object an update may change.
@@ -206,7 +208,22 @@ impl Store {
 
     /// Creates an object: fills in uid, resourceVersion, creationTimestamp, generation,
     /// a name from `generateName`, apiVersion and kind.
-    pub fn create(&self, res: Res, ns: &str, mut obj: Value) -> Result<Arc<Stored>, ApiError> {
+    pub fn create(&self, res: Res, ns: &str, obj: Value) -> Result<Arc<Stored>, ApiError> {
+        self.create_impl(res, ns, obj, false)
+    }
+
+    /// What [`Store::create`] would store (`dryRun=All`), without storing it.
+    pub fn create_dry_run(&self, res: Res, ns: &str, obj: Value) -> Result<Arc<Stored>, ApiError> {
+        self.create_impl(res, ns, obj, true)
+    }
+
+    fn create_impl(
+        &self,
+        res: Res,
+        ns: &str,
+        mut obj: Value,
+        dry_run: bool,
+    ) -> Result<Arc<Stored>, ApiError> {
         if !obj.is_object() {
             return Err(ApiError::bad_request(
                 "the body of the request was not an object",
@@ -248,8 +265,7 @@ impl Store {
         {
             return Err(ApiError::already_exists(&qualified(res), &name));
         }
-        inner.rv += 1;
-        let rv = inner.rv;
+        let rv = if dry_run { 0 } else { inner.rv + 1 };
         meta.insert("name".into(), json!(name));
         if res.namespaced {
             meta.insert("namespace".into(), json!(ns));
@@ -257,7 +273,11 @@ impl Store {
             meta.remove("namespace");
         }
         meta.insert("uid".into(), json!(new_uid()));
-        meta.insert("resourceVersion".into(), json!(rv.to_string()));
+        if dry_run {
+            meta.remove("resourceVersion");
+        } else {
+            meta.insert("resourceVersion".into(), json!(rv.to_string()));
+        }
         meta.insert("creationTimestamp".into(), json!(now_rfc3339()));
         meta.remove("deletionTimestamp");
         if obj.get("spec").is_some() {
@@ -266,6 +286,10 @@ impl Store {
         obj["apiVersion"] = json!(res.api_version());
         obj["kind"] = json!(res.kind);
         let stored = Stored::new(obj, rv);
+        if dry_run {
+            return Ok(stored);
+        }
+        inner.rv = rv;
         inner
             .objects
             .entry(type_key(res))
@@ -284,6 +308,30 @@ impl Store {
         name: &str,
         obj: Value,
         scope: UpdateScope,
+    ) -> Result<Arc<Stored>, ApiError> {
+        self.update_impl(res, ns, name, obj, scope, false)
+    }
+
+    /// What [`Store::update`] would store (`dryRun=All`), without storing it.
+    pub fn update_dry_run(
+        &self,
+        res: Res,
+        ns: &str,
+        name: &str,
+        obj: Value,
+        scope: UpdateScope,
+    ) -> Result<Arc<Stored>, ApiError> {
+        self.update_impl(res, ns, name, obj, scope, true)
+    }
+
+    fn update_impl(
+        &self,
+        res: Res,
+        ns: &str,
+        name: &str,
+        obj: Value,
+        scope: UpdateScope,
+        dry_run: bool,
     ) -> Result<Arc<Stored>, ApiError> {
         if !obj.is_object() {
             return Err(ApiError::bad_request(
@@ -304,7 +352,7 @@ impl Store {
                 )));
             }
         }
-        self.write(&mut inner, res, &current, obj, scope)
+        self.write(&mut inner, res, &current, obj, scope, dry_run)
     }
 
     /// Read-modify-write under the lock: `f` edits a copy of the current object. Used by
@@ -321,6 +369,36 @@ impl Store {
     where
         F: FnOnce(&mut Value) -> Result<(), ApiError>,
     {
+        self.mutate_impl(res, ns, name, scope, f, false)
+    }
+
+    /// What [`Store::mutate`] would store (`dryRun=All`), without storing it.
+    pub fn mutate_dry_run<F>(
+        &self,
+        res: Res,
+        ns: &str,
+        name: &str,
+        scope: UpdateScope,
+        f: F,
+    ) -> Result<Arc<Stored>, ApiError>
+    where
+        F: FnOnce(&mut Value) -> Result<(), ApiError>,
+    {
+        self.mutate_impl(res, ns, name, scope, f, true)
+    }
+
+    fn mutate_impl<F>(
+        &self,
+        res: Res,
+        ns: &str,
+        name: &str,
+        scope: UpdateScope,
+        f: F,
+        dry_run: bool,
+    ) -> Result<Arc<Stored>, ApiError>
+    where
+        F: FnOnce(&mut Value) -> Result<(), ApiError>,
+    {
         let mut inner = self.lock();
         let current = lookup(&inner, res, ns, name)?;
         let mut obj = current.value.clone();
@@ -331,7 +409,7 @@ impl Store {
                 return Err(ApiError::conflict(&qualified(res), name));
             }
         }
-        self.write(&mut inner, res, &current, obj, scope)
+        self.write(&mut inner, res, &current, obj, scope, dry_run)
     }
 
     /// Stores a new version of `current`, keeping what the scope protects and the
@@ -343,6 +421,7 @@ impl Store {
         current: &Arc<Stored>,
         mut obj: Value,
         scope: UpdateScope,
+        dry_run: bool,
     ) -> Result<Arc<Stored>, ApiError> {
         let old = &current.value;
         match scope {
@@ -395,6 +474,9 @@ impl Store {
         if &obj == old {
             return Ok(current.clone());
         }
+        if dry_run {
+            return Ok(Stored::new(obj, current.rv));
+        }
         inner.rv += 1;
         let rv = inner.rv;
         obj["metadata"]["resourceVersion"] = json!(rv.to_string());
@@ -437,6 +519,9 @@ impl Store {
             if Some(uid.as_str()) != meta["uid"].as_str() {
                 return Err(ApiError::conflict(&qualified(res), name));
             }
+        }
+        if opts.dry_run {
+            return Ok(current);
         }
         let result = self.delete_one(&mut inner, res, &current, opts.grace_seconds);
         let uid = meta["uid"].as_str().unwrap_or("").to_string();
@@ -562,7 +647,7 @@ impl Store {
                         }
                     }
                     // The object exists (it was just listed), so write cannot fail.
-                    let _ = self.write(inner, res, &dep, obj, UpdateScope::All);
+                    let _ = self.write(inner, res, &dep, obj, UpdateScope::All, false);
                 } else {
                     let dep_uid = dep.value["metadata"]["uid"]
                         .as_str()

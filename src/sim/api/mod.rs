@@ -65,6 +65,17 @@ fn serve(st: &SimState, req: &ApiRequest) -> Result<Response, ApiError> {
         Route::Resources { group, version } => discovery::resource_list(&group, &version),
         Route::Resource(target) => resource(st, req, &target),
         Route::OpenApiRoot => read_only(openapi::root),
+        Route::Health => read_only(|| {
+            (
+                axum::http::StatusCode::OK,
+                [(
+                    axum::http::header::CONTENT_TYPE,
+                    "text/plain; charset=utf-8",
+                )],
+                "ok",
+            )
+                .into_response()
+        }),
         Route::OpenApi(gv) => openapi::group_version(&gv),
         Route::Unknown => Err(ApiError::no_such_path()),
     }

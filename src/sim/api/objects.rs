@@ -83,21 +83,16 @@ pub fn check_body(res: &ResourceType, t: &Target, obj: &Value) -> Result<(), Api
     Ok(())
 }
 
-fn refuse_dry_run(req: &ApiRequest) -> Result<(), ApiError> {
-    match req.param("dryRun") {
-        Some(d) if !d.is_empty() => Err(ApiError::bad_request(
-            "dryRun is not supported by the simulated cluster",
-        )),
-        _ => Ok(()),
-    }
-}
-
 pub fn create(st: &SimState, req: &ApiRequest, t: &Target) -> Result<Response, ApiError> {
-    refuse_dry_run(req)?;
+    let dry_run = req.dry_run()?;
     let mut obj = req.json_body()?;
     check_body(t.res, t, &obj)?;
     defaults::apply_defaults(t.res, &mut obj);
-    let stored = st.store.create(t.res, ns(t), obj)?;
+    let stored = if dry_run {
+        st.store.create_dry_run(t.res, ns(t), obj)?
+    } else {
+        st.store.create(t.res, ns(t), obj)?
+    };
     Ok(render(t.res, &stored, req.format, StatusCode::CREATED))
 }
 
@@ -107,11 +102,15 @@ pub fn update(
     t: &Target,
     scope: UpdateScope,
 ) -> Result<Response, ApiError> {
-    refuse_dry_run(req)?;
+    let dry_run = req.dry_run()?;
     let mut obj = req.json_body()?;
     check_body(t.res, t, &obj)?;
     defaults::apply_defaults(t.res, &mut obj);
-    let stored = st.store.update(t.res, ns(t), name(t), obj, scope)?;
+    let stored = if dry_run {
+        st.store.update_dry_run(t.res, ns(t), name(t), obj, scope)?
+    } else {
+        st.store.update(t.res, ns(t), name(t), obj, scope)?
+    };
     Ok(render(t.res, &stored, req.format, StatusCode::OK))
 }
 
@@ -158,11 +157,15 @@ fn delete_options(req: &ApiRequest) -> Result<DeleteOptions, ApiError> {
         grace_seconds,
         resource_version: pre["resourceVersion"].as_str().map(str::to_string),
         uid: pre["uid"].as_str().map(str::to_string),
+        // kubectl sends `dryRun: ["All"]` in the DeleteOptions body.
+        dry_run: req.dry_run()?
+            || body["dryRun"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|v| v == "All")),
     })
 }
 
 pub fn delete(st: &SimState, req: &ApiRequest, t: &Target) -> Result<Response, ApiError> {
-    refuse_dry_run(req)?;
     let opts = delete_options(req)?;
     let deleted = st.store.delete(t.res, ns(t), name(t), &opts)?;
     Ok(render(t.res, &deleted, req.format, StatusCode::OK))
@@ -173,7 +176,6 @@ pub fn delete_collection(
     req: &ApiRequest,
     t: &Target,
 ) -> Result<Response, ApiError> {
-    refuse_dry_run(req)?;
     let opts = delete_options(req)?;
     let selectors = Selectors::new(
         req.param("labelSelector"),

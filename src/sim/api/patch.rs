@@ -70,20 +70,23 @@ pub fn patch(
 ) -> Result<Response, ApiError> {
     let kind = PatchKind::from_content_type(&req.content_type)?;
     let patch: Value = req.json_body()?;
-    let stored = st.store.mutate(
-        t.res,
+    let edit = |obj: &mut Value| {
+        apply(kind, obj, &patch)?;
+        if !obj.is_object() {
+            return Err(ApiError::unprocessable(
+                "the patch turned the object into something that is not an object",
+            ));
+        }
+        Ok(())
+    };
+    let (ns, name) = (
         t.namespace.as_deref().unwrap_or(""),
         t.name.as_deref().unwrap_or(""),
-        scope,
-        |obj| {
-            apply(kind, obj, &patch)?;
-            if !obj.is_object() {
-                return Err(ApiError::unprocessable(
-                    "the patch turned the object into something that is not an object",
-                ));
-            }
-            Ok(())
-        },
-    )?;
+    );
+    let stored = if req.dry_run()? {
+        st.store.mutate_dry_run(t.res, ns, name, scope, edit)?
+    } else {
+        st.store.mutate(t.res, ns, name, scope, edit)?
+    };
     Ok(render(t.res, &stored, req.format, StatusCode::OK))
 }

@@ -18,6 +18,8 @@ pub enum Route {
         version: String,
     },
     Resource(Target),
+    /// `/healthz`, `/livez`, `/readyz` (and their checks)
+    Health,
     /// `/openapi/v3`
     OpenApiRoot,
     /// `/openapi/v3/api/v1`, `/openapi/v3/apis/{group}/{version}`
@@ -43,6 +45,7 @@ pub fn parse(path: &str) -> Route {
         .collect();
     match segs.as_slice() {
         ["version"] => Route::Version,
+        ["healthz" | "livez" | "readyz", ..] => Route::Health,
         ["openapi", "v3"] => Route::OpenApiRoot,
         ["openapi", "v3", gv @ ..] => Route::OpenApi(gv.join("/")),
         ["api"] => Route::CoreVersions,
@@ -133,6 +136,7 @@ mod tests {
     #[test]
     fn discovery_and_unknown_paths() {
         assert_eq!(parse("/version"), Route::Version);
+        assert_eq!(parse("/readyz"), Route::Health);
         assert_eq!(parse("/apis/apps"), Route::Group("apps".into()));
         assert_eq!(
             parse("/api/v1"),

@@ -77,6 +77,17 @@ impl ApiRequest {
         matches!(self.param(key), Some("true" | "1"))
     }
 
+    /// Whether the request asks for `dryRun=All` (validate and answer, change nothing).
+    pub fn dry_run(&self) -> Result<bool, ApiError> {
+        match self.param("dryRun") {
+            None | Some("") => Ok(false),
+            Some("All") => Ok(true),
+            Some(other) => Err(ApiError::bad_request(format!(
+                "Unsupported value: \"{other}\": supported values: \"All\""
+            ))),
+        }
+    }
+
     /// The body as JSON (a 400 Status otherwise). YAML is accepted too, as the apiserver does.
     pub fn json_body(&self) -> Result<serde_json::Value, ApiError> {
         if self.body.is_empty() {

@@ -47,7 +47,7 @@ pub fn serve(st: &SimState, req: &ApiRequest, t: &Target) -> Result<Response, Ap
         Method::PATCH => Some(PatchKind::from_content_type(&req.content_type)?),
         _ => return Err(super::method_not_allowed()),
     };
-    let stored = st.store.mutate(t.res, ns, name, UpdateScope::Main, |obj| {
+    let edit = |obj: &mut Value| {
         let current = scale_of(obj);
         let scale = match patch_kind {
             None => body.clone(),
@@ -73,6 +73,12 @@ pub fn serve(st: &SimState, req: &ApiRequest, t: &Target) -> Result<Response, Ap
         };
         obj["spec"]["replicas"] = json!(replicas);
         Ok(())
-    })?;
+    };
+    let stored = if req.dry_run()? {
+        st.store
+            .mutate_dry_run(t.res, ns, name, UpdateScope::Main, edit)?
+    } else {
+        st.store.mutate(t.res, ns, name, UpdateScope::Main, edit)?
+    };
     Ok(json_value(StatusCode::OK, &scale_of(&stored.value)))
 }
