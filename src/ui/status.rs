@@ -71,7 +71,10 @@ pub fn hint_spans<'a>(keymap: &Keymap, ctx: Ctx, theme: &Theme) -> Vec<Span<'a>>
     };
     let mut ordered: Vec<&ResolvedBinding> = global(true).collect();
     if own != Ctx::Global {
-        ordered.extend(keymap.in_ctx(own));
+        // The pane's actions first, its sort keys after them (there are many).
+        let is_sort = |b: &&ResolvedBinding| b.action.name().starts_with("sort_");
+        ordered.extend(keymap.in_ctx(own).filter(|b| !is_sort(b)));
+        ordered.extend(keymap.in_ctx(own).filter(is_sort));
     }
     ordered.extend(global(false));
     let mut spans = Vec::new();
