@@ -502,3 +502,112 @@ fn e2e_history_and_rollback_by_keys_then_kubectl_agrees() {
         &h.deployment("hello-minikube")["spec"]["template"]["spec"]["containers"][0]["image"];
     assert!(image.as_str().unwrap().ends_with(":1.0"), "{image}");
 }
+
+#[test]
+fn statefulset_and_daemonset_rollback_like_kubectl() {
+    let Some(h) = Harness::start() else { return };
+    let revisions = |args: &[&str]| -> Vec<String> {
+        let out = h.kubectl(args);
+        out.lines()
+            .skip_while(|l| !l.starts_with("REVISION"))
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+            .collect()
+    };
+    // The demo's StatefulSet web has revisions 1 and 2; rkt rolls it back to 1.
+    assert_eq!(
+        revisions(&["rollout", "history", "statefulset/web"]),
+        ["1", "2"]
+    );
+    let outcome = h.rt.block_on(api::rollback(
+        &h.client,
+        Workload::StatefulSet,
+        "default",
+        "web",
+        1,
+    ));
+    assert_eq!(
+        outcome,
+        Outcome::RolledBack {
+            to: 1,
+            message: "statefulset.apps/web rolled back".into()
+        }
+    );
+    h.kubectl(&["rollout", "status", "statefulset/web", "--timeout=60s"]);
+    wait_for("revision 1 to come back as 3", 60, || {
+        (revisions(&["rollout", "history", "statefulset/web"]) == ["2", "3"]).then_some(())
+    });
+    // Now at revision 3: rkt and kubectl both skip a rollback to it.
+    let skipped = h.rt.block_on(api::rollback(
+        &h.client,
+        Workload::StatefulSet,
+        "default",
+        "web",
+        3,
+    ));
+    let out = h.kubectl(&["rollout", "undo", "statefulset/web", "--to-revision=3"]);
+    assert!(
+        out.contains(skipped.message()),
+        "rkt: {skipped:?}\nkubectl: {out}"
+    );
+    let view =
+        h.rt.block_on(api::fetch_revisioned_view(
+            &h.client,
+            Workload::StatefulSet,
+            "default",
+            "web",
+        ))
+        .unwrap();
+    let rows = rkt::cluster::rollout::revision_history(&view.uid, &view.template, &view.revisions);
+    let ours: Vec<(i64, bool)> = rows.iter().map(|r| (r.revision, r.current)).collect();
+    assert_eq!(ours, [(3, true), (2, false)]);
+
+    // DaemonSet kube-proxy: a new image is revision 2; rkt brings revision 1 back as 3.
+    let ns = ["-n", "kube-system"];
+    let with_ns = |args: &[&str]| -> Vec<String> {
+        args.iter()
+            .chain(ns.iter())
+            .map(|s| s.to_string())
+            .collect()
+    };
+    let run = |args: &[&str]| {
+        let owned = with_ns(args);
+        let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
+        h.kubectl(&refs)
+    };
+    run(&[
+        "set",
+        "image",
+        "daemonset/kube-proxy",
+        "kube-proxy=registry.k8s.io/kube-proxy:v1.33.2",
+    ]);
+    run(&["rollout", "status", "daemonset/kube-proxy", "--timeout=60s"]);
+    let outcome = h.rt.block_on(api::rollback(
+        &h.client,
+        Workload::DaemonSet,
+        "kube-system",
+        "kube-proxy",
+        1,
+    ));
+    assert!(
+        matches!(outcome, Outcome::RolledBack { to: 1, .. }),
+        "{outcome:?}"
+    );
+    wait_for("kube-proxy revision 1 back as 3", 60, || {
+        let out = run(&["rollout", "history", "daemonset/kube-proxy"]);
+        let revs: Vec<&str> = out
+            .lines()
+            .skip_while(|l| !l.starts_with("REVISION"))
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        (revs == ["2", "3"]).then_some(())
+    });
+    let image = run(&[
+        "get",
+        "daemonset/kube-proxy",
+        "-o",
+        "jsonpath={.spec.template.spec.containers[0].image}",
+    ]);
+    assert_eq!(image, "registry.k8s.io/kube-proxy:v1.33.1");
+}

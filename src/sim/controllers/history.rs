@@ -22,6 +22,9 @@ pub struct UpdateRevision {
 /// The patch a ControllerRevision stores for the owner's current template.
 pub fn template_patch(owner: &Value) -> Value {
     let mut template = super::util::without_nulls(&owner["spec"]["template"]);
+    // Go writes a zero `metadata.creationTimestamp` as null, and `kubectl rollout undo`
+    // compares its own (Go-encoded) patch with this data byte for byte.
+    template["metadata"]["creationTimestamp"] = Value::Null;
     template["$patch"] = json!("replace");
     json!({"spec": {"template": template}})
 }
@@ -48,9 +51,9 @@ impl Controllers {
             .last()
             .and_then(|cr| cr["revision"].as_i64())
             .unwrap_or(0);
-        let equal = revisions
-            .iter()
-            .rposition(|cr| super::util::without_nulls(&cr["data"]) == data);
+        let equal = revisions.iter().rposition(|cr| {
+            super::util::without_nulls(&cr["data"]) == super::util::without_nulls(&data)
+        });
         let update = match equal {
             Some(i) => {
                 let cr = &revisions[i];
