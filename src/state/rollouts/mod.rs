@@ -4,6 +4,8 @@
 //! [`app`] connects them to `AppState`, keys and effects.
 
 pub mod app;
+#[cfg(test)]
+mod app_tests;
 
 use std::collections::HashMap;
 

@@ -1,0 +1,237 @@
+//! The rollout features through `update`: messages in, state and effects out.
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::cluster::rollout::effects::{RolloutEffect, RolloutMsg, Target};
+use crate::cluster::rollout::plan::{Change, PatchBody, PlannedPatch, RollbackPlan};
+use crate::cluster::rollout::rows::WorkloadRow;
+use crate::cluster::rollout::{Outcome, Workload};
+use crate::cluster::rows::Rows;
+use crate::effect::{Effect, ResourceKind, Scope, WatchSlot};
+use crate::keymap::Keymap;
+use crate::msg::{KubeMsg, Level, Msg, WatchEvent};
+use crate::state::rollouts::RolloutDialog;
+use crate::state::{update, AppState, ClusterInfo, MainView};
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn deployment(name: &str, paused: bool) -> WorkloadRow {
+    let d: k8s_openapi::api::apps::v1::Deployment = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": name, "namespace": "default", "uid": format!("uid-{name}")},
+        "spec": {"replicas": 2, "paused": paused, "selector": {}, "template": {}}
+    }))
+    .unwrap();
+    WorkloadRow::from_deployment(&d)
+}
+
+fn rollout_effects(effects: &[Effect]) -> Vec<RolloutEffect> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Rollout(r) => Some((**r).clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A session in `default` showing the deployments view with `rows` listed.
+fn deployments_view(rows: Vec<WorkloadRow>) -> AppState {
+    let now = "2026-11-25T20:00:00Z".parse().unwrap();
+    let mut st = AppState::new(
+        Arc::new(Keymap::default()),
+        ClusterInfo::default(),
+        Scope::Namespace("default".into()),
+        now,
+    );
+    st.start();
+    for c in ":deploy".chars() {
+        update(&mut st, key(c));
+    }
+    let effects = update(
+        &mut st,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    assert_eq!(st.view, MainView::Deployments);
+    assert!(effects.iter().any(
+        |e| matches!(e, Effect::Watch { target, .. } if target.kind == ResourceKind::Deployments)
+    ));
+    let main = st.main_watch.key.unwrap();
+    for event in [
+        WatchEvent::Reset,
+        WatchEvent::Upsert(Rows::Workloads(rows)),
+        WatchEvent::Synced,
+    ] {
+        update(&mut st, Msg::Kube(KubeMsg { key: main, event }));
+    }
+    st.refresh();
+    st
+}
+
+#[test]
+fn h_opens_a_live_history_with_two_watches_and_esc_closes_it() {
+    let mut st = deployments_view(vec![deployment("web", false)]);
+    let effects = update(&mut st, key('h'));
+    let kinds: Vec<ResourceKind> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Watch { target, .. } => Some(target.kind),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [ResourceKind::ReplicaSets, ResourceKind::Deployments]
+    );
+    assert!(st.rollout.history_focused());
+    let rs_key = st.rollout.watch.key.unwrap();
+    let rs = crate::cluster::rollout::history::ReplicaSetRow {
+        namespace: "default".into(),
+        name: "web-1".into(),
+        owner_uid: Some("uid-web".into()),
+        revision: Some(1),
+        change_cause: None,
+        images: vec!["nginx:1".into()],
+        created: None,
+        replicas: 2,
+        ready: 2,
+        template_key: st.workloads.selected_row().unwrap().template_key,
+        former: Vec::new(),
+    };
+    update(
+        &mut st,
+        Msg::Kube(KubeMsg {
+            key: rs_key,
+            event: WatchEvent::Upsert(Rows::ReplicaSets(vec![rs])),
+        }),
+    );
+    let pane = st.rollout.history.as_ref().unwrap();
+    assert_eq!(pane.rows.len(), 1);
+    assert!(pane.rows[0].current);
+    let effects = update(
+        &mut st,
+        Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+    );
+    assert!(st.rollout.history.is_none());
+    assert_eq!(
+        effects
+            .iter()
+            .filter(|e| matches!(e, Effect::Unwatch(_)))
+            .count(),
+        2
+    );
+    assert!(!effects
+        .iter()
+        .any(|e| matches!(e, Effect::Unwatch(k) if k.slot == WatchSlot::Main)));
+}
+
+#[test]
+fn rollback_is_planned_confirmed_with_y_and_reported() {
+    let mut st = deployments_view(vec![deployment("web", false)]);
+    let target = Target {
+        kind: Workload::Deployment,
+        namespace: "default".into(),
+        name: "web".into(),
+    };
+    // `u` in the workloads view plans a rollback to the previous revision (0).
+    let effects = rollout_effects(&update(&mut st, key('u')));
+    assert_eq!(
+        effects,
+        [RolloutEffect::PlanRollback {
+            target: target.clone(),
+            revision: 0
+        }]
+    );
+    let plan = PlannedPatch {
+        kind: Workload::Deployment,
+        namespace: "default".into(),
+        name: "web".into(),
+        to_revision: 1,
+        change_cause: Some("first".into()),
+        images: vec!["nginx:1".into()],
+        diff: Vec::new(),
+        resource_version: "7".into(),
+        body: PatchBody::Json(serde_json::json!([])),
+    };
+    let planned = RolloutMsg::Planned {
+        target: target.clone(),
+        revision: 0,
+        plan: Ok(RollbackPlan::Patch(Box::new(plan.clone()))),
+    };
+    update(&mut st, Msg::Rollout(Box::new(planned)));
+    assert!(matches!(
+        st.rollout.dialog,
+        Some(RolloutDialog::Rollback(_))
+    ));
+    let effects = rollout_effects(&update(&mut st, key('y')));
+    assert_eq!(effects, [RolloutEffect::Rollback(Box::new(plan))]);
+    assert!(st.rollout.dialog.is_none());
+    let done = RolloutMsg::Done {
+        target,
+        outcome: Outcome::Conflict("deployment.apps/web changed since you looked".into()),
+    };
+    update(&mut st, Msg::Rollout(Box::new(done)));
+    let notice = st.notice.clone().unwrap();
+    assert_eq!(notice.level, Level::Warning);
+    assert!(notice.text.contains("changed since you looked"));
+}
+
+#[test]
+fn anything_but_y_cancels_and_a_late_plan_is_ignored() {
+    let mut st = deployments_view(vec![deployment("web", false)]);
+    update(&mut st, key('u'));
+    update(&mut st, key('n'));
+    assert!(st.rollout.dialog.is_none());
+    let late = RolloutMsg::Planned {
+        target: Target {
+            kind: Workload::Deployment,
+            namespace: "default".into(),
+            name: "web".into(),
+        },
+        revision: 0,
+        plan: Ok(RollbackPlan::Skip("x".into())),
+    };
+    update(&mut st, Msg::Rollout(Box::new(late)));
+    assert!(st.rollout.dialog.is_none());
+    // Pause asks first; `n` cancels without an effect, `y` sends it.
+    update(&mut st, key('p'));
+    assert!(matches!(
+        &st.rollout.dialog,
+        Some(RolloutDialog::Confirm {
+            change: Change::Pause,
+            ..
+        })
+    ));
+    assert!(rollout_effects(&update(&mut st, key('n'))).is_empty());
+    update(&mut st, key('p'));
+    let effects = rollout_effects(&update(&mut st, key('y')));
+    assert!(matches!(
+        &effects[..],
+        [RolloutEffect::Change {
+            change: Change::Pause,
+            ..
+        }]
+    ));
+}
+
+#[test]
+fn readonly_refuses_every_change_with_a_message() {
+    let mut st = deployments_view(vec![deployment("web", true)]);
+    st.readonly = true;
+    for c in ['u', 'r', 's', 'p'] {
+        st.notice = None;
+        let effects = update(&mut st, key(c));
+        assert!(rollout_effects(&effects).is_empty(), "{c}");
+        assert!(st.rollout.dialog.is_none(), "{c}");
+        let notice = st.notice.clone().unwrap();
+        assert_eq!(notice.level, Level::Error);
+        assert!(notice.text.contains("read-only"), "{}", notice.text);
+    }
+    // Looking is still allowed.
+    let effects = update(&mut st, key('h'));
+    assert!(effects.iter().any(|e| matches!(e, Effect::Watch { .. })));
+}
