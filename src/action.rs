@@ -72,6 +72,12 @@ pub enum Action {
     Scale,
     /// Pause a rollout, or resume a paused one, after confirmation.
     TogglePause,
+    /// Delete the selected object, after confirmation (refused in --readonly).
+    Delete,
+    /// Show the selected object as YAML.
+    Yaml,
+    /// Show a `kubectl describe`-like text of the selected object, with its events.
+    Describe,
 }
 
 impl Action {

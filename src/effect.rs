@@ -87,4 +87,6 @@ pub enum Effect {
     Forward(crate::state::forwards_app::PfEffect),
     /// Rollout history, rollback, restart, scale, pause/resume (answers `Msg::Rollout`).
     Rollout(Box<crate::cluster::rollout::effects::RolloutEffect>),
+    /// Delete, YAML, describe (answers `Msg::Object`).
+    Object(crate::state::objects::ObjectEffect),
 }

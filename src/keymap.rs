@@ -29,10 +29,12 @@ pub enum Ctx {
     Workloads,
     /// The rollout history pane.
     History,
+    /// The YAML / describe text view.
+    Text,
 }
 
 impl Ctx {
-    pub const ALL: [Ctx; 12] = [
+    pub const ALL: [Ctx; 13] = [
         Ctx::Global,
         Ctx::List,
         Ctx::Namespaces,
@@ -45,6 +47,7 @@ impl Ctx {
         Ctx::LogPicker,
         Ctx::Forwards,
         Ctx::PortForward,
+        Ctx::Text,
     ];
 
     pub fn title(self) -> &'static str {
@@ -61,6 +64,7 @@ impl Ctx {
             Ctx::PortForward => "Port-forward dialog",
             Ctx::Workloads => "Deployments, StatefulSets, DaemonSets",
             Ctx::History => "Rollout history",
+            Ctx::Text => "YAML and describe",
         }
     }
 
@@ -79,6 +83,7 @@ impl Ctx {
             Ctx::PortForward => &[Ctx::PortForward, Ctx::Global],
             Ctx::Workloads => &[Ctx::Workloads, Ctx::List, Ctx::Global],
             Ctx::History => &[Ctx::History, Ctx::List, Ctx::Global],
+            Ctx::Text => &[Ctx::Text, Ctx::List, Ctx::Global],
         }
     }
 }
@@ -190,6 +195,22 @@ pub const DEFAULTS: &[Binding] = &[
     b(Ctx::History, "s", Action::Scale, "scale"),
     b(Ctx::History, "p", Action::TogglePause, "pause / resume"),
     b(Ctx::History, "h", Action::History, "close history"),
+    b(Ctx::Pods, "ctrl-d", Action::Delete, "delete"),
+    b(Ctx::Pods, "y", Action::Yaml, "YAML"),
+    b(Ctx::Pods, "d", Action::Describe, "describe"),
+    b(Ctx::Workloads, "ctrl-d", Action::Delete, "delete"),
+    b(Ctx::Workloads, "y", Action::Yaml, "YAML"),
+    b(Ctx::Workloads, "d", Action::Describe, "describe"),
+    b(
+        Ctx::Namespaces,
+        "ctrl-d",
+        Action::Delete,
+        "delete namespace",
+    ),
+    b(Ctx::Namespaces, "y", Action::Yaml, "YAML"),
+    b(Ctx::Namespaces, "d", Action::Describe, "describe"),
+    b(Ctx::Text, "esc", Action::Back, "close"),
+    b(Ctx::Text, "c", Action::Copy, "copy all"),
     b(Ctx::Help, "esc, q, ?", Action::Back, "close help"),
     b(Ctx::Prompt, "enter", Action::Submit, "run / keep filter"),
     b(Ctx::Prompt, "esc", Action::Cancel, "cancel"),
@@ -593,13 +614,13 @@ mod tests {
     #[test]
     fn overrides_apply_and_bad_ones_warn() {
         let mut o = BTreeMap::new();
-        o.insert("copy".to_string(), "y".to_string());
+        o.insert("copy".to_string(), "x".to_string());
         o.insert("teleport".to_string(), "t".to_string());
         o.insert("down".to_string(), "k".to_string());
         o.insert("up".to_string(), "ctrl-nonsense".to_string());
         let (km, warnings) = Keymap::with_overrides(&o);
         assert_eq!(
-            km.lookup(Ctx::Pods, &[], key("y")),
+            km.lookup(Ctx::Pods, &[], key("x")),
             Lookup::Action(Action::Copy)
         );
         assert_eq!(km.lookup(Ctx::Pods, &[], key("c")), Lookup::None);

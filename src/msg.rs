@@ -33,6 +33,8 @@ pub enum Msg {
     Forward(crate::state::forwards_app::PfMsg),
     /// The answer to an `Effect::Rollout`.
     Rollout(Box<crate::cluster::rollout::effects::RolloutMsg>),
+    /// The answer to an `Effect::Object`.
+    Object(crate::state::objects::ObjectMsg),
 }
 
 /// A message from a watch task.

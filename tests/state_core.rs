@@ -506,3 +506,85 @@ fn key_table_has_no_duplicate_keys_in_a_context_and_every_binding_a_description(
         }
     }
 }
+
+fn selected_pod_ref() -> rkt::cluster::objects::ObjectRef {
+    rkt::cluster::objects::ObjectRef {
+        kind: rkt::cluster::objects::ObjectKind::Pod,
+        namespace: Some("kube-system".into()),
+        name: "coredns-668d6bf9bc-x7k2p".into(),
+    }
+}
+
+#[test]
+fn delete_asks_first_and_only_y_deletes() {
+    use rkt::state::objects::ObjectEffect;
+    let mut st = kube_system_state();
+    st.refresh();
+    assert!(
+        press(&mut st, "ctrl-d").is_empty(),
+        "nothing happens before confirming"
+    );
+    assert_eq!(st.confirm_delete, Some(selected_pod_ref()));
+    // Any other key cancels, and is not also taken as a command.
+    assert!(press(&mut st, "q").is_empty());
+    assert!(st.confirm_delete.is_none() && !st.quit);
+    press(&mut st, "ctrl-d");
+    let effects = press(&mut st, "y");
+    assert_eq!(
+        effects,
+        vec![Effect::Object(ObjectEffect::Delete(selected_pod_ref()))]
+    );
+    assert!(st.confirm_delete.is_none());
+}
+
+#[test]
+fn readonly_refuses_delete_without_asking() {
+    let mut st = kube_system_state();
+    st.readonly = true;
+    st.refresh();
+    assert!(press(&mut st, "ctrl-d").is_empty());
+    assert!(st.confirm_delete.is_none());
+    let notice = st.notice.clone().unwrap();
+    assert_eq!(notice.level, Level::Warning);
+    assert!(notice.text.contains("--readonly"), "{}", notice.text);
+}
+
+#[test]
+fn yaml_view_loads_scrolls_and_closes() {
+    use rkt::state::objects::{ObjectEffect, ObjectMsg};
+    let mut st = kube_system_state();
+    st.refresh();
+    let effects = press(&mut st, "y");
+    let expected = ObjectEffect::Yaml(selected_pod_ref());
+    assert_eq!(effects, vec![Effect::Object(expected.clone())]);
+    assert!(st.text_view.as_ref().unwrap().loading);
+    let text: String = (0..200).map(|i| format!("line{i}\n")).collect();
+    update(
+        &mut st,
+        Msg::Object(ObjectMsg::Text {
+            title: expected.title(),
+            result: Ok(text),
+        }),
+    );
+    st.refresh();
+    let view = st.text_view.as_ref().unwrap();
+    assert_eq!(
+        (view.lines.len(), view.scroll, view.loading),
+        (200, 0, false)
+    );
+    press(&mut st, "j j G");
+    let view = st.text_view.as_ref().unwrap();
+    assert_eq!(view.scroll, 200 - view.viewport, "G stops at the last page");
+    assert_eq!(press(&mut st, "c").len(), 1, "c copies the whole text");
+    press(&mut st, "esc");
+    assert!(st.text_view.is_none());
+    // A late answer for a closed view is dropped.
+    update(
+        &mut st,
+        Msg::Object(ObjectMsg::Text {
+            title: expected.title(),
+            result: Ok("late".into()),
+        }),
+    );
+    assert!(st.text_view.is_none());
+}

@@ -119,6 +119,14 @@ impl Runtime {
                 });
             }
             Effect::Forward(e) => self.forwards.apply(e),
+            Effect::Object(effect) => {
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let msg = crate::cluster::objects::run(&client, effect).await;
+                    let _ = tx.send(Msg::Object(msg));
+                });
+            }
         }
     }
 

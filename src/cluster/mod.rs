@@ -5,7 +5,9 @@
 
 pub mod connect;
 pub mod convert;
+pub mod describe;
 pub mod logs;
+pub mod objects;
 pub mod portforward;
 pub mod rollout;
 pub mod rows;

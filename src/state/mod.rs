@@ -8,6 +8,7 @@ pub mod forwards;
 pub mod forwards_app;
 pub mod logs;
 pub mod namespaces;
+pub mod objects;
 pub mod pf_dialog;
 pub mod pods;
 pub mod prompt;
@@ -125,6 +126,10 @@ pub struct AppState {
     pub workloads: workloads::WorkloadTable,
     /// Rollout history pane and dialogs.
     pub rollout: rollouts::RolloutState,
+    /// The delete confirmation, while it asks.
+    pub confirm_delete: Option<crate::cluster::objects::ObjectRef>,
+    /// The YAML / describe view, when open (it covers the body).
+    pub text_view: Option<objects::TextView>,
     /// Something changed since the last frame.
     pub dirty: bool,
     pub quit: bool,
@@ -166,6 +171,8 @@ impl AppState {
             pf_dialog: None,
             workloads: workloads::new_table(),
             rollout: rollouts::RolloutState::default(),
+            confirm_delete: None,
+            text_view: None,
             dirty: true,
             quit: false,
             next_gen: 0,
@@ -246,6 +253,8 @@ impl AppState {
             Ctx::Prompt
         } else if self.help.is_some() {
             Ctx::Help
+        } else if self.text_view.is_some() {
+            Ctx::Text
         } else if let Some(ctx) = forwards_app::key_ctx(self) {
             ctx
         } else if let Some(ctx) = logs::app::key_ctx(self) {
@@ -309,6 +318,9 @@ impl AppState {
         self.workloads.viewport = self.pods.viewport;
         if let (Some(pane), Some(r)) = (self.rollout.history.as_mut(), areas.details) {
             pane.scroll_into_view(r.height.saturating_sub(4) as usize);
+        }
+        if let Some(view) = self.text_view.as_mut() {
+            view.clamp(crate::ui::objects::text_height(self.size.1));
         }
         self.namespaces.refresh();
         self.pods.refresh();

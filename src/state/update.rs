@@ -9,6 +9,7 @@ use crate::keymap::{KeyChord, Lookup};
 use crate::msg::{KubeMsg, Msg, Notice, WatchEvent};
 use crate::state::forwards_app;
 use crate::state::logs;
+use crate::state::objects;
 use crate::state::pods::PodColumn;
 use crate::state::prompt::{self, CommandKind, ALL_NAMESPACES_ARG};
 use crate::state::rollouts;
@@ -75,6 +76,10 @@ pub fn update(st: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::Forward(m) => forwards_app::on_msg(st, m),
         Msg::Rollout(m) => rollouts::app::on_msg(st, *m),
+        Msg::Object(m) => {
+            objects::on_msg(st, m);
+            Vec::new()
+        }
     }
 }
 
@@ -151,6 +156,9 @@ fn on_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
     if st.rollout.dialog.is_some() {
         return rollouts::app::on_dialog_key(st, key);
     }
+    if st.confirm_delete.is_some() {
+        return objects::on_confirm_key(st, key);
+    }
     let ctx = st.key_ctx();
     if st.prompt.is_some() {
         // Printable characters are text; other keys go through the table.
@@ -184,6 +192,9 @@ fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
     }
     if st.help.is_some() {
         return on_help_action(st, action);
+    }
+    if let Some(effects) = objects::on_action(st, action) {
+        return effects;
     }
     if let Some(effects) = forwards_app::on_action(st, action) {
         return effects;

@@ -8,6 +8,7 @@ pub mod help;
 pub mod layout;
 pub mod logs;
 pub mod namespaces;
+pub mod objects;
 pub mod pods;
 pub mod rollouts;
 pub mod status;
@@ -61,6 +62,7 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) {
         };
         forwards::draw_dialog(f, body, dialog, theme);
     }
+    objects::draw(f, area, st, theme);
     if let Some(help) = &st.help {
         let body = ratatui::layout::Rect {
             y: areas.hints.y + 1,

@@ -226,7 +226,7 @@ fn draw_revisions(f: &mut Frame, area: Rect, st: &AppState, pane: &HistoryPane, 
 }
 
 /// A centered box of at most `w`×`h` inside `area`.
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
+pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
     Rect {

@@ -1,0 +1,169 @@
+//! One-shot object actions the user asks for by key: delete, YAML, describe. Full objects
+//! are fetched here on demand and turned into text; rows never hold them.
+
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
+use k8s_openapi::api::core::v1::{Event, Namespace, Pod};
+use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, ListParams};
+use kube::Client;
+
+use super::describe;
+use crate::state::objects::{ObjectEffect, ObjectMsg};
+
+/// The kinds whose objects can be deleted, shown as YAML or described.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ObjectKind {
+    Pod,
+    Deployment,
+    StatefulSet,
+    DaemonSet,
+    Namespace,
+}
+
+impl ObjectKind {
+    /// As kubectl names it in messages (`pod`, `deployment.apps`).
+    pub fn label(self) -> &'static str {
+        match self {
+            ObjectKind::Pod => "pod",
+            ObjectKind::Deployment => "deployment.apps",
+            ObjectKind::StatefulSet => "statefulset.apps",
+            ObjectKind::DaemonSet => "daemonset.apps",
+            ObjectKind::Namespace => "namespace",
+        }
+    }
+
+    fn resource(self) -> ApiResource {
+        match self {
+            ObjectKind::Pod => ApiResource::erase::<Pod>(&()),
+            ObjectKind::Deployment => ApiResource::erase::<Deployment>(&()),
+            ObjectKind::StatefulSet => ApiResource::erase::<StatefulSet>(&()),
+            ObjectKind::DaemonSet => ApiResource::erase::<DaemonSet>(&()),
+            ObjectKind::Namespace => ApiResource::erase::<Namespace>(&()),
+        }
+    }
+}
+
+/// An object picked in a table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectRef {
+    pub kind: ObjectKind,
+    /// `None` for cluster-scoped kinds.
+    pub namespace: Option<String>,
+    pub name: String,
+}
+
+impl ObjectRef {
+    /// `pod default/web-0`, `namespace dev`.
+    pub fn label(&self) -> String {
+        match &self.namespace {
+            Some(ns) => format!("{} {ns}/{}", self.kind.label(), self.name),
+            None => format!("{} {}", self.kind.label(), self.name),
+        }
+    }
+}
+
+fn api(client: &Client, obj: &ObjectRef) -> Api<DynamicObject> {
+    let resource = obj.kind.resource();
+    match &obj.namespace {
+        Some(ns) => Api::namespaced_with(client.clone(), ns, &resource),
+        None => Api::all_with(client.clone(), &resource),
+    }
+}
+
+/// Deletes the object (background propagation, the object's own grace period), answering
+/// with kubectl's words or the API's error text.
+pub async fn delete(client: &Client, obj: &ObjectRef) -> Result<String, String> {
+    api(client, obj)
+        .delete(&obj.name, &DeleteParams::background())
+        .await
+        .map(|_| format!("{} deleted", obj.label()))
+        .map_err(|e| {
+            format!(
+                "delete {}: {}",
+                obj.label(),
+                super::watch::describe_client(&e)
+            )
+        })
+}
+
+/// The object as YAML, without managedFields (noise nobody reads).
+pub async fn yaml(client: &Client, obj: &ObjectRef) -> Result<String, String> {
+    let fetched = api(client, obj)
+        .get(&obj.name)
+        .await
+        .map_err(|e| format!("get {}: {}", obj.label(), super::watch::describe_client(&e)))?;
+    let mut value = serde_json::to_value(&fetched).map_err(|e| e.to_string())?;
+    if let Some(meta) = value
+        .get_mut("metadata")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        meta.remove("managedFields");
+    }
+    serde_yaml::to_string(&value).map_err(|e| e.to_string())
+}
+
+/// A `kubectl describe`-like text: the object's main facts and its events.
+pub async fn describe(client: &Client, obj: &ObjectRef) -> Result<String, String> {
+    let fail = |e: kube::Error| {
+        format!(
+            "describe {}: {}",
+            obj.label(),
+            super::watch::describe_client(&e)
+        )
+    };
+    let events = events_of(client, obj).await;
+    match obj.kind {
+        ObjectKind::Pod => {
+            let ns = obj.namespace.as_deref().unwrap_or("default");
+            let pod = Api::<Pod>::namespaced(client.clone(), ns)
+                .get(&obj.name)
+                .await
+                .map_err(fail)?;
+            Ok(describe::pod(&pod, &events))
+        }
+        _ => {
+            let fetched = api(client, obj).get(&obj.name).await.map_err(fail)?;
+            Ok(describe::generic(&fetched, &events))
+        }
+    }
+}
+
+/// The object's events, oldest first; an error just means no events section.
+async fn events_of(client: &Client, obj: &ObjectRef) -> Vec<Event> {
+    let api: Api<Event> = match &obj.namespace {
+        Some(ns) => Api::namespaced(client.clone(), ns),
+        None => Api::all(client.clone()),
+    };
+    let kind = obj.kind.resource().kind;
+    let selector = format!(
+        "involvedObject.name={},involvedObject.kind={kind}",
+        obj.name
+    );
+    let mut events = api
+        .list(&ListParams::default().fields(&selector))
+        .await
+        .map(|l| l.items)
+        .unwrap_or_default();
+    // Servers that ignore the field selector: filter here too.
+    events.retain(|e| {
+        e.involved_object.name.as_deref() == Some(obj.name.as_str())
+            && e.involved_object.kind.as_deref() == Some(kind.as_str())
+    });
+    events.sort_by_key(describe::event_time);
+    events
+}
+
+/// Carries out an object effect and answers with the message for `update`.
+pub async fn run(client: &Client, effect: ObjectEffect) -> ObjectMsg {
+    let title = effect.title();
+    match effect {
+        ObjectEffect::Delete(obj) => ObjectMsg::Deleted(delete(client, &obj).await),
+        ObjectEffect::Yaml(obj) => ObjectMsg::Text {
+            title,
+            result: yaml(client, &obj).await,
+        },
+        ObjectEffect::Describe(obj) => ObjectMsg::Text {
+            title,
+            result: describe(client, &obj).await,
+        },
+    }
+}

@@ -1,0 +1,193 @@
+//! Object actions on the selected row: delete (after confirmation, never in --readonly),
+//! and the YAML / describe text view.
+
+use crate::action::Action;
+use crate::cluster::objects::{ObjectKind, ObjectRef};
+use crate::cluster::rollout::Workload;
+use crate::effect::Effect;
+use crate::keymap::KeyChord;
+use crate::msg::Notice;
+use crate::state::{AppState, MainView, Pane};
+
+/// What the runtime does for these actions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ObjectEffect {
+    Delete(ObjectRef),
+    Yaml(ObjectRef),
+    Describe(ObjectRef),
+}
+
+impl ObjectEffect {
+    /// The text view's title for what this effect fetches.
+    pub fn title(&self) -> String {
+        match self {
+            ObjectEffect::Delete(o) => format!("delete {}", o.label()),
+            ObjectEffect::Yaml(o) => format!("YAML {}", o.label()),
+            ObjectEffect::Describe(o) => format!("describe {}", o.label()),
+        }
+    }
+}
+
+/// The runtime's answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ObjectMsg {
+    Deleted(Result<String, String>),
+    Text {
+        title: String,
+        result: Result<String, String>,
+    },
+}
+
+/// A read-only, scrollable text (YAML or describe output).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextView {
+    pub title: String,
+    pub lines: Vec<String>,
+    pub scroll: usize,
+    /// Lines that fit on screen, set by `AppState::refresh`.
+    pub viewport: usize,
+    pub loading: bool,
+}
+
+impl TextView {
+    fn loading(title: String) -> TextView {
+        TextView {
+            title,
+            lines: Vec::new(),
+            scroll: 0,
+            viewport: 0,
+            loading: true,
+        }
+    }
+
+    fn max_scroll(&self) -> usize {
+        self.lines.len().saturating_sub(self.viewport.max(1))
+    }
+
+    /// Keeps the scroll position inside the text once the viewport is known.
+    pub fn clamp(&mut self, viewport: usize) {
+        self.viewport = viewport;
+        self.scroll = self.scroll.min(self.max_scroll());
+    }
+
+    fn scroll_by(&mut self, delta: isize) {
+        let target = self.scroll as isize + delta;
+        self.scroll = target.clamp(0, self.max_scroll() as isize) as usize;
+    }
+}
+
+/// The object under the cursor of the focused table, if the pane shows objects.
+pub fn selected_object(st: &AppState) -> Option<ObjectRef> {
+    match st.focus {
+        Pane::Namespaces => st.namespaces.selected_row().map(|r| ObjectRef {
+            kind: ObjectKind::Namespace,
+            namespace: None,
+            name: r.name.to_string(),
+        }),
+        Pane::Main if st.forwards_open => None,
+        Pane::Main => match st.view {
+            MainView::Pods => st.pods.selected_row().map(|r| ObjectRef {
+                kind: ObjectKind::Pod,
+                namespace: Some(r.namespace.to_string()),
+                name: r.name.to_string(),
+            }),
+            _ => st.workloads.selected_row().map(|r| ObjectRef {
+                kind: match r.kind {
+                    Workload::Deployment => ObjectKind::Deployment,
+                    Workload::StatefulSet => ObjectKind::StatefulSet,
+                    Workload::DaemonSet => ObjectKind::DaemonSet,
+                },
+                namespace: Some(r.namespace.to_string()),
+                name: r.name.to_string(),
+            }),
+        },
+    }
+}
+
+/// Delete, YAML, describe, and the keys of an open text view; `None` leaves the action to
+/// the general handling.
+pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
+    if st.text_view.is_some() {
+        return Some(on_text_action(st, action));
+    }
+    let make: fn(ObjectRef) -> ObjectEffect = match action {
+        Action::Delete => {
+            if st.readonly {
+                st.notify(Notice::warning(
+                    "read-only mode (--readonly): delete refused",
+                ));
+            } else if let Some(obj) = selected_object(st) {
+                st.confirm_delete = Some(obj);
+            } else {
+                st.notify(Notice::warning("nothing selected to delete"));
+            }
+            return Some(Vec::new());
+        }
+        Action::Yaml => ObjectEffect::Yaml,
+        Action::Describe => ObjectEffect::Describe,
+        _ => return None,
+    };
+    let Some(obj) = selected_object(st) else {
+        st.notify(Notice::warning("nothing selected"));
+        return Some(Vec::new());
+    };
+    let effect = make(obj);
+    st.text_view = Some(TextView::loading(effect.title()));
+    Some(vec![Effect::Object(effect)])
+}
+
+fn on_text_action(st: &mut AppState, action: Action) -> Vec<Effect> {
+    let Some(view) = st.text_view.as_mut() else {
+        return Vec::new();
+    };
+    let page = view.viewport.max(1) as isize;
+    match action {
+        Action::Back | Action::Yaml | Action::Describe => st.text_view = None,
+        Action::Quit => st.quit = true,
+        Action::Down => view.scroll_by(1),
+        Action::Up => view.scroll_by(-1),
+        Action::PageDown => view.scroll_by(page),
+        Action::PageUp => view.scroll_by(-page),
+        Action::Top => view.scroll = 0,
+        Action::Bottom => view.scroll = view.max_scroll(),
+        Action::Copy => return vec![Effect::Copy(view.lines.join("\n"))],
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The delete confirmation has the keyboard: `y` deletes, any other key cancels.
+pub fn on_confirm_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
+    let Some(obj) = st.confirm_delete.take() else {
+        return Vec::new();
+    };
+    if key.text_char() == Some('y') {
+        st.notify(Notice::info(format!("deleting {}…", obj.label())));
+        vec![Effect::Object(ObjectEffect::Delete(obj))]
+    } else {
+        st.notify(Notice::info("delete cancelled"));
+        Vec::new()
+    }
+}
+
+pub fn on_msg(st: &mut AppState, msg: ObjectMsg) {
+    match msg {
+        ObjectMsg::Deleted(Ok(text)) => st.notify(Notice::info(text)),
+        ObjectMsg::Deleted(Err(text)) => st.notify(Notice::error(text)),
+        ObjectMsg::Text { title, result } => {
+            // An answer for a view the user already closed is dropped.
+            let Some(view) = st.text_view.as_mut().filter(|v| v.title == title) else {
+                return;
+            };
+            view.loading = false;
+            match result {
+                Ok(text) => view.lines = text.lines().map(str::to_owned).collect(),
+                Err(e) => {
+                    st.text_view = None;
+                    st.notify(Notice::error(e));
+                }
+            }
+            st.dirty = true;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! The YAML / describe text view and the delete confirmation.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+use crate::state::AppState;
+use crate::theme::Theme;
+
+/// Rows above the body (header, hints) and below it (status line).
+const CHROME_ROWS: u16 = 3;
+
+/// The body area the text view covers, like the help screen.
+fn body(area: Rect) -> Rect {
+    Rect {
+        y: area.y + 2,
+        height: area.height.saturating_sub(CHROME_ROWS),
+        ..area
+    }
+}
+
+/// Text lines that fit in the view on a terminal `rows` high (inside the borders).
+pub fn text_height(rows: u16) -> usize {
+    rows.saturating_sub(CHROME_ROWS + 2) as usize
+}
+
+pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
+    if let Some(view) = &st.text_view {
+        let r = body(area);
+        let position = if view.loading {
+            "loading…".to_string()
+        } else {
+            format!(
+                "{}-{} of {}",
+                (view.scroll + 1).min(view.lines.len()),
+                (view.scroll + view.viewport).min(view.lines.len()),
+                view.lines.len()
+            )
+        };
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_type(BorderType::Rounded)
+            .border_style(theme.border_focus)
+            .title(Span::styled(
+                format!(" {} · {position} · esc closes ", view.title),
+                theme.title_focus,
+            ));
+        let inner = block.inner(r);
+        // Only the visible lines are turned into spans.
+        let lines: Vec<Line> = view
+            .lines
+            .iter()
+            .skip(view.scroll)
+            .take(inner.height as usize)
+            .map(|l| Line::from(Span::styled(l.as_str(), theme.value)))
+            .collect();
+        f.render_widget(Clear, r);
+        f.render_widget(Paragraph::new(lines).block(block), r);
+    }
+    if let Some(obj) = &st.confirm_delete {
+        let question = format!("Delete {}?", obj.label());
+        let width = (question.chars().count() as u16 + 6).max(34);
+        let r = super::rollouts::centered(area, width, 6);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_type(BorderType::Rounded)
+            .border_style(theme.error)
+            .title(Span::styled(" Delete ", theme.error));
+        let text = vec![
+            Line::from(Span::styled(question, theme.value)),
+            Line::default(),
+            Line::from(vec![
+                Span::styled("y", theme.key),
+                Span::styled(" delete   ", theme.hint),
+                Span::styled("any other key", theme.key),
+                Span::styled(" cancel", theme.hint),
+            ]),
+        ];
+        f.render_widget(Clear, r);
+        f.render_widget(Paragraph::new(text).block(block), r);
+    }
+}
