@@ -26,8 +26,19 @@ pub fn kubeconfig_paths(explicit: Option<&Path>) -> Result<Vec<PathBuf>, Startup
             tried: vec![format!("{} (--kubeconfig: not found)", p.display())],
         });
     }
+    resolve_paths(
+        std::env::var_os("KUBECONFIG"),
+        dirs::home_dir().map(|h| h.join(".kube").join("config")),
+    )
+}
+
+/// [`kubeconfig_paths`] without the process environment, for tests.
+pub fn resolve_paths(
+    kubeconfig_env: Option<std::ffi::OsString>,
+    home_config: Option<PathBuf>,
+) -> Result<Vec<PathBuf>, StartupError> {
     let mut tried = Vec::new();
-    match std::env::var_os("KUBECONFIG") {
+    match kubeconfig_env {
         Some(value) if !value.is_empty() => {
             let listed: Vec<PathBuf> = std::env::split_paths(&value)
                 .filter(|p| !p.as_os_str().is_empty())
@@ -42,14 +53,13 @@ pub fn kubeconfig_paths(explicit: Option<&Path>) -> Result<Vec<PathBuf>, Startup
         }
         _ => tried.push("$KUBECONFIG (not set or empty)".into()),
     }
-    match dirs::home_dir().map(|h| h.join(".kube").join("config")) {
+    match home_config {
         Some(p) if p.is_file() => return Ok(vec![p]),
         Some(p) => tried.push(format!("{} (not found)", p.display())),
         None => tried.push("~/.kube/config (no home directory)".into()),
     }
     Err(StartupError::NoKubeconfig { tried })
 }
-
 /// Reads and merges the files (first one to set a value wins, like kubectl).
 pub fn load_kubeconfig(paths: &[PathBuf]) -> Result<Kubeconfig, StartupError> {
     let mut merged: Option<Kubeconfig> = None;
@@ -141,4 +151,66 @@ pub async fn server_version(client: &Client) -> Result<String, String> {
         .await
         .map(|v| v.git_version)
         .map_err(|e| crate::cluster::watch::describe_client(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, context: &str, ns: &str) -> PathBuf {
+        let p = dir.join(name);
+        let yaml = format!(
+            "apiVersion: v1\nkind: Config\ncurrent-context: {context}\n\
+             clusters: [{{ name: {context}, cluster: {{ server: \"https://{context}.example:6443\" }} }}]\n\
+             users: [{{ name: {context}, user: {{}} }}]\n\
+             contexts: [{{ name: {context}, context: {{ cluster: {context}, user: {context}, namespace: {ns} }} }}]\n"
+        );
+        std::fs::write(&p, yaml).unwrap();
+        p
+    }
+
+    #[test]
+    fn kubeconfig_env_lists_several_files_and_the_first_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = write(dir.path(), "a.yaml", "alpha", "team-a");
+        let b = write(dir.path(), "b.yaml", "beta", "team-b");
+        let missing = dir.path().join("missing.yaml");
+        let env = std::env::join_paths([&missing, &a, &b]).unwrap();
+        let paths = resolve_paths(Some(env), None).unwrap();
+        assert_eq!(paths, vec![a.clone(), b.clone()]);
+        let merged = load_kubeconfig(&paths).unwrap();
+        assert_eq!(merged.current_context.as_deref(), Some("alpha"));
+        assert_eq!(merged.contexts.len(), 2);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let c = rt
+            .block_on(connect(merged.clone(), Some("beta"), &paths))
+            .unwrap();
+        assert_eq!(c.info.context, "beta");
+        assert_eq!(c.namespace, "team-b");
+        assert_eq!(c.info.server, "https://beta.example:6443");
+        let err = rt
+            .block_on(connect(merged, Some("gamma"), &paths))
+            .err()
+            .unwrap();
+        assert!(
+            err.to_string().contains("context \"gamma\" not found"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn home_config_is_the_fallback_and_nothing_names_what_was_tried() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = write(dir.path(), "config", "home", "default");
+        assert_eq!(resolve_paths(None, Some(home.clone())).unwrap(), vec![home]);
+        let err = resolve_paths(Some("".into()), Some(dir.path().join("nope"))).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("nope (not found)") && text.contains("rkt --demo"),
+            "{text}"
+        );
+    }
 }
