@@ -252,6 +252,16 @@ fn extras(s: &mut Seeder) -> anyhow::Result<()> {
             "spec": {"containers": [web, shipper], "volumes": [{"name": "logs", "emptyDir": {}}]}
         }),
     )?;
+    // A logger that writes escape sequences, bells and invalid UTF-8 (the simulation's
+    // `hostile` image rule): opening its logs shows that rkt keeps the terminal safe.
+    s.create(
+        &PODS,
+        ns,
+        json!({
+            "metadata": {"name": "hostile-logger", "labels": {"app": "hostile-logger"}},
+            "spec": {"containers": [container("logger", "rkt/hostile-logger:1.0", &[])]}
+        }),
+    )?;
     s.create(&CONFIGMAPS, ns, json!({"metadata": {"name": "app-config"},
         "data": {"APP_MODE": "demo", "LOG_LEVEL": "info", "app.properties": "greeting=hello\nport=8080\n"}}))?;
     let b64 = |v: &str| base64::engine::general_purpose::STANDARD.encode(v);
