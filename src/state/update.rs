@@ -431,6 +431,16 @@ fn run_command(st: &mut AppState, input: &str) -> Vec<Effect> {
             return Vec::new();
         }
     };
+    // Going to another view leaves the logs view (and stops its stream).
+    let mut effects = match cmd.kind {
+        CommandKind::Quit | CommandKind::Help => Vec::new(),
+        _ => logs::app::close(st),
+    };
+    effects.extend(run_parsed_command(st, cmd));
+    effects
+}
+
+fn run_parsed_command(st: &mut AppState, cmd: prompt::ParsedCommand) -> Vec<Effect> {
     match cmd.kind {
         CommandKind::Quit => {
             st.quit = true;

@@ -176,3 +176,17 @@ fn search_prompt_highlights_and_jumps() {
     on_search_cancel(&mut st);
     assert!(st.logs.as_ref().unwrap().pattern().is_none());
 }
+
+#[test]
+fn a_command_to_another_view_closes_the_logs() {
+    let mut st = app();
+    open(&mut st, target(false));
+    let key = st.logs.as_ref().unwrap().key;
+    st.prompt = Some(crate::state::Prompt::new(
+        crate::state::PromptKind::Command,
+        "pods".into(),
+    ));
+    let effects = crate::state::update(&mut st, crate::msg::Msg::Action(Action::Submit));
+    assert!(st.logs.is_none());
+    assert!(effects.contains(&Effect::StopLogs(key)), "{effects:?}");
+}
