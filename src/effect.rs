@@ -51,6 +51,7 @@ pub enum ResourceKind {
     DaemonSets,
     ReplicaSets,
     ControllerRevisions,
+    Services,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

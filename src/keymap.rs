@@ -16,6 +16,7 @@ pub enum Ctx {
     List,
     Namespaces,
     Pods,
+    Services,
     Help,
     Prompt,
     Logs,
@@ -34,13 +35,14 @@ pub enum Ctx {
 }
 
 impl Ctx {
-    pub const ALL: [Ctx; 13] = [
+    pub const ALL: [Ctx; 14] = [
         Ctx::Global,
         Ctx::List,
         Ctx::Namespaces,
         Ctx::Pods,
         Ctx::Workloads,
         Ctx::History,
+        Ctx::Services,
         Ctx::Help,
         Ctx::Prompt,
         Ctx::Logs,
@@ -56,6 +58,7 @@ impl Ctx {
             Ctx::List => "Lists",
             Ctx::Namespaces => "Namespaces",
             Ctx::Pods => "Pods",
+            Ctx::Services => "Services",
             Ctx::Help => "Help",
             Ctx::Prompt => "Command line and filter",
             Ctx::Logs => "Logs",
@@ -75,6 +78,7 @@ impl Ctx {
             Ctx::List => &[Ctx::List, Ctx::Global],
             Ctx::Namespaces => &[Ctx::Namespaces, Ctx::List, Ctx::Global],
             Ctx::Pods => &[Ctx::Pods, Ctx::List, Ctx::Global],
+            Ctx::Services => &[Ctx::Services, Ctx::List, Ctx::Global],
             Ctx::Help => &[Ctx::Help, Ctx::List, Ctx::Global],
             Ctx::Prompt => &[Ctx::Prompt, Ctx::Global],
             Ctx::Logs => &[Ctx::Logs, Ctx::List, Ctx::Global],
@@ -154,6 +158,17 @@ pub const DEFAULTS: &[Binding] = &[
     b(Ctx::LogPicker, "enter", Action::Select, "stream container"),
     b(Ctx::LogPicker, "esc", Action::Back, "cancel"),
     b(Ctx::Pods, "F", Action::PortForward, "port-forward"),
+    b(Ctx::Services, "F", Action::PortForward, "port-forward"),
+    b(Ctx::Services, "0", Action::AllNamespaces, "all namespaces"),
+    b(Ctx::Services, "N", Action::SortName, "sort by name"),
+    b(
+        Ctx::Services,
+        "P",
+        Action::SortNamespace,
+        "sort by namespace",
+    ),
+    b(Ctx::Services, "S", Action::SortStatus, "sort by type"),
+    b(Ctx::Services, "A", Action::SortAge, "sort by age"),
     b(Ctx::Forwards, "ctrl-d", Action::StopForward, "stop forward"),
     b(Ctx::Forwards, "c", Action::Copy, "copy URL"),
     b(Ctx::Forwards, "esc", Action::Back, "close forwards"),

@@ -307,8 +307,14 @@ fn e2e_forward_a_service_by_keys_survives_pod_deletion_and_stops() {
     );
     app.wait_for_text("hello-minikube");
 
-    // Open the dialog for the Service, take any free local port, start.
-    app.send(":pf svc/hello-minikube\r");
+    // The Services view, the hello-minikube row, shift-f: the dialog for the Service.
+    app.send(":svc\r");
+    app.wait_for_text("Services(default)");
+    app.send("/hello-minikube\r");
+    app.wait_until("the service row", |s| {
+        s.contains("8080:") && s.contains("NodePort")
+    });
+    app.send("F");
     app.wait_for_text("Port-forward service/hello-minikube");
     app.wait_until("the service port", |s| s.contains("8080/TCP"));
     app.send("\t"); // to the local port field

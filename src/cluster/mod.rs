@@ -11,4 +11,5 @@ pub mod objects;
 pub mod portforward;
 pub mod rollout;
 pub mod rows;
+pub mod services;
 pub mod watch;

@@ -94,6 +94,7 @@ pub enum Rows {
     Workloads(Vec<crate::cluster::rollout::rows::WorkloadRow>),
     ReplicaSets(Vec<crate::cluster::rollout::history::ReplicaSetRow>),
     Revisions(Vec<crate::cluster::rollout::rows::RevisionDataRow>),
+    Services(Vec<crate::cluster::services::ServiceRow>),
 }
 
 impl Rows {
@@ -104,6 +105,7 @@ impl Rows {
             Rows::Workloads(v) => v.len(),
             Rows::ReplicaSets(v) => v.len(),
             Rows::Revisions(v) => v.len(),
+            Rows::Services(v) => v.len(),
         }
     }
 

@@ -98,6 +98,14 @@ pub fn spawn(
             rollout_rows::object_key::<ControllerRevision>,
             Rows::Revisions,
         )),
+        ResourceKind::Services => tokio::spawn(run(
+            scoped::<k8s_openapi::api::core::v1::Service>(client, &target.scope),
+            key,
+            tx,
+            crate::cluster::services::service_row,
+            crate::cluster::services::service_key,
+            Rows::Services,
+        )),
     }
 }
 

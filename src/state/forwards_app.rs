@@ -175,6 +175,10 @@ fn forward_selected(st: &mut AppState) -> Vec<Effect> {
                 .map(|r| TargetRef::new(kind, &*r.namespace, &*r.name))
         }
         MainView::DaemonSets => None,
+        MainView::Services => st
+            .services
+            .selected_row()
+            .map(|r| TargetRef::new(TargetKind::Service, &*r.namespace, &*r.name)),
     };
     match target {
         Some(t) => open_dialog(st, t),

@@ -230,3 +230,55 @@ fn a_forward_ending_on_its_own_is_announced_and_dismissable() {
     assert!(st.forwards.is_empty());
     assert_eq!(st.forwards.confirm_stop, None);
 }
+
+#[test]
+fn the_services_view_lists_services_and_shift_f_forwards_to_one() {
+    use crate::cluster::rows::Rows;
+    use crate::cluster::services::ServiceRow;
+    use crate::effect::{ResourceKind, WatchTarget};
+    use crate::msg::{KubeMsg, WatchEvent};
+
+    let mut st = state();
+    let fx = command(&mut st, "svc");
+    let key = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Watch { key, target } => {
+                assert_eq!(
+                    *target,
+                    WatchTarget {
+                        kind: ResourceKind::Services,
+                        scope: Scope::Namespace("default".into())
+                    }
+                );
+                Some(*key)
+            }
+            _ => None,
+        })
+        .expect(":svc starts a services watch");
+    let row = ServiceRow {
+        namespace: "default".into(),
+        name: "hello-minikube".into(),
+        type_: "NodePort".into(),
+        cluster_ip: "10.96.0.10".into(),
+        ports: "8080:31234/TCP".into(),
+        created: None,
+    };
+    for event in [
+        WatchEvent::Reset,
+        WatchEvent::Upsert(Rows::Services(vec![row])),
+        WatchEvent::Synced,
+    ] {
+        update(&mut st, Msg::Kube(KubeMsg { key, event }));
+    }
+    st.refresh();
+    assert_eq!(st.key_ctx(), Ctx::Services);
+    assert_eq!(st.counts_of(crate::state::Pane::Main), (1, 1));
+    let fx = key_press(&mut st, 'F');
+    let svc = TargetRef::new(TargetKind::Service, "default", "hello-minikube");
+    assert_eq!(fx, vec![Effect::Forward(PfEffect::LoadPorts(svc))]);
+}
+
+fn key_press(st: &mut AppState, c: char) -> Vec<Effect> {
+    key(st, KeyCode::Char(c), KeyModifiers::SHIFT)
+}

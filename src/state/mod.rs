@@ -13,6 +13,7 @@ pub mod pf_dialog;
 pub mod pods;
 pub mod prompt;
 pub mod rollouts;
+pub mod services;
 pub mod table;
 mod update;
 pub mod workloads;
@@ -100,6 +101,7 @@ pub struct AppState {
     pub namespaces: NamespaceTable,
     pub ns_watch: WatchStatus,
     pub pods: PodTable,
+    pub services: services::ServiceTable,
     pub main_watch: WatchStatus,
     pub prompt: Option<Prompt>,
     pub help: Option<HelpState>,
@@ -154,6 +156,7 @@ impl AppState {
             namespaces: namespaces::new_table(),
             ns_watch: WatchStatus::idle(),
             pods: pods::new_table(),
+            services: services::new_table(),
             main_watch: WatchStatus::idle(),
             prompt: None,
             help: None,
@@ -270,6 +273,7 @@ impl AppState {
         match (pane, self.view) {
             (Pane::Namespaces, _) => Ctx::Namespaces,
             (Pane::Main, MainView::Pods) => Ctx::Pods,
+            (Pane::Main, MainView::Services) => Ctx::Services,
             (Pane::Main, _) => Ctx::Workloads,
         }
     }
@@ -279,6 +283,7 @@ impl AppState {
         match (pane, self.view) {
             (Pane::Namespaces, _) => self.namespaces.filter(),
             (Pane::Main, MainView::Pods) => self.pods.filter(),
+            (Pane::Main, MainView::Services) => self.services.filter(),
             (Pane::Main, _) => self.workloads.filter(),
         }
     }
@@ -288,6 +293,7 @@ impl AppState {
         match (pane, self.view) {
             (Pane::Namespaces, _) => (self.namespaces.visible_len(), self.namespaces.len()),
             (Pane::Main, MainView::Pods) => (self.pods.visible_len(), self.pods.len()),
+            (Pane::Main, MainView::Services) => (self.services.visible_len(), self.services.len()),
             (Pane::Main, _) => (self.workloads.visible_len(), self.workloads.len()),
         }
     }
@@ -299,6 +305,7 @@ impl AppState {
             MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets => {
                 self.workloads.clear()
             }
+            MainView::Services => self.services.clear(),
         }
     }
 
@@ -312,6 +319,7 @@ impl AppState {
         self.pods.viewport = areas
             .main
             .map_or(0, |r| r.height.saturating_sub(3) as usize);
+        self.services.viewport = self.pods.viewport;
         if let (Some(logs), Some(r)) = (self.logs.as_mut(), areas.logs) {
             logs.viewport = r.height.saturating_sub(2);
         }
@@ -325,6 +333,7 @@ impl AppState {
         self.namespaces.refresh();
         self.pods.refresh();
         self.workloads.refresh();
+        self.services.refresh();
     }
 
     pub fn notify(&mut self, notice: Notice) {

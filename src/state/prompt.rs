@@ -37,6 +37,7 @@ pub enum MainView {
     Deployments,
     StatefulSets,
     DaemonSets,
+    Services,
 }
 
 impl MainView {
@@ -46,6 +47,7 @@ impl MainView {
             MainView::Deployments => "Deployments",
             MainView::StatefulSets => "StatefulSets",
             MainView::DaemonSets => "DaemonSets",
+            MainView::Services => "Services",
         }
     }
 
@@ -56,6 +58,7 @@ impl MainView {
             MainView::Deployments => ResourceKind::Deployments,
             MainView::StatefulSets => ResourceKind::StatefulSets,
             MainView::DaemonSets => ResourceKind::DaemonSets,
+            MainView::Services => ResourceKind::Services,
         }
     }
 
@@ -63,7 +66,7 @@ impl MainView {
     pub fn workload(self) -> Option<crate::cluster::rollout::Workload> {
         use crate::cluster::rollout::Workload;
         match self {
-            MainView::Pods => None,
+            MainView::Pods | MainView::Services => None,
             MainView::Deployments => Some(Workload::Deployment),
             MainView::StatefulSets => Some(Workload::StatefulSet),
             MainView::DaemonSets => Some(Workload::DaemonSet),
@@ -122,6 +125,12 @@ pub const COMMANDS: &[CommandSpec] = &[
         kind: CommandKind::Namespace,
         takes_namespace: true,
         desc: "namespaces; ns NAME switches (all = every namespace)",
+    },
+    CommandSpec {
+        names: &["svc", "services", "service"],
+        kind: CommandKind::View(MainView::Services),
+        takes_namespace: true,
+        desc: "services [NAMESPACE|all]",
     },
     CommandSpec {
         names: &["pf", "portforwards", "port-forward"],

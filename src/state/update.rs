@@ -13,6 +13,7 @@ use crate::state::objects;
 use crate::state::pods::PodColumn;
 use crate::state::prompt::{self, CommandKind, ALL_NAMESPACES_ARG};
 use crate::state::rollouts;
+use crate::state::services::ServiceColumn;
 use crate::state::{AppState, HelpState, MainView, Pane, Phase, Prompt, PromptKind, FOCUS_ORDER};
 
 pub fn update(st: &mut AppState, msg: Msg) -> Vec<Effect> {
@@ -114,6 +115,10 @@ fn on_kube(st: &mut AppState, km: KubeMsg) {
         (WatchSlot::Main, event) => match st.view {
             MainView::Pods => apply(&mut st.pods, event, |rows| match rows {
                 Rows::Pods(v) => Some(v),
+                _ => None,
+            }),
+            MainView::Services => apply(&mut st.services, event, |rows| match rows {
+                Rows::Services(v) => Some(v),
                 _ => None,
             }),
             MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets => {
@@ -258,6 +263,7 @@ fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
                 Pane::Namespaces => st.namespaces.selected_row().map(|r| r.name.to_string()),
                 Pane::Main => match st.view {
                     MainView::Pods => st.pods.selected_row().map(|r| r.name.to_string()),
+                    MainView::Services => st.services.selected_row().map(|r| r.name.to_string()),
                     _ => st.workloads.selected_row().map(|r| r.name.to_string()),
                 },
             };
@@ -268,6 +274,14 @@ fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
                     Vec::new()
                 }
             };
+        }
+        a if st.view == MainView::Services => {
+            if let Some(column) = ServiceColumn::from_sort_action(a) {
+                if st.focus == Pane::Main {
+                    st.services
+                        .toggle_sort(column, column == ServiceColumn::Age);
+                }
+            }
         }
         a => {
             if let Some(column) = PodColumn::from_sort_action(a) {
@@ -286,6 +300,7 @@ fn with_focused_table(st: &mut AppState, f: impl Fn(&mut dyn TableNav)) {
         Pane::Namespaces => f(&mut st.namespaces),
         Pane::Main => match st.view {
             MainView::Pods => f(&mut st.pods),
+            MainView::Services => f(&mut st.services),
             _ => f(&mut st.workloads),
         },
     }
@@ -355,6 +370,7 @@ fn set_filter(st: &mut AppState, pane: Pane, text: &str) {
         Pane::Namespaces => st.namespaces.set_filter(text),
         Pane::Main => match st.view {
             MainView::Pods => st.pods.set_filter(text),
+            MainView::Services => st.services.set_filter(text),
             _ => st.workloads.set_filter(text),
         },
     }

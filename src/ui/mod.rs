@@ -11,6 +11,7 @@ pub mod namespaces;
 pub mod objects;
 pub mod pods;
 pub mod rollouts;
+pub mod services;
 pub mod status;
 pub mod table;
 pub mod workloads;
@@ -36,6 +37,8 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) {
             forwards::draw(f, r, st, theme);
         } else if st.view.workload().is_some() {
             workloads::draw(f, r, st, theme);
+        } else if st.view == crate::state::MainView::Services {
+            services::draw(f, r, st, theme);
         } else {
             pods::draw(f, r, st, theme);
         }

@@ -1,0 +1,72 @@
+//! The Services view (`:svc`): a live table of service rows.
+
+use std::cmp::Ordering;
+
+use crate::action::Action;
+use crate::cluster::rows::RowKey;
+use crate::cluster::services::ServiceRow;
+use crate::state::table::{contains_ignore_case, ResourceTable, Sort, TableRow};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ServiceColumn {
+    Namespace,
+    Name,
+    Type,
+    Age,
+}
+
+impl ServiceColumn {
+    pub fn from_sort_action(action: Action) -> Option<ServiceColumn> {
+        match action {
+            Action::SortName => Some(ServiceColumn::Name),
+            Action::SortNamespace => Some(ServiceColumn::Namespace),
+            Action::SortStatus => Some(ServiceColumn::Type),
+            Action::SortAge => Some(ServiceColumn::Age),
+            _ => None,
+        }
+    }
+}
+
+pub type ServiceTable = ResourceTable<ServiceRow>;
+
+pub fn new_table() -> ServiceTable {
+    ResourceTable::new(Sort {
+        column: ServiceColumn::Name,
+        descending: false,
+    })
+}
+
+impl TableRow for ServiceRow {
+    type Column = ServiceColumn;
+
+    fn key(&self) -> RowKey {
+        RowKey {
+            namespace: Some(self.namespace.clone()),
+            name: self.name.clone(),
+        }
+    }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn matches(&self, needle: &str) -> bool {
+        contains_ignore_case(&self.name, needle)
+            || contains_ignore_case(&self.namespace, needle)
+            || contains_ignore_case(&self.type_, needle)
+            || contains_ignore_case(&self.ports, needle)
+    }
+
+    fn cmp_by(&self, other: &Self, column: ServiceColumn) -> Ordering {
+        let primary = match column {
+            ServiceColumn::Namespace => self.namespace.cmp(&other.namespace),
+            ServiceColumn::Name => Ordering::Equal,
+            ServiceColumn::Type => self.type_.cmp(&other.type_),
+            // Youngest first, like the other views.
+            ServiceColumn::Age => other.created.cmp(&self.created),
+        };
+        primary
+            .then_with(|| self.name.cmp(&other.name))
+            .then_with(|| self.namespace.cmp(&other.namespace))
+    }
+}
