@@ -3,6 +3,7 @@
 //! runs it standalone. rkt itself talks to it only through kube-rs and a kubeconfig.
 
 pub mod api;
+pub mod churn;
 pub mod cli;
 pub mod controllers;
 pub mod defaults;

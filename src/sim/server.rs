@@ -18,7 +18,7 @@ use tokio_util::sync::WaitForCancellationFutureOwned;
 
 use super::faults::{self, Faults};
 use super::kubeconfig::{self, TempDir};
-use super::{api, controllers, logs, portforward, seed, SimConfig, SimState, Store};
+use super::{api, churn, controllers, logs, portforward, seed, SimConfig, SimState, Store};
 
 /// A running simulated cluster. Dropping it stops the server and the controllers.
 pub struct SimHandle {
@@ -32,6 +32,7 @@ pub struct SimHandle {
     server: Option<JoinHandle<()>>,
     /// Whatever `controllers::spawn` returned; dropping it stops the controllers.
     controllers: Option<Box<dyn Any + Send>>,
+    churn: Option<super::churn::Churn>,
     _temp_dir: Option<TempDir>,
 }
 
@@ -46,7 +47,13 @@ impl SimHandle {
         self.store.expire_history();
     }
 
+    /// Stops the churn generator (if `--churn` started one); the controllers keep going.
+    pub fn stop_churn(&mut self) {
+        self.churn.take();
+    }
+
     fn stop(&mut self) {
+        self.churn.take();
         self.faults.shutdown();
         if let Some(server) = self.server.take() {
             server.abort();
@@ -105,6 +112,7 @@ pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
         let _ = axum::serve(listener, app).await;
     });
     let controllers: Box<dyn Any + Send> = Box::new(controllers::spawn(state.clone()));
+    let churn = (cfg.churn > 0).then(|| churn::spawn(state.store.clone(), cfg.churn));
 
     Ok(SimHandle {
         url,
@@ -114,6 +122,7 @@ pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
         state,
         server: Some(server),
         controllers: Some(controllers),
+        churn,
         _temp_dir: temp_dir,
     })
 }

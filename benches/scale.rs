@@ -1,0 +1,499 @@
+//! Whole-process benchmark (run through `benches/scale.sh`): starts `rkt sim --seed scale`,
+//! runs the real release `rkt` binary in a 160×48 pseudo-terminal (portable-pty, screen
+//! decoded with vt100) and prints the figures of the performance budget. It measures the
+//! interactive path only: what a person would see on the terminal, and /proc for the rest.
+//!
+//! `cargo bench --bench scale -- [--pods N] [--namespaces M] [--all] [--churn R] [--secs S]`
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+
+const COLS: u16 = 160;
+const ROWS: u16 = 48;
+
+struct Opts {
+    pods: usize,
+    namespaces: usize,
+    all: bool,
+    churn: u32,
+    churn_secs: u64,
+    bin: PathBuf,
+}
+
+fn opts() -> Opts {
+    let mut o = Opts {
+        pods: 10_000,
+        namespaces: 1,
+        all: false,
+        churn: 5000,
+        churn_secs: 10,
+        bin: PathBuf::from(
+            std::env::var("RKT_BIN").unwrap_or_else(|_| "target/release/rkt".into()),
+        ),
+    };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut i = 0;
+    while i < args.len() {
+        let next = || args.get(i + 1).cloned().unwrap_or_default();
+        match args[i].as_str() {
+            "--pods" => o.pods = next().parse().expect("--pods N"),
+            "--namespaces" => o.namespaces = next().parse().expect("--namespaces M"),
+            "--churn" => o.churn = next().parse().expect("--churn R"),
+            "--secs" => o.churn_secs = next().parse().expect("--secs S"),
+            "--all" => {
+                o.all = true;
+                i += 1;
+                continue;
+            }
+            _ => {
+                i += 1; // cargo passes --bench; ignore what we do not know
+                continue;
+            }
+        }
+        i += 2;
+    }
+    o
+}
+
+/// `rkt sim` as a child process; killed on drop.
+struct Sim {
+    child: Child,
+    kubeconfig: PathBuf,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Sim {
+    fn start(o: &Opts, churn: u32) -> Sim {
+        let dir = tempfile::tempdir().unwrap();
+        let kubeconfig = dir.path().join("kubeconfig");
+        let started = Instant::now();
+        let mut child = Command::new(&o.bin)
+            .args(["sim", "--seed", "scale", "--pods", &o.pods.to_string()])
+            .args(["--namespaces", &o.namespaces.to_string()])
+            .args(["--churn", &churn.to_string()])
+            .arg("--write-kubeconfig")
+            .arg(&kubeconfig)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start rkt sim");
+        let mut out = child.stdout.take().unwrap();
+        let mut text = String::new();
+        let mut buf = [0u8; 1024];
+        while !text.contains("kubeconfig:") {
+            let n = out.read(&mut buf).unwrap();
+            assert!(n > 0, "rkt sim exited: {text}");
+            text.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+        let url = text
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .expect("sim url")
+            .to_string();
+        // Keep draining stdout so the sim never blocks on a full pipe.
+        std::thread::spawn(move || while matches!(out.read(&mut buf), Ok(n) if n > 0) {});
+        println!(
+            "  sim: {} pods in {} namespaces seeded and serving in {:.1} s (churn {churn}/s)",
+            o.pods,
+            o.namespaces,
+            started.elapsed().as_secs_f64()
+        );
+        Sim {
+            child,
+            kubeconfig,
+            url,
+            _dir: dir,
+        }
+    }
+
+    /// Pods the cluster really has (one tiny list page: remainingItemCount + 1).
+    fn pod_count(&self, namespace: Option<&str>) -> usize {
+        let path = match namespace {
+            Some(ns) => format!("/api/v1/namespaces/{ns}/pods?limit=1"),
+            None => "/api/v1/pods?limit=1".to_string(),
+        };
+        let body = http_get(&self.url, &path);
+        let v: serde_json::Value = serde_json::from_str(&body).expect("list json");
+        let items = v["items"].as_array().map_or(0, Vec::len);
+        items + v["metadata"]["remainingItemCount"].as_u64().unwrap_or(0) as usize
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn http_get(url: &str, path: &str) -> String {
+    let addr = url.trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut resp = Vec::new();
+    s.read_to_end(&mut resp).unwrap();
+    let text = String::from_utf8_lossy(&resp).to_string();
+    let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    // Chunked or not: the JSON object is between the first '{' and the last '}'.
+    match (body.find('{'), body.rfind('}')) {
+        (Some(a), Some(b)) => body[a..=b].to_string(),
+        _ => panic!("bad list answer: {text}"),
+    }
+}
+
+/// The real rkt in a pty, its screen decoded by vt100 on a reader thread that also
+/// timestamps every write (for frame gaps).
+struct Tui {
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    screen: Arc<Mutex<Screen>>,
+    started: Instant,
+    _home: tempfile::TempDir,
+}
+
+struct Screen {
+    parser: vt100::Parser,
+    /// When each chunk of output arrived.
+    writes: Vec<Instant>,
+}
+
+impl Tui {
+    fn spawn(bin: &Path, args: &[&str]) -> Tui {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let home = tempfile::tempdir().unwrap();
+        let mut cmd = CommandBuilder::new(bin);
+        cmd.args(args);
+        cmd.cwd(home.path());
+        cmd.env_remove("KUBECONFIG");
+        cmd.env("HOME", home.path());
+        cmd.env("XDG_CONFIG_HOME", home.path().join(".config"));
+        cmd.env("TERM", "xterm-256color");
+        let screen = Arc::new(Mutex::new(Screen {
+            parser: vt100::Parser::new(ROWS, COLS, 0),
+            writes: Vec::new(),
+        }));
+        let started = Instant::now();
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        std::mem::forget(pair.master); // keep the pty open for the life of the benchmark
+        let shared = screen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 65536];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let mut s = shared.lock().unwrap();
+                s.writes.push(Instant::now());
+                s.parser.process(&buf[..n]);
+            }
+        });
+        Tui {
+            child,
+            writer,
+            screen,
+            started,
+            _home: home,
+        }
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.process_id().expect("rkt pid")
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().parser.screen().contents()
+    }
+
+    /// Polls the screen every millisecond until `check` gives a value.
+    fn wait<T>(&self, what: &str, secs: u64, check: impl Fn(&str) -> Option<T>) -> (T, Instant) {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let text = self.contents();
+            if let Some(v) = check(&text) {
+                return (v, Instant::now());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// Sends `key` and returns how long until `expect` is on screen.
+    fn key_latency(&mut self, key: &str, expect: &str) -> Duration {
+        let sent = Instant::now();
+        self.send(key);
+        let (_, at) = self.wait(expect, 30, |s| s.contains(expect).then_some(()));
+        at - sent
+    }
+
+    fn quit(mut self) {
+        self.send("\x1b");
+        std::thread::sleep(Duration::from_millis(200));
+        self.send("q");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+    }
+}
+
+/// The row count in the pods pane title, `Pods(scope)[N]` or `[shown/N]`.
+fn pod_count(screen: &str) -> Option<usize> {
+    let at = screen.find("Pods(")?;
+    let rest = &screen[at..];
+    let open = rest.find(")[")? + 2;
+    let close = rest[open..].find(']')? + open;
+    let inner = &rest[open..close];
+    let total = inner.rsplit('/').next()?;
+    total.parse().ok()
+}
+
+fn proc_status_kb(pid: u32, field: &str) -> u64 {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    text.lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// utime + stime of a process, in clock ticks.
+fn cpu_ticks(pid: u32) -> u64 {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    let after = text.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let get = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    get(11) + get(12)
+}
+
+fn clock_ticks_per_sec() -> u64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+        .unwrap_or(100)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Filter keystrokes at full size: each typed character until the title shows it.
+fn filter_latencies(tui: &mut Tui) -> Vec<Duration> {
+    let mut lat = Vec::new();
+    tui.key_latency("/", "/");
+    let mut typed = String::new();
+    for c in ["w", "e", "b"] {
+        typed.push_str(c);
+        lat.push(tui.key_latency(c, &format!("</{typed}>")));
+    }
+    // Clear the filter again: backspaces widen it back to every row.
+    for _ in 0..3 {
+        tui.send("\x7f");
+    }
+    tui.send("\x1b");
+    lat
+}
+
+/// Moves the selection with j/k and waits for the status of the frame: the title shows
+/// the filter prompt, so use the filter trick: '/' + char + Esc round trips.
+fn key_round_trips(tui: &mut Tui, n: usize, gap: Duration) -> Vec<Duration> {
+    let mut lat = Vec::new();
+    for i in 0..n {
+        let c = ["x", "y", "z"][i % 3];
+        tui.send("/");
+        lat.push(tui.key_latency(c, &format!("</{c}>")));
+        tui.send("\x7f\x1b");
+        tui.wait("filter cleared", 30, |s| (!s.contains("</")).then_some(()));
+        std::thread::sleep(gap);
+    }
+    lat
+}
+
+fn max(v: &[Duration]) -> Duration {
+    v.iter().copied().max().unwrap_or_default()
+}
+
+fn median(v: &[Duration]) -> Duration {
+    let mut s = v.to_vec();
+    s.sort();
+    s.get(s.len() / 2).copied().unwrap_or_default()
+}
+
+fn run_listing(o: &Opts) {
+    let scope = if o.all {
+        "all namespaces".to_string()
+    } else {
+        "namespace team-00".to_string()
+    };
+    println!(
+        "== {} pods, {} namespaces, view: {scope}",
+        o.pods, o.namespaces
+    );
+    let sim = Sim::start(o, 0);
+    let expected = sim.pod_count((!o.all).then_some("team-00"));
+    let kc = sim.kubeconfig.display().to_string();
+    let mut args = vec!["--kubeconfig", kc.as_str()];
+    if o.all {
+        args.push("-A");
+    } else {
+        args.extend(["-n", "team-00"]);
+    }
+    let mut tui = Tui::spawn(&o.bin, &args);
+    let pid = tui.pid();
+    let (_, first_frame) = tui.wait("first frame", 30, |s| s.contains("Pods(").then_some(()));
+    let rss_before = proc_status_kb(pid, "VmRSS:");
+    let (_, first_rows) = tui.wait("first rows", 60, |s| pod_count(s).filter(|&n| n > 0));
+    // While the list streams in, the UI must answer keys: measure a few round trips.
+    let mut loading_keys = Vec::new();
+    if o.all {
+        loading_keys = key_round_trips(&mut tui, 5, Duration::from_millis(100));
+    }
+    let (_, all_rows) = tui.wait("all rows", 120, |s| pod_count(s).filter(|&n| n >= expected));
+    let t0 = tui.started;
+    // Let the allocator settle, then measure memory.
+    std::thread::sleep(Duration::from_millis(500));
+    let rss_after = proc_status_kb(pid, "VmRSS:");
+    let filter = filter_latencies(&mut tui);
+    let peak = proc_status_kb(pid, "VmHWM:");
+    println!(
+        "  first frame after start:          {}",
+        ms(first_frame - t0)
+    );
+    println!(
+        "  first rows visible after start:   {}",
+        ms(first_rows - t0)
+    );
+    println!(
+        "  all {expected} rows listed after start: {}",
+        ms(all_rows - t0)
+    );
+    if !loading_keys.is_empty() {
+        println!(
+            "  key → screen while listing (5 keys): median {}, max {}",
+            ms(median(&loading_keys)),
+            ms(max(&loading_keys))
+        );
+    }
+    println!(
+        "  filter keystroke → screen: {} (max {})",
+        filter.iter().map(|d| ms(*d)).collect::<Vec<_>>().join(", "),
+        ms(max(&filter))
+    );
+    println!(
+        "  RSS before data {:.1} MB, after all rows {:.1} MB, peak (VmHWM) {:.1} MB",
+        rss_before as f64 / 1024.0,
+        rss_after as f64 / 1024.0,
+        peak as f64 / 1024.0
+    );
+    println!(
+        "  retained memory per pod row: {:.0} bytes (RSS delta / rows)",
+        (rss_after.saturating_sub(rss_before) * 1024) as f64 / expected.max(1) as f64
+    );
+    tui.quit();
+}
+
+fn run_churn(o: &Opts) {
+    println!(
+        "== churn: {} pods, {} namespaces, {} changes/s, view: {}",
+        o.pods,
+        o.namespaces,
+        o.churn,
+        if o.all { "all namespaces" } else { "team-00" }
+    );
+    let sim = Sim::start(o, o.churn);
+    let kc = sim.kubeconfig.display().to_string();
+    let mut args = vec!["--kubeconfig", kc.as_str()];
+    if o.all {
+        args.push("-A");
+    } else {
+        args.extend(["-n", "team-00"]);
+    }
+    let mut tui = Tui::spawn(&o.bin, &args);
+    let pid = tui.pid();
+    let expected = o.pods * 9 / 10;
+    tui.wait("rows", 120, |s| pod_count(s).filter(|&n| n >= expected));
+    std::thread::sleep(Duration::from_secs(1));
+    let sim_pid = sim.child.id();
+    let hz = clock_ticks_per_sec() as f64;
+    let (cpu0, sim0, t0) = (cpu_ticks(pid), cpu_ticks(sim_pid), Instant::now());
+    let writes_from = tui.screen.lock().unwrap().writes.len();
+    let keys = key_round_trips(&mut tui, 10, Duration::from_millis(o.churn_secs * 100));
+    let elapsed = t0.elapsed().as_secs_f64();
+    let (cpu1, sim1) = (cpu_ticks(pid), cpu_ticks(sim_pid));
+    let writes: Vec<Instant> = tui.screen.lock().unwrap().writes[writes_from..].to_vec();
+    let gaps: Vec<Duration> = writes.windows(2).map(|w| w[1] - w[0]).collect();
+    println!(
+        "  rkt CPU under churn: {:.2} cores over {:.1} s (the sim itself: {:.2} cores)",
+        (cpu1 - cpu0) as f64 / hz / elapsed,
+        elapsed,
+        (sim1 - sim0) as f64 / hz / elapsed
+    );
+    println!(
+        "  frames written: {} ({:.1}/s), longest gap between frames {}",
+        writes.len(),
+        writes.len() as f64 / elapsed,
+        ms(max(&gaps))
+    );
+    println!(
+        "  key → screen under churn (10 keys): median {}, max {}",
+        ms(median(&keys)),
+        ms(max(&keys))
+    );
+    println!(
+        "  peak RSS (VmHWM): {:.1} MB",
+        proc_status_kb(pid, "VmHWM:") as f64 / 1024.0
+    );
+    tui.quit();
+}
+
+fn main() {
+    let o = opts();
+    assert!(
+        o.bin.exists(),
+        "{} not found: build it with `cargo build --release`",
+        o.bin.display()
+    );
+    println!(
+        "rkt whole-process benchmark ({}), terminal {COLS}x{ROWS}",
+        o.bin.display()
+    );
+    run_listing(&o);
+    if o.churn > 0 {
+        run_churn(&o);
+    }
+}
