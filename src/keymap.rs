@@ -216,6 +216,9 @@ pub const DEFAULTS: &[Binding] = &[
     b(Ctx::Workloads, "ctrl-d", Action::Delete, "delete"),
     b(Ctx::Workloads, "y", Action::Yaml, "YAML"),
     b(Ctx::Workloads, "d", Action::Describe, "describe"),
+    b(Ctx::Services, "ctrl-d", Action::Delete, "delete"),
+    b(Ctx::Services, "y", Action::Yaml, "YAML"),
+    b(Ctx::Services, "d", Action::Describe, "describe"),
     b(
         Ctx::Namespaces,
         "ctrl-d",

@@ -2,7 +2,7 @@
 //! are fetched here on demand and turned into text; rows never hold them.
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
-use k8s_openapi::api::core::v1::{Event, Namespace, Pod};
+use k8s_openapi::api::core::v1::{Event, Namespace, Pod, Service};
 use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, ListParams};
 use kube::Client;
 
@@ -16,6 +16,7 @@ pub enum ObjectKind {
     Deployment,
     StatefulSet,
     DaemonSet,
+    Service,
     Namespace,
 }
 
@@ -27,6 +28,7 @@ impl ObjectKind {
             ObjectKind::Deployment => "deployment.apps",
             ObjectKind::StatefulSet => "statefulset.apps",
             ObjectKind::DaemonSet => "daemonset.apps",
+            ObjectKind::Service => "service",
             ObjectKind::Namespace => "namespace",
         }
     }
@@ -37,6 +39,7 @@ impl ObjectKind {
             ObjectKind::Deployment => ApiResource::erase::<Deployment>(&()),
             ObjectKind::StatefulSet => ApiResource::erase::<StatefulSet>(&()),
             ObjectKind::DaemonSet => ApiResource::erase::<DaemonSet>(&()),
+            ObjectKind::Service => ApiResource::erase::<Service>(&()),
             ObjectKind::Namespace => ApiResource::erase::<Namespace>(&()),
         }
     }

@@ -91,15 +91,22 @@ pub fn selected_object(st: &AppState) -> Option<ObjectRef> {
                 namespace: Some(r.namespace.to_string()),
                 name: r.name.to_string(),
             }),
-            _ => st.workloads.selected_row().map(|r| ObjectRef {
-                kind: match r.kind {
-                    Workload::Deployment => ObjectKind::Deployment,
-                    Workload::StatefulSet => ObjectKind::StatefulSet,
-                    Workload::DaemonSet => ObjectKind::DaemonSet,
-                },
+            MainView::Services => st.services.selected_row().map(|r| ObjectRef {
+                kind: ObjectKind::Service,
                 namespace: Some(r.namespace.to_string()),
                 name: r.name.to_string(),
             }),
+            MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets => {
+                st.workloads.selected_row().map(|r| ObjectRef {
+                    kind: match r.kind {
+                        Workload::Deployment => ObjectKind::Deployment,
+                        Workload::StatefulSet => ObjectKind::StatefulSet,
+                        Workload::DaemonSet => ObjectKind::DaemonSet,
+                    },
+                    namespace: Some(r.namespace.to_string()),
+                    name: r.name.to_string(),
+                })
+            }
         },
     }
 }
