@@ -418,6 +418,11 @@ fn server_dry_runs_change_nothing() {
     let Some(_) = c.kubectl_stdin_ok(&["create", "-f", "-"], &pod_yaml("web", "app: web")) else {
         return;
     };
+    // Let the simulated kubelet finish starting the pod, so only a dry run could change it.
+    let ready = "jsonpath={.status.containerStatuses[0].ready}";
+    wait_for("pod web to be ready", 30, || {
+        (c.kubectl_ok(&["get", "pod", "web", "-o", ready]).unwrap() == "true").then_some(())
+    });
     let before = c.kubectl_ok(&["get", "pod", "web", "-o", "json"]).unwrap();
     let out = c
         .kubectl_ok(&["create", "deployment", "x", "--image=y", "--dry-run=server"])
