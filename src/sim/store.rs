@@ -5,7 +5,8 @@
 //! Objects are kept as JSON values together with their serialized bytes, serialized once
 //! per write, so a list or a watch fan-out copies bytes instead of re-encoding objects.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::ops::Bound;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
@@ -114,6 +115,28 @@ pub enum UpdateScope {
     All,
 }
 
+/// What [`Store::list_page`] found.
+pub struct ListPage {
+    pub items: Vec<Arc<Stored>>,
+    /// More objects follow the page.
+    pub more: bool,
+    /// How many (known only for lists without a filter).
+    pub remaining: Option<usize>,
+    /// The store's resourceVersion at the time of the list.
+    pub rv: u64,
+}
+
+impl ListPage {
+    fn empty(rv: u64) -> ListPage {
+        ListPage {
+            items: Vec::new(),
+            more: false,
+            remaining: Some(0),
+            rv,
+        }
+    }
+}
+
 /// A watch that has started: events since the requested version, then the live feed.
 pub struct Subscription {
     pub backlog: Vec<Arc<Event>>,
@@ -132,6 +155,10 @@ fn type_key(res: Res) -> TypeKey {
 struct Inner {
     rv: u64,
     objects: HashMap<TypeKey, BTreeMap<ObjKey, Arc<Stored>>>,
+    /// Owner uid → the objects whose ownerReferences name it, so the garbage collector
+    /// finds dependents without scanning every object (pods are deleted by the thousand
+    /// under churn).
+    dependents: HashMap<String, BTreeSet<(TypeKey, ObjKey)>>,
     history: VecDeque<Arc<Event>>,
     history_cap: usize,
     /// Oldest resourceVersion a watch can resume from; older ones get 410 Gone.
@@ -157,6 +184,7 @@ impl Store {
             inner: Mutex::new(Inner {
                 rv: 1,
                 objects: HashMap::new(),
+                dependents: HashMap::new(),
                 history: VecDeque::new(),
                 history_cap: DEFAULT_HISTORY,
                 oldest_resumable: 1,
@@ -196,6 +224,52 @@ impl Store {
     pub fn list(&self, res: Res, ns: Option<&str>) -> (Vec<Arc<Stored>>, u64) {
         let inner = self.lock();
         (objects_in(&inner, res, ns), inner.rv)
+    }
+
+    /// One page of a list, walked in key order (namespace, name) under the lock without
+    /// copying the rest: up to `limit` objects (0: no limit) after the key `after` that
+    /// `keep` (if any) accepts.
+    pub fn list_page(
+        &self,
+        res: Res,
+        ns: Option<&str>,
+        after: Option<(&str, &str)>,
+        limit: usize,
+        keep: Option<&dyn Fn(&Stored) -> bool>,
+    ) -> ListPage {
+        let inner = self.lock();
+        let rv = inner.rv;
+        let Some(map) = inner.objects.get(&type_key(res)) else {
+            return ListPage::empty(rv);
+        };
+        let ns = ns.filter(|n| res.namespaced && !n.is_empty());
+        let start = match (after, ns) {
+            (Some((n, name)), _) => Bound::Excluded((n.to_string(), name.to_string())),
+            (None, Some(n)) => Bound::Included((n.to_string(), String::new())),
+            (None, None) => Bound::Unbounded,
+        };
+        let mut matching = map
+            .range((start, Bound::Unbounded))
+            .take_while(|((n, _), _)| ns.is_none_or(|ns| n == ns))
+            .map(|(_, o)| o)
+            .filter(|o| keep.is_none_or(|keep| keep(o)));
+        let take = if limit == 0 { usize::MAX } else { limit };
+        let items: Vec<Arc<Stored>> = matching.by_ref().take(take).cloned().collect();
+        // Counting the rest is cheap without a filter; with one, the apiserver does not
+        // count either (no remainingItemCount), it only needs to know whether more follow.
+        let (more, remaining) = match keep {
+            None => {
+                let rest = matching.count();
+                (rest > 0, Some(rest))
+            }
+            Some(_) => (matching.next().is_some(), None),
+        };
+        ListPage {
+            items,
+            more,
+            remaining,
+            rv,
+        }
     }
 
     /// Number of objects of a type (all namespaces).
@@ -290,11 +364,7 @@ impl Store {
             return Ok(stored);
         }
         inner.rv = rv;
-        inner
-            .objects
-            .entry(type_key(res))
-            .or_default()
-            .insert(key, stored.clone());
+        inner.put(res, stored.clone());
         self.record(&mut inner, EventType::Added, res, stored.clone(), None);
         Ok(stored)
     }
@@ -481,12 +551,7 @@ impl Store {
         let rv = inner.rv;
         obj["metadata"]["resourceVersion"] = json!(rv.to_string());
         let stored = Stored::new(obj, rv);
-        let key = (stored.namespace().to_string(), stored.name().to_string());
-        inner
-            .objects
-            .entry(type_key(res))
-            .or_default()
-            .insert(key, stored.clone());
+        inner.put(res, stored.clone());
         self.record(
             inner,
             EventType::Modified,
@@ -634,12 +699,6 @@ fn namespace_exists(inner: &Inner, ns: &str) -> bool {
         .is_some_and(|m| m.contains_key(&(String::new(), ns.to_string())))
 }
 
-fn owned_by(obj: &Value, uid: &str) -> bool {
-    obj["metadata"]["ownerReferences"]
-        .as_array()
-        .is_some_and(|refs| refs.iter().any(|r| r["uid"].as_str() == Some(uid)))
-}
-
 fn ns_of(res: Res, ns: &str) -> String {
     if res.namespaced {
         ns.to_string()
@@ -720,5 +779,6 @@ fn new_uid() -> String {
 }
 
 mod delete;
+mod owners;
 #[cfg(test)]
 mod tests;

@@ -49,7 +49,8 @@ pub struct Page {
     pub items: Vec<Arc<Stored>>,
     pub rv: u64,
     pub continue_token: Option<String>,
-    pub remaining: usize,
+    /// Objects after this page (not counted for lists with selectors, as the apiserver).
+    pub remaining: Option<usize>,
 }
 
 impl Page {
@@ -57,7 +58,9 @@ impl Page {
         let mut meta = json!({"resourceVersion": self.rv.to_string()});
         if let Some(token) = &self.continue_token {
             meta["continue"] = json!(token);
-            meta["remainingItemCount"] = json!(self.remaining);
+            if let Some(remaining) = self.remaining {
+                meta["remainingItemCount"] = json!(remaining);
+            }
         }
         meta
     }
@@ -90,27 +93,22 @@ fn page(
     limit: usize,
     cont: Option<Continue>,
 ) -> Page {
-    let (items, store_rv) = st.store.list(t.res, t.namespace.as_deref());
-    // Items come ordered by (namespace, name): resume right after the last key served.
-    let start = cont.as_ref().map_or(0, |c| {
-        items.partition_point(|o| (o.namespace(), o.name()) <= (&c.namespace, &c.name))
-    });
-    let mut page = Vec::new();
-    let mut remaining = 0;
-    for item in &items[start..] {
-        if !selectors.matches(&item.value) {
-            continue;
-        }
-        if limit > 0 && page.len() == limit {
-            remaining += 1;
-        } else {
-            page.push(item.clone());
-        }
-    }
+    let after = cont
+        .as_ref()
+        .map(|c| (c.namespace.as_str(), c.name.as_str()));
+    let matches = |o: &Stored| selectors.matches(&o.value);
+    let keep: Option<&dyn Fn(&Stored) -> bool> = if selectors.is_empty() {
+        None
+    } else {
+        Some(&matches)
+    };
+    let found = st
+        .store
+        .list_page(t.res, t.namespace.as_deref(), after, limit, keep);
     // A continued list reports the resourceVersion of its first page, as the apiserver does.
-    let rv = cont.as_ref().map_or(store_rv, |c| c.rv);
-    let continue_token = match page.last() {
-        Some(last) if remaining > 0 => Some(
+    let rv = cont.as_ref().map_or(found.rv, |c| c.rv);
+    let continue_token = match found.items.last() {
+        Some(last) if found.more => Some(
             Continue {
                 rv,
                 namespace: last.namespace().to_string(),
@@ -121,10 +119,10 @@ fn page(
         _ => None,
     };
     Page {
-        items: page,
+        items: found.items,
         rv,
         continue_token,
-        remaining,
+        remaining: found.remaining,
     }
 }
 

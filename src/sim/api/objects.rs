@@ -196,7 +196,7 @@ pub fn delete_collection(
         items: deleted,
         rv: st.store.resource_version(),
         continue_token: None,
-        remaining: 0,
+        remaining: None,
     };
     Ok(list::render(t.res, &page, req.format))
 }

@@ -73,12 +73,7 @@ impl Store {
             let rv = inner.rv;
             obj["metadata"]["resourceVersion"] = json!(rv.to_string());
             let stored = Stored::new(obj, rv);
-            let key = (stored.namespace().to_string(), stored.name().to_string());
-            inner
-                .objects
-                .entry(type_key(res))
-                .or_default()
-                .insert(key, stored.clone());
+            inner.put(res, stored.clone());
             self.record(
                 inner,
                 EventType::Modified,
@@ -89,9 +84,7 @@ impl Store {
             return stored;
         }
         let key = (current.namespace().to_string(), current.name().to_string());
-        if let Some(map) = inner.objects.get_mut(&type_key(res)) {
-            map.remove(&key);
-        }
+        inner.take(res, &key);
         inner.rv += 1;
         let rv = inner.rv;
         let mut obj = current.value.clone();
@@ -132,16 +125,7 @@ impl Store {
     fn collect_dependents(&self, inner: &mut Inner, uid: String, propagation: Propagation) {
         let mut owners = vec![uid];
         while let Some(owner) = owners.pop() {
-            let mut dependents: Vec<(Res, Arc<Stored>)> = Vec::new();
-            for res in resources::ALL_RESOURCES.iter().copied() {
-                if let Some(map) = inner.objects.get(&type_key(res)) {
-                    dependents.extend(
-                        map.values()
-                            .filter(|o| owned_by(&o.value, &owner))
-                            .map(|o| (res, o.clone())),
-                    );
-                }
-            }
+            let dependents = inner.dependents_of(&owner);
             for (res, dep) in dependents {
                 if propagation == Propagation::Orphan {
                     let mut obj = dep.value.clone();

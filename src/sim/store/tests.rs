@@ -101,3 +101,83 @@ fn watch_resumes_from_history_and_expires() {
         Some(410)
     );
 }
+
+#[test]
+fn cascade_follows_owner_references_as_they_change() {
+    let s = store_with_ns();
+    let rs = |name: &str| {
+        s.create(
+            &REPLICASETS,
+            "default",
+            json!({"metadata": {"name": name}, "spec": {}}),
+        )
+        .unwrap()
+    };
+    let (a, b) = (rs("a"), rs("b"));
+    let owner = |o: &Arc<Stored>| json!([{"uid": o.value["metadata"]["uid"], "kind": "ReplicaSet", "name": o.name()}]);
+    let pod = json!({"metadata": {"name": "p", "ownerReferences": owner(&a)},
+        "spec": {"terminationGracePeriodSeconds": 0}});
+    s.create(&PODS, "default", pod).unwrap();
+    // Re-owned by b (adoption): deleting a leaves it, deleting b takes it.
+    s.mutate(&PODS, "default", "p", UpdateScope::Main, |p| {
+        p["metadata"]["ownerReferences"] = owner(&b);
+        Ok(())
+    })
+    .unwrap();
+    s.delete(&REPLICASETS, "default", "a", &DeleteOptions::default())
+        .unwrap();
+    assert_eq!(s.count(&PODS), 1);
+    // Orphaning removes the reference, so a later owner delete no longer reaches it.
+    let orphan = DeleteOptions {
+        propagation: Propagation::Orphan,
+        ..DeleteOptions::default()
+    };
+    s.delete(&REPLICASETS, "default", "b", &orphan).unwrap();
+    let p = s.get(&PODS, "default", "p").unwrap();
+    assert!(p.value["metadata"].get("ownerReferences").is_none());
+    assert!(s.lock().dependents.is_empty());
+}
+
+#[test]
+fn list_pages_walk_in_key_order_and_count_what_follows() {
+    let s = store_with_ns();
+    s.create(&NAMESPACES, "", json!({"metadata": {"name": "other"}}))
+        .unwrap();
+    for (ns, name) in [
+        ("default", "c"),
+        ("default", "a"),
+        ("other", "b"),
+        ("default", "b"),
+    ] {
+        s.create(&PODS, ns, json!({"metadata": {"name": name}, "spec": {}}))
+            .unwrap();
+    }
+    let names = |p: &ListPage| {
+        p.items
+            .iter()
+            .map(|o| format!("{}/{}", o.namespace(), o.name()))
+            .collect::<Vec<_>>()
+    };
+    let first = s.list_page(&PODS, None, None, 2, None);
+    assert_eq!(names(&first), ["default/a", "default/b"]);
+    assert!(first.more);
+    assert_eq!(first.remaining, Some(2));
+    let rest = s.list_page(&PODS, None, Some(("default", "b")), 2, None);
+    assert_eq!(names(&rest), ["default/c", "other/b"]);
+    assert!(!rest.more);
+    // One namespace, with a filter: no count, only whether more follow.
+    let not_a = |o: &Stored| o.name() != "a";
+    let in_default = s.list_page(&PODS, Some("default"), None, 1, Some(&not_a));
+    assert_eq!(names(&in_default), ["default/b"]);
+    assert!(in_default.more);
+    assert_eq!(in_default.remaining, None);
+    let last = s.list_page(
+        &PODS,
+        Some("default"),
+        Some(("default", "b")),
+        1,
+        Some(&not_a),
+    );
+    assert_eq!(names(&last), ["default/c"]);
+    assert!(!last.more);
+}
