@@ -269,6 +269,11 @@ impl Tui {
     }
 }
 
+/// The line with the pods pane title (the hint line also mentions `</>`).
+fn pods_title(screen: &str) -> &str {
+    screen.lines().find(|l| l.contains("Pods(")).unwrap_or("")
+}
+
 /// The row count in the pods pane title, `Pods(scope)[N]` or `[shown/N]`.
 fn pod_count(screen: &str) -> Option<usize> {
     let at = screen.find("Pods(")?;
@@ -338,7 +343,9 @@ fn key_round_trips(tui: &mut Tui, n: usize, gap: Duration) -> Vec<Duration> {
         tui.send("/");
         lat.push(tui.key_latency(c, &format!("</{c}>")));
         tui.send("\x7f\x1b");
-        tui.wait("filter cleared", 30, |s| (!s.contains("</")).then_some(()));
+        tui.wait("filter cleared", 30, |s| {
+            (!pods_title(s).contains("</")).then_some(())
+        });
         std::thread::sleep(gap);
     }
     lat

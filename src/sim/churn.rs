@@ -1,7 +1,7 @@
 //! The churn generator (`rkt sim --churn R`): changes about R pods per second, the way a
 //! busy cluster does, for as long as it runs. Half the changes are readiness flips (a
 //! container stops being ready; the simulated kubelet makes it ready again), a quarter are
-//! container restarts, a quarter are deletions (the pod terminates and its ReplicaSet
+//! container restarts, a quarter are deletions (the pod terminates within 2 s and its ReplicaSet
 //! creates a replacement, which then goes Pending → Running). The controllers' own
 //! reactions add events on top of the R direct changes.
 
@@ -18,6 +18,11 @@ use super::store::{now_rfc3339, DeleteOptions, Store, UpdateScope};
 
 /// How often the generator wakes up to make the changes the clock says are due.
 const TICKS_PER_SECOND: u32 = 20;
+/// Changes made between two yields to the runtime.
+const YIELD_EVERY: u64 = 32;
+/// Grace period of the pods the generator deletes: short, so that terminating pods do
+/// not pile up (at 1250 deletions a second, the default 30 s would keep 37 500 around).
+const DELETE_GRACE_SECONDS: i64 = 2;
 /// How often the list of pod names to pick from is refreshed.
 const REFRESH_EVERY_TICKS: u32 = 2 * TICKS_PER_SECOND;
 
@@ -62,9 +67,14 @@ pub fn spawn(store: Arc<Store>, rate: u32) -> Churn {
             if names.is_empty() {
                 continue;
             }
-            for _ in 0..now_count {
+            for i in 0..now_count {
                 let (ns, name) = &names[rng.random_range(0..names.len())];
                 change_one(&store, &mut rng, ns, name);
+                // Let the API server's tasks in between: a tick's worth of changes takes
+                // tens of milliseconds at thousands per second.
+                if i % YIELD_EVERY == YIELD_EVERY - 1 {
+                    tokio::task::yield_now().await;
+                }
             }
         }
     });
@@ -83,9 +93,13 @@ fn pod_names(store: &Store) -> Vec<(String, String)> {
 fn change_one(store: &Store, rng: &mut StdRng, ns: &str, name: &str) {
     let roll = rng.random_range(0..4u8);
     let result = match roll {
-        0 => store
-            .delete(&PODS, ns, name, &DeleteOptions::default())
-            .map(|_| ()),
+        0 => {
+            let opts = DeleteOptions {
+                grace_seconds: Some(DELETE_GRACE_SECONDS),
+                ..DeleteOptions::default()
+            };
+            store.delete(&PODS, ns, name, &opts).map(|_| ())
+        }
         1 => store
             .mutate(&PODS, ns, name, UpdateScope::Status, |pod| {
                 restart(pod);

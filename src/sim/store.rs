@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
 use serde_json::{json, Value};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 
 use super::error::ApiError;
 use super::resources::{self, ResourceType};
@@ -19,10 +19,13 @@ use super::resources::{self, ResourceType};
 /// A resource type, as the store knows it.
 pub type Res = &'static ResourceType;
 
-/// How many events are kept to resume watches from an older resourceVersion.
-const DEFAULT_HISTORY: usize = 200_000;
-/// Capacity of the change broadcast; a watcher that falls this far behind is dropped.
-const BROADCAST_CAPACITY: usize = 100_000;
+/// How many events are kept to resume watches from an older resourceVersion (20 s of
+/// 5000 changes per second; the apiserver's watch cache keeps less).
+const DEFAULT_HISTORY: usize = 100_000;
+/// Capacity of the change broadcast; a watcher that falls this far behind is dropped
+/// (and resumes from the history). The ring keeps every object version in it alive, so
+/// it is much smaller than the history, which keeps only serialized bytes.
+const BROADCAST_CAPACITY: usize = 16_384;
 
 /// One stored object version.
 #[derive(Debug)]
@@ -36,6 +39,12 @@ pub struct Stored {
 impl Stored {
     fn new(value: Value, rv: u64) -> Arc<Stored> {
         let json = Bytes::from(serde_json::to_vec(&value).unwrap_or_default());
+        Arc::new(Stored { value, json, rv })
+    }
+
+    /// A version rebuilt from its serialized form (the event history keeps only that).
+    fn from_json(json: Bytes, rv: u64) -> Arc<Stored> {
+        let value = serde_json::from_slice(&json).unwrap_or(Value::Null);
         Arc::new(Stored { value, json, rv })
     }
 
@@ -79,6 +88,47 @@ pub struct Event {
 impl Event {
     pub fn rv(&self) -> u64 {
         self.object.rv
+    }
+}
+
+/// A past change as the history keeps it: the serialized versions (sharing the bytes of
+/// the stored objects), not their parsed trees, which are ten times larger.
+struct Past {
+    kind: EventType,
+    res: Res,
+    rv: u64,
+    namespace: String,
+    json: Bytes,
+    previous: Option<(Bytes, u64)>,
+}
+
+impl Past {
+    fn of(e: &Event) -> Past {
+        Past {
+            kind: e.kind,
+            res: e.res,
+            rv: e.rv(),
+            namespace: e.object.namespace().to_string(),
+            json: e.object.json.clone(),
+            previous: e.previous.as_ref().map(|p| (p.json.clone(), p.rv)),
+        }
+    }
+
+    fn replay(&self) -> Arc<Event> {
+        Arc::new(Event {
+            kind: self.kind,
+            res: self.res,
+            object: Stored::from_json(self.json.clone(), self.rv),
+            previous: self
+                .previous
+                .as_ref()
+                .map(|(json, rv)| Stored::from_json(json.clone(), *rv)),
+        })
+    }
+
+    /// Whether it belongs to a watch of `res` in `ns` (None = all namespaces).
+    fn concerns(&self, res: Res, ns: Option<&str>) -> bool {
+        in_scope(self.res, &self.namespace, res, ns)
     }
 }
 
@@ -159,11 +209,16 @@ struct Inner {
     /// finds dependents without scanning every object (pods are deleted by the thousand
     /// under churn).
     dependents: HashMap<String, BTreeSet<(TypeKey, ObjKey)>>,
-    history: VecDeque<Arc<Event>>,
+    history: VecDeque<Past>,
     history_cap: usize,
     /// Oldest resourceVersion a watch can resume from; older ones get 410 Gone.
     oldest_resumable: u64,
+    /// Lossless change feeds (the controllers'); closed ones are dropped on the next write.
+    feeds: Vec<mpsc::UnboundedSender<Arc<Event>>>,
 }
+
+/// Every change, in order, none dropped: what controllers consume (see [`Store::feed`]).
+pub type Feed = mpsc::UnboundedReceiver<Arc<Event>>;
 
 /// The store: all cluster state behind one lock. Cheap operations only happen under it.
 pub struct Store {
@@ -188,6 +243,7 @@ impl Store {
                 history: VecDeque::new(),
                 history_cap: DEFAULT_HISTORY,
                 oldest_resumable: 1,
+                feeds: Vec::new(),
             }),
             events,
         }
@@ -204,9 +260,19 @@ impl Store {
         self.lock().rv
     }
 
-    /// Receives every change from now on (controllers use this).
+    /// Receives changes from now on; a receiver that falls too far behind misses some
+    /// (and learns so from `Lagged`).
     pub fn changes(&self) -> broadcast::Receiver<Arc<Event>> {
         self.events.subscribe()
+    }
+
+    /// Receives every change from now on, however far behind the receiver falls: the
+    /// controllers must see every change and rebuilding them from a full list costs
+    /// seconds at 100 000 pods, so they are not fed through the lossy broadcast.
+    pub fn feed(&self) -> Feed {
+        let (tx, rx) = mpsc::unbounded_channel();
+        self.lock().feeds.push(tx);
+        rx
     }
 
     pub fn get(&self, res: Res, ns: &str, name: &str) -> Result<Arc<Stored>, ApiError> {
@@ -500,13 +566,7 @@ impl Store {
                     obj["status"] = status.clone();
                 }
             }
-            UpdateScope::Status => {
-                let status = obj.get("status").cloned();
-                obj = old.clone();
-                if let Some(status) = status {
-                    obj["status"] = status;
-                }
-            }
+            UpdateScope::Status => keep_all_but_status(&mut obj, old),
             UpdateScope::All => {}
         }
         ensure_object(&mut obj, "metadata");
@@ -578,10 +638,11 @@ impl Store {
         });
         if inner.history.len() >= inner.history_cap {
             if let Some(old) = inner.history.pop_front() {
-                inner.oldest_resumable = old.rv();
+                inner.oldest_resumable = old.rv;
             }
         }
-        inner.history.push_back(event.clone());
+        inner.history.push_back(Past::of(&event));
+        inner.feeds.retain(|feed| feed.send(event.clone()).is_ok());
         // No receivers is fine: nobody is watching.
         let _ = self.events.send(event);
     }
@@ -605,13 +666,13 @@ impl Store {
                     inner.oldest_resumable
                 )));
             }
-            let start = inner.history.partition_point(|e| e.rv() <= since);
+            let start = inner.history.partition_point(|e| e.rv <= since);
             backlog.extend(
                 inner
                     .history
                     .range(start..)
-                    .filter(|e| event_matches(e, res, ns))
-                    .cloned(),
+                    .filter(|e| e.concerns(res, ns))
+                    .map(Past::replay),
             );
         }
         Ok(Subscription {
@@ -653,7 +714,7 @@ impl Store {
         inner.history_cap = cap.max(1);
         while inner.history.len() > inner.history_cap {
             if let Some(old) = inner.history.pop_front() {
-                inner.oldest_resumable = old.rv();
+                inner.oldest_resumable = old.rv;
             }
         }
     }
@@ -661,11 +722,39 @@ impl Store {
 
 /// Whether a watch event belongs to a watch of `res` in `ns` (None = all namespaces).
 pub fn event_matches(e: &Event, res: Res, ns: Option<&str>) -> bool {
-    std::ptr::eq(e.res, res)
+    in_scope(e.res, e.object.namespace(), res, ns)
+}
+
+/// Whether an object of `obj_res` in `obj_ns` is in a watch of `res` in `ns`.
+fn in_scope(obj_res: Res, obj_ns: &str, res: Res, ns: Option<&str>) -> bool {
+    std::ptr::eq(obj_res, res)
         && match ns {
-            Some(ns) if res.namespaced && !ns.is_empty() => e.object.namespace() == ns,
+            Some(ns) if res.namespaced && !ns.is_empty() => obj_ns == ns,
             _ => true,
         }
+}
+
+/// Makes `obj` equal to `old` except for its status, copying only what differs (a status
+/// write usually leaves everything else as it was; cloning a whole pod costs hundreds of
+/// allocations).
+fn keep_all_but_status(obj: &mut Value, old: &Value) {
+    if !obj.is_object() {
+        *obj = json!({});
+    }
+    let (Some(new_map), Some(old_map)) = (obj.as_object_mut(), old.as_object()) else {
+        return;
+    };
+    new_map.retain(|k, _| k == "status" || old_map.contains_key(k));
+    for (k, v) in old_map {
+        let keep_old = if k == "status" {
+            !new_map.contains_key(k)
+        } else {
+            new_map.get(k) != Some(v)
+        };
+        if keep_old {
+            new_map.insert(k.clone(), v.clone());
+        }
+    }
 }
 
 fn lookup(inner: &Inner, res: Res, ns: &str, name: &str) -> Result<Arc<Stored>, ApiError> {

@@ -28,7 +28,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
-use tokio::sync::broadcast::{self, error::TryRecvError};
 use tokio_util::sync::CancellationToken;
 
 use self::events::{Ev, Recorder, Source};
@@ -36,7 +35,7 @@ use self::index::PodIndex;
 use self::kubelet::{Kubelet, Pace};
 use self::util::{controller_of, key_of, Key};
 use super::resources::{self as r, ResourceType};
-use super::store::{Event, EventType, Res, Store, Stored};
+use super::store::{Event, EventType, Feed, Res, Store, Stored};
 use super::{SimState, Timing};
 
 /// Objects waiting to be reconciled, by controller.
@@ -98,7 +97,7 @@ pub fn spawn(state: SimState) -> Running {
     let store = state.store.clone();
     let timing = state.timing.clone();
     // Subscribe before the initial list, so no change falls between the two.
-    let rx = store.changes();
+    let rx = store.feed();
     let mut ctl = Controllers::new(store, Pace::from_timing(&timing));
     ctl.resync();
     let token = shutdown.clone();
@@ -119,12 +118,7 @@ impl Controllers {
         }
     }
 
-    async fn run(
-        mut self,
-        mut rx: broadcast::Receiver<Arc<Event>>,
-        timing: Timing,
-        shutdown: CancellationToken,
-    ) {
+    async fn run(mut self, mut rx: Feed, timing: Timing, shutdown: CancellationToken) {
         let mut tick = tokio::time::interval(timing.step.max(Duration::from_millis(1)));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -132,9 +126,8 @@ impl Controllers {
             tokio::select! {
                 _ = shutdown.cancelled() => return,
                 ev = rx.recv() => match ev {
-                    Ok(ev) => self.handle(&ev),
-                    Err(broadcast::error::RecvError::Lagged(_)) => self.resync(),
-                    Err(broadcast::error::RecvError::Closed) => return,
+                    Some(ev) => self.handle(&ev),
+                    None => return,
                 },
                 _ = tick.tick() => ticked = true,
             }
@@ -143,17 +136,15 @@ impl Controllers {
                 self.on_tick(Instant::now());
             }
             self.reconcile();
+            // A busy cluster keeps this loop always ready: let the API server's tasks in.
+            tokio::task::yield_now().await;
         }
     }
 
-    /// Handles every queued change; on a lag, rebuilds from the store.
-    fn drain(&mut self, rx: &mut broadcast::Receiver<Arc<Event>>) {
-        loop {
-            match rx.try_recv() {
-                Ok(ev) => self.handle(&ev),
-                Err(TryRecvError::Lagged(_)) => self.resync(),
-                Err(TryRecvError::Empty) | Err(TryRecvError::Closed) => break,
-            }
+    /// Handles every queued change.
+    fn drain(&mut self, rx: &mut Feed) {
+        while let Ok(ev) = rx.try_recv() {
+            self.handle(&ev);
         }
         self.pods.caught_up();
     }
@@ -167,7 +158,7 @@ impl Controllers {
 
     /// Runs the controllers synchronously until nothing is left to do right now (or a
     /// bound is hit): how the seeds build consistent history without a runtime.
-    pub fn settle(&mut self, rx: &mut broadcast::Receiver<Arc<Event>>) {
+    pub fn settle(&mut self, rx: &mut Feed) {
         for _ in 0..200 {
             self.drain(rx);
             self.recorder.new_step();

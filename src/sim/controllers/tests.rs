@@ -14,7 +14,7 @@ use crate::sim::{faults::Faults, Seed, SimState, Timing};
 struct Harness {
     store: Arc<Store>,
     ctl: Controllers,
-    rx: tokio::sync::broadcast::Receiver<Arc<crate::sim::store::Event>>,
+    rx: crate::sim::store::Feed,
 }
 
 impl Harness {
@@ -26,7 +26,7 @@ impl Harness {
             timing: Timing::fast(),
         };
         crate::sim::seed::apply(&state, &seed).unwrap();
-        let rx = store.changes();
+        let rx = store.feed();
         let mut ctl = Controllers::new(store.clone(), Pace::instant(&Timing::fast()));
         ctl.resync();
         let mut h = Harness { store, ctl, rx };

@@ -46,13 +46,13 @@ pub fn apply(state: &SimState, seed: &Seed) -> anyhow::Result<()> {
 pub struct Seeder {
     pub store: Arc<Store>,
     ctl: Controllers,
-    rx: tokio::sync::broadcast::Receiver<Arc<super::store::Event>>,
+    rx: super::store::Feed,
 }
 
 impl Seeder {
     fn new(state: &SimState) -> Seeder {
         let store = state.store.clone();
-        let rx = store.changes();
+        let rx = store.feed();
         Seeder {
             ctl: Controllers::new(store.clone(), Pace::instant(&state.timing)),
             store,
