@@ -9,6 +9,7 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -126,6 +127,52 @@ impl Sim {
     }
 }
 
+/// Counts the pod watch events the sim sends, on a watch of its own over the same scope
+/// as rkt's: the event rate rkt is receiving.
+struct EventCounter {
+    lines: Arc<AtomicU64>,
+}
+
+impl EventCounter {
+    fn start(sim: &Sim, namespace: Option<&str>) -> EventCounter {
+        let base = match namespace {
+            Some(ns) => format!("/api/v1/namespaces/{ns}/pods"),
+            None => "/api/v1/pods".to_string(),
+        };
+        let list: serde_json::Value =
+            serde_json::from_str(&http_get(&sim.url, &format!("{base}?limit=1"))).unwrap();
+        let rv = list["metadata"]["resourceVersion"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let addr = sim.url.trim_start_matches("http://").to_string();
+        let lines = Arc::new(AtomicU64::new(0));
+        let counted = lines.clone();
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        // HTTP/1.0: the body is not chunked, so every newline ends one event.
+        write!(
+            s,
+            "GET {base}?watch=1&resourceVersion={rv} HTTP/1.0\r\nHost: {addr}\r\nAccept: application/json\r\n\r\n"
+        )
+        .unwrap();
+        std::thread::spawn(move || {
+            let mut buf = vec![0u8; 1 << 16];
+            while let Ok(n) = s.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let newlines = buf[..n].iter().filter(|&&b| b == b'\n').count();
+                counted.fetch_add(newlines as u64, Ordering::Relaxed);
+            }
+        });
+        EventCounter { lines }
+    }
+
+    fn count(&self) -> u64 {
+        self.lines.load(Ordering::Relaxed)
+    }
+}
+
 impl Drop for Sim {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -186,6 +233,7 @@ impl Tui {
         cmd.env("HOME", home.path());
         cmd.env("XDG_CONFIG_HOME", home.path().join(".config"));
         cmd.env("TERM", "xterm-256color");
+        cmd.env("RKT_FRAME_STATS", home.path().join("frames.txt"));
         let screen = Arc::new(Mutex::new(Screen {
             parser: vt100::Parser::new(ROWS, COLS, 0),
             writes: Vec::new(),
@@ -254,6 +302,7 @@ impl Tui {
         at - sent
     }
 
+    /// Quits rkt and prints the frame statistics it wrote on exit (`RKT_FRAME_STATS`).
     fn quit(mut self) {
         self.send("\x1b");
         std::thread::sleep(Duration::from_millis(200));
@@ -261,11 +310,25 @@ impl Tui {
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
-                return;
+                break;
             }
             std::thread::sleep(Duration::from_millis(20));
         }
         let _ = self.child.kill();
+        let text =
+            std::fs::read_to_string(self._home.path().join("frames.txt")).unwrap_or_default();
+        let stat = |key: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(key)?.trim().parse::<f64>().ok())
+                .unwrap_or(f64::NAN)
+        };
+        println!(
+            "  frames drawn: {}, longest wait for a frame (change → drawn) {:.1} ms, draw time mean {:.2} ms, max {:.2} ms",
+            stat("frames"),
+            stat("max_latency_ms"),
+            stat("mean_draw_ms"),
+            stat("max_draw_ms")
+        );
     }
 }
 
@@ -455,23 +518,32 @@ fn run_churn(o: &Opts) {
     let expected = o.pods * 9 / 10;
     tui.wait("rows", 120, |s| pod_count(s).filter(|&n| n >= expected));
     std::thread::sleep(Duration::from_secs(1));
+    let counter = EventCounter::start(&sim, (!o.all).then_some("team-00"));
+    std::thread::sleep(Duration::from_secs(1));
     let sim_pid = sim.child.id();
     let hz = clock_ticks_per_sec() as f64;
-    let (cpu0, sim0, t0) = (cpu_ticks(pid), cpu_ticks(sim_pid), Instant::now());
+    let (cpu0, sim0, ev0, t0) = (
+        cpu_ticks(pid),
+        cpu_ticks(sim_pid),
+        counter.count(),
+        Instant::now(),
+    );
     let writes_from = tui.screen.lock().unwrap().writes.len();
     let keys = key_round_trips(&mut tui, 10, Duration::from_millis(o.churn_secs * 100));
     let elapsed = t0.elapsed().as_secs_f64();
-    let (cpu1, sim1) = (cpu_ticks(pid), cpu_ticks(sim_pid));
+    let (cpu1, sim1, ev1) = (cpu_ticks(pid), cpu_ticks(sim_pid), counter.count());
     let writes: Vec<Instant> = tui.screen.lock().unwrap().writes[writes_from..].to_vec();
     let gaps: Vec<Duration> = writes.windows(2).map(|w| w[1] - w[0]).collect();
+    let rate = (ev1 - ev0) as f64 / elapsed;
+    let cores = (cpu1 - cpu0) as f64 / hz / elapsed;
+    println!("  pod watch events received: {rate:.0}/s over {elapsed:.1} s");
     println!(
-        "  rkt CPU under churn: {:.2} cores over {:.1} s (the sim itself: {:.2} cores)",
-        (cpu1 - cpu0) as f64 / hz / elapsed,
-        elapsed,
+        "  rkt CPU under churn: {cores:.2} cores ({:.2} cores per 5000 events/s; the sim itself: {:.2} cores)",
+        cores * 5000.0 / rate.max(1.0),
         (sim1 - sim0) as f64 / hz / elapsed
     );
     println!(
-        "  frames written: {} ({:.1}/s), longest gap between frames {}",
+        "  terminal writes: {} ({:.1}/s), longest pause in output {} (a screen that does not change is not redrawn)",
         writes.len(),
         writes.len() as f64 / elapsed,
         ms(max(&gaps))

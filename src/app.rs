@@ -1,22 +1,26 @@
 //! The event loop: terminal events, a tick and cluster messages into `update`; effects to
-//! the runtime; one draw per burst, at most `max_fps` times a second.
+//! the runtime; one draw per burst, at most `max_fps` times a second (input is drawn at once).
 
 mod clipboard;
 mod forwards;
+mod frame_stats;
+mod memory;
 mod runtime;
 mod startup;
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use anyhow::Context as _;
 use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
 use jiff::Timestamp;
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 
+use self::frame_stats::FrameStats;
 use crate::cli::Cli;
-use crate::msg::Msg;
+use crate::msg::{KubeMsg, Msg, WatchEvent};
 use crate::state::{update, AppState};
 use crate::theme::Theme;
 use crate::tui::Tui;
@@ -25,7 +29,7 @@ pub use runtime::Runtime;
 
 /// Longest time spent applying queued messages before drawing, so a flood of watch
 /// events cannot starve the screen or the keyboard.
-const DRAIN_BUDGET: Duration = Duration::from_millis(50);
+const DRAIN_BUDGET: Duration = Duration::from_millis(20);
 
 /// Runs rkt: startup checks (all before the terminal is touched), then the TUI.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -69,6 +73,22 @@ fn event_to_msg(ev: Event) -> Option<Msg> {
     }
 }
 
+fn handle_cluster_msg(st: &mut AppState, rt: &mut Runtime, tui: &mut Tui, msg: Msg) {
+    let synced = matches!(
+        &msg,
+        Msg::Kube(KubeMsg {
+            event: WatchEvent::Synced,
+            ..
+        })
+    );
+    let effects = update(st, msg);
+    rt.apply(effects, tui);
+    if synced {
+        // A full list was just converted to rows and its objects dropped.
+        memory::release_freed();
+    }
+}
+
 async fn event_loop(
     tui: &mut Tui,
     st: &mut AppState,
@@ -93,13 +113,18 @@ async fn event_loop(
     let mut sigint = signal(SignalKind::interrupt())?;
     let frame = Duration::from_millis(1000 / u64::from(max_fps.max(1)));
     let mut last_draw = Instant::now();
+    let mut stats = FrameStats::from_env();
 
     loop {
         let next_frame = tokio::time::Instant::from_std(last_draw + frame);
+        // A keystroke is answered on screen at once; the frame rate cap is for the
+        // redraws that cluster changes cause.
+        let mut input = false;
         tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(ev)) => {
                     if let Some(msg) = event_to_msg(ev) {
+                        input = true;
                         let effects = update(st, msg);
                         rt.apply(effects, tui);
                     }
@@ -107,10 +132,7 @@ async fn event_loop(
                 Some(Err(e)) => return Err(e.into()),
                 None => break, // the terminal is gone
             },
-            Some(msg) = rx.recv() => {
-                let effects = update(st, msg);
-                rt.apply(effects, tui);
-            }
+            Some(msg) = rx.recv() => handle_cluster_msg(st, &mut rt, tui, msg),
             _ = tick.tick() => {
                 let effects = update(st, Msg::Tick(Timestamp::now()));
                 rt.apply(effects, tui);
@@ -120,22 +142,27 @@ async fn event_loop(
             _ = sigint.recv() => break,
             _ = tokio::time::sleep_until(next_frame), if st.dirty => {}
         }
+        let woke = Instant::now();
         // Drain whatever else is queued so a burst costs one frame.
-        let started = Instant::now();
-        while started.elapsed() < DRAIN_BUDGET {
+        while woke.elapsed() < DRAIN_BUDGET {
             let Ok(msg) = rx.try_recv() else { break };
-            let effects = update(st, msg);
-            rt.apply(effects, tui);
+            handle_cluster_msg(st, &mut rt, tui, msg);
         }
         if st.quit {
             break;
         }
-        if st.dirty && last_draw.elapsed() >= frame {
+        if st.dirty {
+            stats.dirty(woke);
+        }
+        if st.dirty && (input || last_draw.elapsed() >= frame) {
+            let started = Instant::now();
             draw(tui, st, theme)?;
+            stats.drawn(started);
             last_draw = Instant::now();
         }
     }
+    let written = stats.write();
     rt.stop_forwards().await;
     rt.shutdown();
-    Ok(())
+    written.with_context(|| format!("writing the file {} names", frame_stats::ENV))
 }

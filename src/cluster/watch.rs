@@ -211,6 +211,17 @@ where
     .boxed()
 }
 
+/// A watcher event reduced to what the state needs, as soon as it arrives: the full
+/// object is dropped here, so a burst held for batching costs rows, not objects.
+enum Item<R> {
+    Reset,
+    Upsert(R),
+    Remove(RowKey),
+    Synced,
+    Error(String),
+    Skip,
+}
+
 async fn run<K, R>(
     api: Api<K>,
     key: WatchKey,
@@ -220,13 +231,23 @@ async fn run<K, R>(
     wrap: fn(Vec<R>) -> Rows,
 ) where
     K: Resource + Clone + DeserializeOwned + Debug + Send + Sync + 'static,
+    R: Send + 'static,
 {
     let config = watcher::Config::default().page_size(PAGE_SIZE);
+    let mut interner = Interner::default();
     let mut stream = watcher::watcher(api.clone(), config)
         .default_backoff()
+        .map(move |event| match event {
+            Ok(Event::Init) => Item::Reset,
+            Ok(Event::InitApply(obj)) | Ok(Event::Apply(obj)) => {
+                to_row(&obj, &mut interner).map_or(Item::Skip, Item::Upsert)
+            }
+            Ok(Event::Delete(obj)) => to_key(&obj).map_or(Item::Skip, Item::Remove),
+            Ok(Event::InitDone) => Item::Synced,
+            Err(e) => Item::Error(describe(&e)),
+        })
         .ready_chunks(BATCH)
         .boxed();
-    let mut interner = Interner::default();
     let mut recovery: Option<BoxFuture<'static, bool>> = None;
     loop {
         let batch = tokio::select! {
@@ -247,24 +268,17 @@ async fn run<K, R>(
             wrap,
         };
         let mut failed = false;
-        for event in batch {
-            match event {
-                Ok(Event::Init) => b.push(WatchEvent::Reset),
-                Ok(Event::InitApply(obj)) | Ok(Event::Apply(obj)) => {
-                    if let Some(row) = to_row(&obj, &mut interner) {
-                        b.upsert(row);
-                    }
-                }
-                Ok(Event::Delete(obj)) => {
-                    if let Some(k) = to_key(&obj) {
-                        b.remove(k);
-                    }
-                }
-                Ok(Event::InitDone) => b.push(WatchEvent::Synced),
-                Err(e) => {
+        for item in batch {
+            match item {
+                Item::Reset => b.push(WatchEvent::Reset),
+                Item::Upsert(row) => b.upsert(row),
+                Item::Remove(k) => b.remove(k),
+                Item::Synced => b.push(WatchEvent::Synced),
+                Item::Error(text) => {
                     failed = true;
-                    b.push(WatchEvent::Error(describe(&e)));
+                    b.push(WatchEvent::Error(text));
                 }
+                Item::Skip => {}
             }
         }
         b.flush();

@@ -29,8 +29,17 @@ pub fn contains_ignore_case(haystack: &str, needle_lower: &str) -> bool {
     if n.len() > h.len() {
         return false;
     }
-    h.windows(n.len())
-        .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b))
+    // Candidate starts are found with a vectorised search for the first byte (either
+    // case); only there is the rest compared. A filter pass over 100 000 rows is mostly
+    // this scan.
+    let (first, rest) = (n[0], &n[1..]);
+    let last_start = h.len() - n.len();
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), &h[..=last_start]).any(|at| {
+        h[at + 1..at + n.len()]
+            .iter()
+            .zip(rest)
+            .all(|(a, b)| a.to_ascii_lowercase() == *b)
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -295,26 +304,55 @@ impl<R: TableRow> ResourceTable<R> {
         if !changed {
             return false;
         }
-        if self.full_resort || self.pending.len() > (live / 8).max(64) {
+        if self.full_resort || self.pending.len() > live / 2 {
             let mut order: Vec<u32> = self.index.values().copied().collect();
             order.sort_unstable_by(|&a, &b| self.compare(a, b));
             self.order = order;
         } else {
+            // Sort only the changed rows and merge them into the kept order: O(n + k log k)
+            // per frame, where inserting them one by one cost O(n·k) in moves.
             let mut pending = std::mem::take(&mut self.pending);
             pending.sort_unstable();
             pending.dedup();
-            let mut order = std::mem::take(&mut self.order);
-            order.retain(|s| self.is_live(*s) && pending.binary_search(s).is_err());
-            for &p in pending.iter().filter(|&&p| self.is_live(p)) {
-                let at = order.partition_point(|&o| self.compare(o, p) == Ordering::Less);
-                order.insert(at, p);
-            }
-            self.order = order;
+            pending.retain(|&p| self.is_live(p));
+            let mut kept = std::mem::take(&mut self.order);
+            kept.retain(|s| self.is_live(*s) && pending.binary_search(s).is_err());
+            pending.sort_unstable_by(|&a, &b| self.compare(a, b));
+            self.order = self.merge(kept, pending);
         }
         self.pending.clear();
         self.full_resort = false;
         self.removed_since_refresh = false;
         true
+    }
+
+    /// Merges two runs sorted by `compare`.
+    fn merge(&self, kept: Vec<u32>, added: Vec<u32>) -> Vec<u32> {
+        match (kept.last(), added.first()) {
+            (_, None) => return kept,
+            (None, _) => return added,
+            // Rows arriving in order (an initial list sorted like the view) just append.
+            (Some(&last), Some(&first)) if self.compare(last, first) == Ordering::Less => {
+                let mut kept = kept;
+                kept.extend(added);
+                return kept;
+            }
+            _ => {}
+        }
+        let mut out = Vec::with_capacity(kept.len() + added.len());
+        let (mut a, mut b) = (kept.into_iter().peekable(), added.into_iter().peekable());
+        while let (Some(&x), Some(&y)) = (a.peek(), b.peek()) {
+            if self.compare(y, x) == Ordering::Less {
+                out.push(y);
+                b.next();
+            } else {
+                out.push(x);
+                a.next();
+            }
+        }
+        out.extend(a);
+        out.extend(b);
+        out
     }
 
     fn refresh_visible(&mut self, order_changed: bool) {
@@ -417,5 +455,23 @@ impl<R: TableRow> ResourceTable<R> {
         self.cursor.key = Some(key.clone());
         self.cursor.pinned = true;
         self.refresh();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains_ignore_case;
+
+    #[test]
+    fn substring_search_ignores_ascii_case() {
+        assert!(contains_ignore_case("CrashLoopBackOff", "loopb"));
+        assert!(contains_ignore_case("web-7d9f", "web-7d9f"));
+        assert!(contains_ignore_case("api-1-xyz", "z"));
+        assert!(contains_ignore_case("anything", ""));
+        assert!(!contains_ignore_case("web", "web-1"));
+        assert!(!contains_ignore_case("Running", "nnn"));
+        // A first-byte hit whose rest does not match, then a real one.
+        assert!(contains_ignore_case("wax-web", "web"));
+        assert!(contains_ignore_case("ÄPI-Web", "web"));
     }
 }
