@@ -100,6 +100,11 @@ impl Sim {
             .to_string();
         // Keep draining stdout so the sim never blocks on a full pipe.
         std::thread::spawn(move || while matches!(out.read(&mut buf), Ok(n) if n > 0) {});
+        if churn == 0 {
+            // The controllers' first pass over a fresh seed takes a moment at 100k pods:
+            // measure rkt against a settled cluster, not the sim's start-up.
+            wait_until_idle(child.id());
+        }
         println!(
             "  sim: {} pods in {} namespaces seeded and serving in {:.1} s (churn {churn}/s)",
             o.pods,
@@ -365,6 +370,19 @@ fn cpu_ticks(pid: u32) -> u64 {
     let f: Vec<&str> = after.split_whitespace().collect();
     let get = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
     get(11) + get(12)
+}
+
+/// Waits (up to 30 s) until a process uses less than a tenth of a core.
+fn wait_until_idle(pid: u32) {
+    let hz = clock_ticks_per_sec() as f64;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        let before = cpu_ticks(pid);
+        std::thread::sleep(Duration::from_millis(300));
+        if (cpu_ticks(pid) - before) as f64 / hz < 0.03 {
+            return;
+        }
+    }
 }
 
 fn clock_ticks_per_sec() -> u64 {
