@@ -8,8 +8,7 @@ use common::pty::{path_arg, PtyApp};
 use common::TestCluster;
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{DeleteParams, ListParams};
-use kube::config::{KubeConfigOptions, Kubeconfig};
-use kube::{Api, Client, Config};
+use kube::{Api, Client};
 
 /// Runs `f` with a kube client for `cluster` on a private runtime.
 fn with_client<T>(cluster: &TestCluster, f: impl AsyncFnOnce(Client) -> T) -> T {
@@ -17,13 +16,7 @@ fn with_client<T>(cluster: &TestCluster, f: impl AsyncFnOnce(Client) -> T) -> T 
         .enable_all()
         .build()
         .unwrap();
-    rt.block_on(async {
-        let kc = Kubeconfig::read_from(cluster.kubeconfig()).unwrap();
-        let config = Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
-            .await
-            .unwrap();
-        f(Client::try_from(config).unwrap()).await
-    })
+    rt.block_on(async { f(common::kube_client(cluster.kubeconfig()).await).await })
 }
 
 fn hello_pods(cluster: &TestCluster) -> Vec<String> {

@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, PostParams};
-use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::Client;
 use rkt::cluster::logs::{self, LogRequest};
 use rkt::sim::{SimConfig, SimHandle};
@@ -26,11 +25,8 @@ async fn start() -> (SimHandle, Client) {
     let sim = rkt::sim::start(SimConfig::test())
         .await
         .expect("sim starts");
-    let kc = Kubeconfig::read_from(&sim.kubeconfig).unwrap();
-    let cfg = kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
-        .await
-        .unwrap();
-    (sim, Client::try_from(cfg).unwrap())
+    let client = common::kube_client(&sim.kubeconfig).await;
+    (sim, client)
 }
 
 /// Creates a running pod whose container logs a line every `interval`.

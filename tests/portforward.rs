@@ -8,8 +8,7 @@ use std::time::Duration;
 
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{DeleteParams, ListParams};
-use kube::config::{KubeConfigOptions, Kubeconfig};
-use kube::{Api, Client, Config};
+use kube::{Api, Client};
 use rkt::cluster::portforward::{
     resolve_target, ForwardError, ForwardManager, ForwardSpec, ForwardState, ForwardStatus,
     TargetKind, TargetRef,
@@ -25,11 +24,8 @@ async fn cluster() -> (SimHandle, Client) {
     let sim = rkt::sim::start(SimConfig::test())
         .await
         .expect("sim starts");
-    let kc = Kubeconfig::read_from(&sim.kubeconfig).unwrap();
-    let config = Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
-        .await
-        .unwrap();
-    (sim, Client::try_from(config).unwrap())
+    let client = common::kube_client(&sim.kubeconfig).await;
+    (sim, client)
 }
 
 fn hello() -> TargetRef {
@@ -335,11 +331,8 @@ fn e2e_forward_a_service_by_keys_survives_pod_deletion_and_stops() {
         .build()
         .unwrap();
     rt.block_on(async {
-        let kc = Kubeconfig::read_from(cluster.kubeconfig()).unwrap();
-        let config = Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
-            .await
-            .unwrap();
-        let pods: Api<Pod> = Api::namespaced(Client::try_from(config).unwrap(), "default");
+        let client = common::kube_client(cluster.kubeconfig()).await;
+        let pods: Api<Pod> = Api::namespaced(client, "default");
         pods.delete(&first_pod, &DeleteParams::default())
             .await
             .unwrap();

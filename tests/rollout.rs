@@ -28,13 +28,7 @@ impl Harness {
             .build()
             .unwrap();
         let path = cluster.kubeconfig().to_path_buf();
-        let client = rt.block_on(async move {
-            let kubeconfig = kube::config::Kubeconfig::read_from(&path).unwrap();
-            let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
-                .await
-                .unwrap();
-            kube::Client::try_from(config).unwrap()
-        });
+        let client = rt.block_on(async move { common::kube_client(&path).await });
         Some(Harness {
             cluster,
             rt,

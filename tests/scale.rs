@@ -3,13 +3,14 @@
 //! expired resourceVersions (relists).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Pod;
-use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::Client;
 use rkt::cluster::convert::{pod_row, Interner};
 use rkt::cluster::watch;
@@ -20,6 +21,7 @@ use rkt::sim::resources::PODS;
 use rkt::sim::{Seed, SimConfig, SimHandle};
 use rkt::state::{update, AppState, ClusterInfo};
 use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 const DEADLINE: Duration = Duration::from_secs(120);
@@ -35,14 +37,13 @@ async fn start(pods: usize, namespaces: usize, churn: u32) -> (SimHandle, Client
     })
     .await
     .expect("sim starts");
-    let kc = Kubeconfig::read_from(&sim.kubeconfig).unwrap();
-    let cfg = kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
-        .await
-        .unwrap();
-    (sim, Client::try_from(cfg).unwrap())
+    let client = common::kube_client(&sim.kubeconfig).await;
+    (sim, client)
 }
 
-fn app_state(scope: Scope) -> AppState {
+/// A started app state for `scope` and rkt's own pod watch feeding it (abort the task
+/// to stop it); the messages are applied by `drain`.
+fn watched(client: Client, scope: Scope) -> (AppState, UnboundedReceiver<Msg>, JoinHandle<()>) {
     let mut st = AppState::new(
         Arc::new(Keymap::default()),
         ClusterInfo {
@@ -50,11 +51,18 @@ fn app_state(scope: Scope) -> AppState {
             server: "http://127.0.0.1".into(),
             version: None,
         },
-        scope,
+        scope.clone(),
         Timestamp::now(),
     );
     let _ = st.start();
-    st
+    let key = st.main_watch.key.unwrap();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let target = WatchTarget {
+        kind: ResourceKind::Pods,
+        scope,
+    };
+    let task = watch::spawn(client, key, target, tx);
+    (st, rx, task)
 }
 
 /// The cluster's own view, through the same conversion rkt uses.
@@ -158,18 +166,7 @@ async fn watch_state_equals_cluster_after_heavy_churn() {
     let (mut sim, client) = start(3000, 6, 1500).await;
     let initial: BTreeSet<_> = store_summary(&sim, None).into_keys().collect();
     let rv_before = sim.store.resource_version();
-    let mut st = app_state(Scope::All);
-    let key = st.main_watch.key.unwrap();
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let task = watch::spawn(
-        client,
-        key,
-        WatchTarget {
-            kind: ResourceKind::Pods,
-            scope: Scope::All,
-        },
-        tx,
-    );
+    let (mut st, mut rx, task) = watched(client, Scope::All);
     let applied = run_for(&mut st, &mut rx, Duration::from_secs(4)).await;
     sim.stop_churn();
     let settled = assert_converges(&sim, &mut st, &mut rx, None).await;
@@ -193,18 +190,7 @@ async fn watch_state_equals_cluster_after_heavy_churn() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn namespace_watch_recovers_from_dropped_watches_and_expired_versions_under_churn() {
     let (mut sim, client) = start(2000, 2, 1000).await;
-    let mut st = app_state(Scope::Namespace("team-01".into()));
-    let key = st.main_watch.key.unwrap();
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let task = watch::spawn(
-        client,
-        key,
-        WatchTarget {
-            kind: ResourceKind::Pods,
-            scope: Scope::Namespace("team-01".into()),
-        },
-        tx,
-    );
+    let (mut st, mut rx, task) = watched(client, Scope::Namespace("team-01".into()));
     run_for(&mut st, &mut rx, Duration::from_secs(1)).await;
     // Break the watch twice: once resumable, once with every version expired (410 → relist).
     sim.faults.drop_watches();

@@ -10,6 +10,15 @@ use std::time::{Duration, Instant};
 
 use rkt::sim::{SimConfig, SimHandle};
 
+/// A kube-rs client for the cluster a kubeconfig file names, built the way rkt builds one.
+pub async fn kube_client(kubeconfig: &Path) -> kube::Client {
+    let kc = kube::config::Kubeconfig::read_from(kubeconfig).expect("kubeconfig reads");
+    let config = kube::Config::from_custom_kubeconfig(kc, &Default::default())
+        .await
+        .expect("kubeconfig is usable");
+    kube::Client::try_from(config).expect("client builds")
+}
+
 /// A simulated cluster running on its own background runtime, for synchronous tests
 /// (kubectl, the rkt binary). Dropped at the end of the test.
 pub struct TestCluster {

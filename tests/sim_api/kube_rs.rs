@@ -17,11 +17,7 @@ pub async fn empty_cluster() -> (SimHandle, kube::Client) {
     })
     .await
     .unwrap();
-    let kubeconfig = kube::config::Kubeconfig::read_from(&sim.kubeconfig).unwrap();
-    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
-        .await
-        .unwrap();
-    let client = kube::Client::try_from(config).unwrap();
+    let client = crate::common::kube_client(&sim.kubeconfig).await;
     (sim, client)
 }
 

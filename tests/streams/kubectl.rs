@@ -166,7 +166,6 @@ fn kubectl_port_forward_is_refused_with_a_clear_error() {
 
 #[test]
 fn kube_rs_port_forward_to_a_demo_pod() {
-    use kube::config::{KubeConfigOptions, Kubeconfig};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     let c = TestCluster::demo();
@@ -175,12 +174,7 @@ fn kube_rs_port_forward_to_a_demo_pod() {
     };
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let kubeconfig = Kubeconfig::read_from(c.kubeconfig()).unwrap();
-        let config =
-            kube::Config::from_custom_kubeconfig(kubeconfig, &KubeConfigOptions::default())
-                .await
-                .unwrap();
-        let client = kube::Client::try_from(config).unwrap();
+        let client = crate::common::kube_client(c.kubeconfig()).await;
         let pods: kube::Api<k8s_openapi::api::core::v1::Pod> =
             kube::Api::namespaced(client, "default");
 
