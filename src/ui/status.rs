@@ -86,8 +86,25 @@ pub fn hint_spans<'a>(keymap: &Keymap, ctx: Ctx, theme: &Theme) -> Vec<Span<'a>>
 }
 
 pub fn draw_hints(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &Theme) {
-    let spans = hint_spans(keymap, st.key_ctx(), theme);
+    let spans = fitting_pairs(hint_spans(keymap, st.key_ctx(), theme), area.width);
     f.render_widget(Paragraph::new(Line::from(spans)).style(theme.base), area);
+}
+
+/// The leading `<key> desc` pairs that fit in `width` whole: a hint cut in the middle
+/// ("<shift-f> port-fo") reads as a different key. The full list is in the help.
+fn fitting_pairs(spans: Vec<Span<'_>>, width: u16) -> Vec<Span<'_>> {
+    let mut used = 0usize;
+    let mut out = Vec::with_capacity(spans.len());
+    let mut pairs = spans.into_iter();
+    while let (Some(key), Some(desc)) = (pairs.next(), pairs.next()) {
+        used += key.width() + desc.width();
+        if used > usize::from(width) {
+            break;
+        }
+        out.push(key);
+        out.push(desc);
+    }
+    out
 }
 
 pub fn draw_status(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
@@ -127,4 +144,26 @@ pub fn draw_status(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
         Line::default()
     };
     f.render_widget(Paragraph::new(line).style(theme.base), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hints_that_do_not_fit_whole_are_left_out() {
+        let spans = vec![
+            Span::raw(" <?>"),
+            Span::raw(" help"),
+            Span::raw(" <shift-f>"),
+            Span::raw(" port-forward"),
+        ];
+        let text = |s: &[Span]| s.iter().map(|s| s.content.to_string()).collect::<String>();
+        assert_eq!(
+            text(&fitting_pairs(spans.clone(), 32)),
+            " <?> help <shift-f> port-forward"
+        );
+        assert_eq!(text(&fitting_pairs(spans.clone(), 31)), " <?> help");
+        assert_eq!(text(&fitting_pairs(spans, 3)), "");
+    }
 }
