@@ -221,7 +221,7 @@ struct Screen {
 }
 
 impl Tui {
-    fn spawn(bin: &Path, args: &[&str]) -> Tui {
+    fn spawn(bin: &Path, args: &[String]) -> Tui {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -442,6 +442,20 @@ fn median(v: &[Duration]) -> Duration {
     s.get(s.len() / 2).copied().unwrap_or_default()
 }
 
+/// rkt's arguments for the benchmark's view: the sim's kubeconfig, all namespaces or team-00.
+fn view_args(o: &Opts, sim: &Sim) -> Vec<String> {
+    let mut args = vec![
+        "--kubeconfig".to_string(),
+        sim.kubeconfig.display().to_string(),
+    ];
+    if o.all {
+        args.push("-A".into());
+    } else {
+        args.extend(["-n".into(), "team-00".into()]);
+    }
+    args
+}
+
 fn run_listing(o: &Opts) {
     let scope = if o.all {
         "all namespaces".to_string()
@@ -454,14 +468,7 @@ fn run_listing(o: &Opts) {
     );
     let sim = Sim::start(o, 0);
     let expected = sim.pod_count((!o.all).then_some("team-00"));
-    let kc = sim.kubeconfig.display().to_string();
-    let mut args = vec!["--kubeconfig", kc.as_str()];
-    if o.all {
-        args.push("-A");
-    } else {
-        args.extend(["-n", "team-00"]);
-    }
-    let mut tui = Tui::spawn(&o.bin, &args);
+    let mut tui = Tui::spawn(&o.bin, &view_args(o, &sim));
     let pid = tui.pid();
     let (_, first_frame) = tui.wait("first frame", 30, |s| s.contains("Pods(").then_some(()));
     let rss_before = proc_status_kb(pid, "VmRSS:");
@@ -524,14 +531,7 @@ fn run_churn(o: &Opts) {
         if o.all { "all namespaces" } else { "team-00" }
     );
     let sim = Sim::start(o, o.churn);
-    let kc = sim.kubeconfig.display().to_string();
-    let mut args = vec!["--kubeconfig", kc.as_str()];
-    if o.all {
-        args.push("-A");
-    } else {
-        args.extend(["-n", "team-00"]);
-    }
-    let mut tui = Tui::spawn(&o.bin, &args);
+    let mut tui = Tui::spawn(&o.bin, &view_args(o, &sim));
     let pid = tui.pid();
     let expected = o.pods * 9 / 10;
     tui.wait("rows", 120, |s| pod_count(s).filter(|&n| n >= expected));

@@ -22,6 +22,14 @@ impl RowKey {
         }
     }
 
+    /// The key of a namespaced row, sharing its strings.
+    pub fn of(namespace: &Arc<str>, name: &Arc<str>) -> RowKey {
+        RowKey {
+            namespace: Some(namespace.clone()),
+            name: name.clone(),
+        }
+    }
+
     pub fn namespaced(namespace: &str, name: &str) -> RowKey {
         RowKey {
             namespace: Some(namespace.into()),
@@ -61,10 +69,7 @@ pub struct PodRow {
 
 impl PodRow {
     pub fn key(&self) -> RowKey {
-        RowKey {
-            namespace: Some(self.namespace.clone()),
-            name: self.name.clone(),
-        }
+        RowKey::of(&self.namespace, &self.name)
     }
 }
 

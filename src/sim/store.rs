@@ -13,6 +13,10 @@ use bytes::Bytes;
 use serde_json::{json, Value};
 use tokio::sync::{broadcast, mpsc};
 
+use self::history::Past;
+pub use self::history::{event_matches, Subscription};
+use self::names::new_uid;
+pub use self::names::{invalid_name, now_rfc3339, qualified, random_suffix};
 use super::error::ApiError;
 use super::resources::{self, ResourceType};
 
@@ -91,47 +95,6 @@ impl Event {
     }
 }
 
-/// A past change as the history keeps it: the serialized versions (sharing the bytes of
-/// the stored objects), not their parsed trees, which are ten times larger.
-struct Past {
-    kind: EventType,
-    res: Res,
-    rv: u64,
-    namespace: String,
-    json: Bytes,
-    previous: Option<(Bytes, u64)>,
-}
-
-impl Past {
-    fn of(e: &Event) -> Past {
-        Past {
-            kind: e.kind,
-            res: e.res,
-            rv: e.rv(),
-            namespace: e.object.namespace().to_string(),
-            json: e.object.json.clone(),
-            previous: e.previous.as_ref().map(|p| (p.json.clone(), p.rv)),
-        }
-    }
-
-    fn replay(&self) -> Arc<Event> {
-        Arc::new(Event {
-            kind: self.kind,
-            res: self.res,
-            object: Stored::from_json(self.json.clone(), self.rv),
-            previous: self
-                .previous
-                .as_ref()
-                .map(|(json, rv)| Stored::from_json(json.clone(), *rv)),
-        })
-    }
-
-    /// Whether it belongs to a watch of `res` in `ns` (None = all namespaces).
-    fn concerns(&self, res: Res, ns: Option<&str>) -> bool {
-        in_scope(self.res, &self.namespace, res, ns)
-    }
-}
-
 /// Cascading behaviour of a delete (`propagationPolicy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Propagation {
@@ -185,14 +148,6 @@ impl ListPage {
             rv,
         }
     }
-}
-
-/// A watch that has started: events since the requested version, then the live feed.
-pub struct Subscription {
-    pub backlog: Vec<Arc<Event>>,
-    pub live: broadcast::Receiver<Arc<Event>>,
-    /// The store's resourceVersion when the subscription started.
-    pub rv: u64,
 }
 
 type TypeKey = (&'static str, &'static str);
@@ -607,6 +562,18 @@ impl Store {
         if dry_run {
             return Ok(Stored::new(obj, current.rv));
         }
+        Ok(self.store_modified(inner, res, current, obj))
+    }
+
+    /// Stores `obj` as the next version of `current`, with a new resourceVersion, and
+    /// records the MODIFIED event.
+    fn store_modified(
+        &self,
+        inner: &mut Inner,
+        res: Res,
+        current: &Arc<Stored>,
+        mut obj: Value,
+    ) -> Arc<Stored> {
         inner.rv += 1;
         let rv = inner.rv;
         obj["metadata"]["resourceVersion"] = json!(rv.to_string());
@@ -619,119 +586,8 @@ impl Store {
             stored.clone(),
             Some(current.clone()),
         );
-        Ok(stored)
+        stored
     }
-
-    fn record(
-        &self,
-        inner: &mut Inner,
-        kind: EventType,
-        res: Res,
-        object: Arc<Stored>,
-        previous: Option<Arc<Stored>>,
-    ) {
-        let event = Arc::new(Event {
-            kind,
-            res,
-            object,
-            previous,
-        });
-        if inner.history.len() >= inner.history_cap {
-            if let Some(old) = inner.history.pop_front() {
-                inner.oldest_resumable = old.rv;
-            }
-        }
-        inner.history.push_back(Past::of(&event));
-        inner.feeds.retain(|feed| feed.send(event.clone()).is_ok());
-        // No receivers is fine: nobody is watching.
-        let _ = self.events.send(event);
-    }
-
-    /// Starts a watch of one type (optionally one namespace). With `since`, the events
-    /// after that resourceVersion are replayed first; a version older than the history
-    /// is `410 Gone`, exactly like the apiserver's "too old resource version".
-    pub fn subscribe(
-        &self,
-        res: Res,
-        ns: Option<&str>,
-        since: Option<u64>,
-    ) -> Result<Subscription, ApiError> {
-        let inner = self.lock();
-        let live = self.events.subscribe();
-        let mut backlog = Vec::new();
-        if let Some(since) = since {
-            if since < inner.oldest_resumable.saturating_sub(1) {
-                return Err(ApiError::gone(format!(
-                    "too old resource version: {since} ({})",
-                    inner.oldest_resumable
-                )));
-            }
-            let start = inner.history.partition_point(|e| e.rv <= since);
-            backlog.extend(
-                inner
-                    .history
-                    .range(start..)
-                    .filter(|e| e.concerns(res, ns))
-                    .map(Past::replay),
-            );
-        }
-        Ok(Subscription {
-            backlog,
-            live,
-            rv: inner.rv,
-        })
-    }
-
-    /// The objects of a type (as [`Store::list`]) and a subscription to every change after
-    /// them, taken atomically: a watch that starts with the current state misses nothing.
-    pub fn list_and_subscribe(
-        &self,
-        res: Res,
-        ns: Option<&str>,
-    ) -> (Vec<Arc<Stored>>, Subscription) {
-        let inner = self.lock();
-        let live = self.events.subscribe();
-        let items = objects_in(&inner, res, ns);
-        let sub = Subscription {
-            backlog: Vec::new(),
-            live,
-            rv: inner.rv,
-        };
-        (items, sub)
-    }
-
-    /// Fault switch: forget the event history, so every watch resuming from an older
-    /// resourceVersion gets 410 Gone.
-    pub fn expire_history(&self) {
-        let mut inner = self.lock();
-        inner.history.clear();
-        inner.oldest_resumable = inner.rv + 1;
-    }
-
-    /// Limits the history (tests of 410 Gone use a small one).
-    pub fn set_history_capacity(&self, cap: usize) {
-        let mut inner = self.lock();
-        inner.history_cap = cap.max(1);
-        while inner.history.len() > inner.history_cap {
-            if let Some(old) = inner.history.pop_front() {
-                inner.oldest_resumable = old.rv;
-            }
-        }
-    }
-}
-
-/// Whether a watch event belongs to a watch of `res` in `ns` (None = all namespaces).
-pub fn event_matches(e: &Event, res: Res, ns: Option<&str>) -> bool {
-    in_scope(e.res, e.object.namespace(), res, ns)
-}
-
-/// Whether an object of `obj_res` in `obj_ns` is in a watch of `res` in `ns`.
-fn in_scope(obj_res: Res, obj_ns: &str, res: Res, ns: Option<&str>) -> bool {
-    std::ptr::eq(obj_res, res)
-        && match ns {
-            Some(ns) if res.namespaced && !ns.is_empty() => obj_ns == ns,
-            _ => true,
-        }
 }
 
 /// Makes `obj` equal to `old` except for its status, copying only what differs (a status
@@ -806,68 +662,9 @@ fn ensure_object<'a>(obj: &'a mut Value, field: &str) -> &'a mut serde_json::Map
     }
 }
 
-/// `pods`, `deployments.apps`: how errors name a resource.
-pub fn qualified(res: Res) -> String {
-    if res.group.is_empty() {
-        res.plural.to_string()
-    } else {
-        format!("{}.{}", res.plural, res.group)
-    }
-}
-
-/// Why `name` is not a valid DNS-1123 subdomain, if it is not.
-pub fn invalid_name(name: &str) -> Option<String> {
-    let ok_chars = name
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
-    let ok_ends = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphanumeric())
-        && name
-            .chars()
-            .last()
-            .is_some_and(|c| c.is_ascii_alphanumeric());
-    if name.len() <= 253 && ok_chars && ok_ends {
-        None
-    } else {
-        Some(format!(
-            "Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
-        ))
-    }
-}
-
-/// The current time as the API writes it (`2026-11-25T19:44:06Z`).
-pub fn now_rfc3339() -> String {
-    jiff::Timestamp::now()
-        .strftime("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
-}
-
-/// Random lowercase suffix from the alphabet the apiserver uses for generateName.
-pub fn random_suffix(len: usize) -> String {
-    use rand::Rng;
-    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    let mut rng = rand::rng();
-    (0..len)
-        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-        .collect()
-}
-
-fn new_uid() -> String {
-    let v: u128 = rand::random();
-    let h = format!("{v:032x}");
-    format!(
-        "{}-{}-4{}-a{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[13..16],
-        &h[17..20],
-        &h[20..32]
-    )
-}
-
 mod delete;
+mod history;
+mod names;
 mod owners;
 #[cfg(test)]
 mod tests;

@@ -4,7 +4,7 @@ use std::cmp::Ordering;
 
 use crate::action::Action;
 use crate::cluster::rows::{PodRow, RowKey};
-use crate::state::table::{contains_ignore_case, ResourceTable, Sort, TableRow};
+use crate::state::table::{contains_ignore_case, then_by_name, ResourceTable, Sort, TableRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PodColumn {
@@ -77,8 +77,10 @@ impl TableRow for PodRow {
             PodColumn::Ip => self.ip.cmp(&other.ip),
             PodColumn::Node => self.node.cmp(&other.node),
         };
-        primary
-            .then_with(|| self.name.cmp(&other.name))
-            .then_with(|| self.namespace.cmp(&other.namespace))
+        then_by_name(
+            primary,
+            (&*self.name, &*self.namespace),
+            (&*other.name, &*other.namespace),
+        )
     }
 }

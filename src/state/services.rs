@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use crate::action::Action;
 use crate::cluster::rows::RowKey;
 use crate::cluster::services::ServiceRow;
-use crate::state::table::{contains_ignore_case, ResourceTable, Sort, TableRow};
+use crate::state::table::{contains_ignore_case, then_by_name, ResourceTable, Sort, TableRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ServiceColumn {
@@ -40,10 +40,7 @@ impl TableRow for ServiceRow {
     type Column = ServiceColumn;
 
     fn key(&self) -> RowKey {
-        RowKey {
-            namespace: Some(self.namespace.clone()),
-            name: self.name.clone(),
-        }
+        RowKey::of(&self.namespace, &self.name)
     }
 
     fn name(&self) -> &str {
@@ -65,8 +62,10 @@ impl TableRow for ServiceRow {
             // Youngest first, like the other views.
             ServiceColumn::Age => other.created.cmp(&self.created),
         };
-        primary
-            .then_with(|| self.name.cmp(&other.name))
-            .then_with(|| self.namespace.cmp(&other.namespace))
+        then_by_name(
+            primary,
+            (&*self.name, &*self.namespace),
+            (&*other.name, &*other.namespace),
+        )
     }
 }

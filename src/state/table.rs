@@ -42,6 +42,11 @@ pub fn contains_ignore_case(haystack: &str, needle_lower: &str) -> bool {
     })
 }
 
+/// `primary`, then name, then namespace: the tie-break that makes every row order total.
+pub fn then_by_name(primary: Ordering, a: (&str, &str), b: (&str, &str)) -> Ordering {
+    primary.then_with(|| a.cmp(&b))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sort<C> {
     pub column: C,

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use crate::action::Action;
 use crate::cluster::rollout::rows::WorkloadRow;
 use crate::cluster::rows::RowKey;
-use crate::state::table::{contains_ignore_case, ResourceTable, Sort, TableRow};
+use crate::state::table::{contains_ignore_case, then_by_name, ResourceTable, Sort, TableRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WorkloadColumn {
@@ -38,10 +38,7 @@ impl TableRow for WorkloadRow {
     type Column = WorkloadColumn;
 
     fn key(&self) -> RowKey {
-        RowKey {
-            namespace: Some(self.namespace.clone()),
-            name: self.name.clone(),
-        }
+        RowKey::of(&self.namespace, &self.name)
     }
 
     fn name(&self) -> &str {
@@ -61,8 +58,10 @@ impl TableRow for WorkloadRow {
             // Youngest first.
             WorkloadColumn::Age => other.created.cmp(&self.created),
         };
-        primary
-            .then_with(|| self.name.cmp(&other.name))
-            .then_with(|| self.namespace.cmp(&other.namespace))
+        then_by_name(
+            primary,
+            (&*self.name, &*self.namespace),
+            (&*other.name, &*other.namespace),
+        )
     }
 }

@@ -69,19 +69,7 @@ impl Store {
             let mut obj = current.value.clone();
             obj["metadata"]["deletionTimestamp"] = json!(now_rfc3339());
             obj["metadata"]["deletionGracePeriodSeconds"] = json!(grace);
-            inner.rv += 1;
-            let rv = inner.rv;
-            obj["metadata"]["resourceVersion"] = json!(rv.to_string());
-            let stored = Stored::new(obj, rv);
-            inner.put(res, stored.clone());
-            self.record(
-                inner,
-                EventType::Modified,
-                res,
-                stored.clone(),
-                Some(current.clone()),
-            );
-            return stored;
+            return self.store_modified(inner, res, current, obj);
         }
         let key = (current.namespace().to_string(), current.name().to_string());
         inner.take(res, &key);
