@@ -3,7 +3,6 @@
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders};
 use ratatui::Frame;
 
 use crate::cluster::rows::{Health, PodRow};
@@ -94,13 +93,8 @@ fn columns(all_namespaces: bool) -> Vec<Column<PodRow, PodColumn>> {
 
 pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
     let focused = st.focus == Pane::Main;
-    let (border, title_style) = if focused {
-        (theme.border_focus, theme.title_focus)
-    } else {
-        (theme.border, theme.title)
-    };
     let loading = st.main_watch.phase == Phase::Loading;
-    let title = PaneTitle {
+    let block = PaneTitle {
         name: st.view.title(),
         scope: Some(st.scope.label()),
         shown: st.pods.visible_len(),
@@ -108,12 +102,7 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
         filter: st.pods.filter(),
         loading,
     }
-    .line(title_style, theme.prompt);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(border)
-        .title(title);
+    .block(focused, theme);
     let empty_text = if let Some(e) = &st.main_watch.error {
         Line::from(Span::styled(
             format!("cannot list pods: {e}"),

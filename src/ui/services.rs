@@ -3,7 +3,6 @@
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders};
 use ratatui::Frame;
 
 use crate::cluster::services::ServiceRow;
@@ -72,13 +71,8 @@ fn row_style(_: &ServiceRow, theme: &Theme) -> Style {
 
 pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
     let focused = st.focus == Pane::Main;
-    let (border, title_style) = if focused {
-        (theme.border_focus, theme.title_focus)
-    } else {
-        (theme.border, theme.title)
-    };
     let loading = st.main_watch.phase == Phase::Loading;
-    let title = PaneTitle {
+    let block = PaneTitle {
         name: "Services",
         scope: Some(st.scope.label()),
         shown: st.services.visible_len(),
@@ -86,12 +80,7 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
         filter: st.services.filter(),
         loading,
     }
-    .line(title_style, theme.prompt);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(border)
-        .title(title);
+    .block(focused, theme);
     let (text, style) = if let Some(e) = &st.main_watch.error {
         (format!("cannot list services: {e}"), theme.error_msg)
     } else if loading {

@@ -4,7 +4,7 @@
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, BorderType, Borders, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
@@ -204,6 +204,20 @@ pub struct PaneTitle<'s> {
 }
 
 impl PaneTitle<'_> {
+    /// The pane's rounded border with this title, in focused or unfocused colours.
+    pub fn block<'a>(&self, focused: bool, theme: &Theme) -> Block<'a> {
+        let (border, title_style) = if focused {
+            (theme.border_focus, theme.title_focus)
+        } else {
+            (theme.border, theme.title)
+        };
+        Block::default()
+            .borders(Borders::ALL)
+            .border_type(BorderType::Rounded)
+            .border_style(border)
+            .title(self.line(title_style, theme.prompt))
+    }
+
     pub fn line<'a>(&self, style: Style, accent: Style) -> Line<'a> {
         let mut spans = vec![Span::styled(format!(" {}", self.name), style)];
         if let Some(scope) = self.scope {

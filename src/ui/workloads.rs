@@ -3,7 +3,6 @@
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders};
 use ratatui::Frame;
 
 use crate::cluster::rollout::rows::WorkloadRow;
@@ -80,13 +79,8 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
         return;
     };
     let focused = st.focus == Pane::Main && !st.rollout.history_focused();
-    let (border, title_style) = if focused {
-        (theme.border_focus, theme.title_focus)
-    } else {
-        (theme.border, theme.title)
-    };
     let loading = st.main_watch.phase == Phase::Loading;
-    let title = PaneTitle {
+    let block = PaneTitle {
         name: st.view.title(),
         scope: Some(st.scope.label()),
         shown: st.workloads.visible_len(),
@@ -94,12 +88,7 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
         filter: st.workloads.filter(),
         loading,
     }
-    .line(title_style, theme.prompt);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(border)
-        .title(title);
+    .block(focused, theme);
     let what = st.view.title().to_lowercase();
     let empty_text = if let Some(e) = &st.main_watch.error {
         Line::from(Span::styled(
