@@ -78,6 +78,8 @@ pub enum Action {
     Yaml,
     /// Show a `kubectl describe`-like text of the selected object, with its events.
     Describe,
+    /// Answer yes to a confirmation (delete, rollback, restart, scale, pause, stop forward).
+    Confirm,
 }
 
 impl Action {

@@ -32,10 +32,13 @@ pub enum Ctx {
     History,
     /// The YAML / describe text view.
     Text,
+    /// A question that changes the cluster (delete, rollback, restart, scale, pause, stop a
+    /// forward): only the confirm key acts, any other key cancels.
+    Confirm,
 }
 
 impl Ctx {
-    pub const ALL: [Ctx; 14] = [
+    pub const ALL: [Ctx; 15] = [
         Ctx::Global,
         Ctx::List,
         Ctx::Namespaces,
@@ -50,6 +53,7 @@ impl Ctx {
         Ctx::Forwards,
         Ctx::PortForward,
         Ctx::Text,
+        Ctx::Confirm,
     ];
 
     pub fn title(self) -> &'static str {
@@ -68,6 +72,7 @@ impl Ctx {
             Ctx::Workloads => "Deployments, StatefulSets, DaemonSets",
             Ctx::History => "Rollout history",
             Ctx::Text => "YAML and describe",
+            Ctx::Confirm => "Confirmations",
         }
     }
 
@@ -88,6 +93,8 @@ impl Ctx {
             Ctx::Workloads => &[Ctx::Workloads, Ctx::List, Ctx::Global],
             Ctx::History => &[Ctx::History, Ctx::List, Ctx::Global],
             Ctx::Text => &[Ctx::Text, Ctx::List, Ctx::Global],
+            // Nothing general: a stray key must cancel, not quit or scroll.
+            Ctx::Confirm => &[Ctx::Confirm],
         }
     }
 }
@@ -229,6 +236,12 @@ pub const DEFAULTS: &[Binding] = &[
     b(Ctx::Namespaces, "d", Action::Describe, "describe"),
     b(Ctx::Text, "esc", Action::Back, "close"),
     b(Ctx::Text, "c", Action::Copy, "copy all"),
+    b(
+        Ctx::Confirm,
+        "y",
+        Action::Confirm,
+        "yes (any other key cancels)",
+    ),
     b(Ctx::Help, "esc, q, ?", Action::Back, "close help"),
     b(Ctx::Prompt, "enter", Action::Submit, "run / keep filter"),
     b(Ctx::Prompt, "esc", Action::Cancel, "cancel"),
@@ -550,6 +563,11 @@ impl Keymap {
                 .find(|b| b.action == action)
                 .and_then(|b| b.keys.first().map(|s| seq_to_string(s)))
         })
+    }
+
+    /// Whether `key` answers yes to a confirmation.
+    pub fn confirms(&self, key: KeyChord) -> bool {
+        self.exact.get(&(Ctx::Confirm, vec![key])) == Some(&Action::Confirm)
     }
 
     /// Resolves `pending + key` in `ctx`'s chain.

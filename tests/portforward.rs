@@ -348,7 +348,7 @@ fn e2e_forward_a_service_by_keys_survives_pod_deletion_and_stops() {
         s.contains("Port-forwards[1]") && s.contains(&page_pod(&second))
     });
     app.send("\x04");
-    app.wait_for_text("(y/n)");
+    app.wait_for_text("(y stops it");
     app.send("y");
     app.wait_for_text("Port-forwards[0]");
     common::wait_for("the local port to close", 30, || {

@@ -260,6 +260,7 @@ fn paused_deployment_is_refused_like_kubectl_and_no_op_is_skipped() {
         "default",
         "paused",
         Change::Resume,
+        None,
     ));
     assert_eq!(
         resumed,
@@ -271,6 +272,7 @@ fn paused_deployment_is_refused_like_kubectl_and_no_op_is_skipped() {
         "default",
         "paused",
         Change::Resume,
+        None,
     ));
     assert_eq!(
         again,
@@ -369,6 +371,7 @@ fn restart_and_scale_like_kubectl() {
         Change::Restart {
             at: jiff::Timestamp::now(),
         },
+        None,
     ));
     assert_eq!(
         restarted,
@@ -390,6 +393,7 @@ fn restart_and_scale_like_kubectl() {
             replicas: 3,
             seen: Some(1),
         },
+        None,
     ));
     assert_eq!(scaled, Outcome::Done("deployment.apps/web scaled".into()));
     assert_eq!(h.deployment("web")["spec"]["replicas"], 3);
@@ -403,6 +407,7 @@ fn restart_and_scale_like_kubectl() {
             replicas: 2,
             seen: Some(1),
         },
+        None,
     ));
     assert!(matches!(stale, Outcome::Conflict(_)), "{stale:?}");
     assert_eq!(h.deployment("web")["spec"]["replicas"], 3);

@@ -517,22 +517,38 @@ fn selected_pod_ref() -> rkt::cluster::objects::ObjectRef {
 
 #[test]
 fn delete_asks_first_and_only_y_deletes() {
-    use rkt::state::objects::ObjectEffect;
+    use rkt::cluster::objects::Identity;
+    use rkt::state::objects::{ObjectEffect, ObjectMsg};
     let mut st = kube_system_state();
     st.refresh();
-    assert!(
-        press(&mut st, "ctrl-d").is_empty(),
-        "nothing happens before confirming"
+    assert_eq!(
+        press(&mut st, "ctrl-d"),
+        vec![Effect::Object(ObjectEffect::Identify(selected_pod_ref()))],
+        "nothing is deleted before confirming; the object's uid is looked up"
     );
-    assert_eq!(st.confirm_delete, Some(selected_pod_ref()));
+    assert_eq!(st.confirm_delete.as_ref().unwrap().obj, selected_pod_ref());
     // Any other key cancels, and is not also taken as a command.
     assert!(press(&mut st, "q").is_empty());
     assert!(st.confirm_delete.is_none() && !st.quit);
     press(&mut st, "ctrl-d");
+    let identity = Identity {
+        uid: "uid-1".into(),
+        resource_version: "42".into(),
+    };
+    update(
+        &mut st,
+        Msg::Object(ObjectMsg::Identified {
+            obj: selected_pod_ref(),
+            result: Ok(identity.clone()),
+        }),
+    );
     let effects = press(&mut st, "y");
     assert_eq!(
         effects,
-        vec![Effect::Object(ObjectEffect::Delete(selected_pod_ref()))]
+        vec![Effect::Object(ObjectEffect::Delete {
+            obj: selected_pod_ref(),
+            confirmed: identity,
+        })]
     );
     assert!(st.confirm_delete.is_none());
 }

@@ -3,7 +3,7 @@
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::{Event, Namespace, Pod, Service};
-use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, ListParams};
+use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, ListParams, Preconditions};
 use kube::Client;
 
 use super::describe;
@@ -64,6 +64,13 @@ impl ObjectRef {
     }
 }
 
+/// Which object, exactly, a confirmation was about: a name can be reused by a new object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub uid: String,
+    pub resource_version: String,
+}
+
 fn api(client: &Client, obj: &ObjectRef) -> Api<DynamicObject> {
     let resource = obj.kind.resource();
     match &obj.namespace {
@@ -72,20 +79,48 @@ fn api(client: &Client, obj: &ObjectRef) -> Api<DynamicObject> {
     }
 }
 
-/// Deletes the object (background propagation, the object's own grace period), answering
-/// with kubectl's words or the API's error text.
-pub async fn delete(client: &Client, obj: &ObjectRef) -> Result<String, String> {
-    api(client, obj)
-        .delete(&obj.name, &DeleteParams::background())
+/// The uid and resourceVersion of the object as it is now.
+pub async fn identify(client: &Client, obj: &ObjectRef) -> Result<Identity, String> {
+    let meta = api(client, obj)
+        .get_metadata(&obj.name)
         .await
-        .map(|_| format!("{} deleted", obj.label()))
-        .map_err(|e| {
-            format!(
-                "delete {}: {}",
-                obj.label(),
-                super::watch::describe_client(&e)
-            )
-        })
+        .map_err(|e| format!("{}: {}", obj.label(), super::watch::describe_client(&e)))?
+        .metadata;
+    Ok(Identity {
+        uid: meta.uid.unwrap_or_default(),
+        resource_version: meta.resource_version.unwrap_or_default(),
+    })
+}
+
+/// Deletes the object the user confirmed (background propagation, the object's own grace
+/// period), answering with kubectl's words or the API's error text. The uid is a
+/// precondition the server checks: an object recreated under the same name since the
+/// confirmation is not deleted. (The resourceVersion is not: a pod whose status moved on is
+/// still the pod the user chose.)
+pub async fn delete(
+    client: &Client,
+    obj: &ObjectRef,
+    confirmed: &Identity,
+) -> Result<String, String> {
+    let params = DeleteParams {
+        preconditions: Some(Preconditions {
+            uid: Some(confirmed.uid.clone()),
+            resource_version: None,
+        }),
+        ..DeleteParams::background()
+    };
+    match api(client, obj).delete(&obj.name, &params).await {
+        Ok(_) => Ok(format!("{} deleted", obj.label())),
+        Err(kube::Error::Api(e)) if e.code == 409 => Err(format!(
+            "{} is not the object you confirmed (it was replaced since); nothing was deleted",
+            obj.label()
+        )),
+        Err(e) => Err(format!(
+            "delete {}: {}",
+            obj.label(),
+            super::watch::describe_client(&e)
+        )),
+    }
 }
 
 /// The object as YAML, without managedFields (noise nobody reads).
@@ -159,7 +194,13 @@ async fn events_of(client: &Client, obj: &ObjectRef) -> Vec<Event> {
 pub async fn run(client: &Client, effect: ObjectEffect) -> ObjectMsg {
     let title = effect.title();
     match effect {
-        ObjectEffect::Delete(obj) => ObjectMsg::Deleted(delete(client, &obj).await),
+        ObjectEffect::Identify(obj) => {
+            let result = identify(client, &obj).await;
+            ObjectMsg::Identified { obj, result }
+        }
+        ObjectEffect::Delete { obj, confirmed } => {
+            ObjectMsg::Deleted(delete(client, &obj, &confirmed).await)
+        }
         ObjectEffect::Yaml(obj) => ObjectMsg::Text {
             title,
             result: yaml(client, &obj).await,

@@ -54,6 +54,17 @@ impl ApiError {
         e
     }
 
+    /// 409 for a body whose uid is not the stored object's, in the API server's words.
+    pub fn uid_precondition(wanted: &str, stored: &str) -> Self {
+        Self::new(
+            409,
+            "Conflict",
+            format!(
+                "Precondition failed: UID in precondition: {wanted}, UID in object meta: {stored}"
+            ),
+        )
+    }
+
     /// 422 with the field that is wrong, e.g. an invalid name.
     pub fn invalid(kind: &str, name: &str, field: &str, problem: &str) -> Self {
         let mut e = Self::new(

@@ -525,6 +525,13 @@ impl Store {
             UpdateScope::All => {}
         }
         ensure_object(&mut obj, "metadata");
+        // As the API server: a uid in the body is a precondition, not a change.
+        if let Some(uid) = obj["metadata"]["uid"].as_str() {
+            let current = old["metadata"]["uid"].as_str().unwrap_or_default();
+            if !uid.is_empty() && uid != current {
+                return Err(ApiError::uid_precondition(uid, current));
+            }
+        }
         for owned in ["uid", "creationTimestamp", "name", "namespace"] {
             match old["metadata"].get(owned) {
                 Some(v) => obj["metadata"][owned] = v.clone(),

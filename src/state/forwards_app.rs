@@ -65,11 +65,8 @@ pub fn on_key(st: &mut AppState, key: KeyChord) -> Option<Vec<Effect>> {
         return Some(Vec::new());
     }
     let id = st.forwards.confirm_stop.take()?;
-    // Any answer but y cancels.
-    if key
-        .text_char()
-        .is_some_and(|c| c.eq_ignore_ascii_case(&'y'))
-    {
+    // Any answer but the confirm key cancels.
+    if st.keymap.confirms(key) {
         st.notice = None;
         return Some(vec![Effect::Forward(PfEffect::Stop(id))]);
     }
@@ -115,7 +112,13 @@ pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
                 forwards.dismiss(id);
             } else {
                 forwards.confirm_stop = Some(id);
-                st.notify(Notice::warning(format!("stop forward {what}? (y/n)")));
+                let yes = st
+                    .keymap
+                    .label_for(Ctx::Confirm, Action::Confirm)
+                    .unwrap_or_default();
+                st.notify(Notice::warning(format!(
+                    "stop forward {what}? ({yes} stops it, any other key keeps it)"
+                )));
             }
         }
         _ => return None,

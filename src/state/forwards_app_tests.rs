@@ -187,7 +187,7 @@ fn the_forwards_pane_lists_copies_and_stops_with_confirmation() {
     // ctrl-d asks; n cancels; ctrl-d then y stops.
     assert!(key(&mut st, KeyCode::Char('d'), KeyModifiers::CONTROL).is_empty());
     assert_eq!(st.forwards.confirm_stop, Some(1));
-    assert!(st.notice.as_ref().unwrap().text.contains("(y/n)"));
+    assert!(st.notice.as_ref().unwrap().text.contains("(y stops it"));
     assert!(typed(&mut st, "n").is_empty());
     assert_eq!(st.forwards.confirm_stop, None);
     key(&mut st, KeyCode::Down, KeyModifiers::NONE);

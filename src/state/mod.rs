@@ -16,6 +16,7 @@ pub mod rollouts;
 pub mod services;
 pub mod table;
 mod update;
+pub mod view;
 pub mod workloads;
 
 use std::sync::Arc;
@@ -30,6 +31,7 @@ use namespaces::NamespaceTable;
 use pods::PodTable;
 pub use prompt::{MainView, Prompt, PromptKind};
 pub use update::update;
+pub use view::{Awaiting, ViewId};
 
 /// Panes that take the focus, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -129,9 +131,13 @@ pub struct AppState {
     /// Rollout history pane and dialogs.
     pub rollout: rollouts::RolloutState,
     /// The delete confirmation, while it asks.
-    pub confirm_delete: Option<crate::cluster::objects::ObjectRef>,
+    pub confirm_delete: Option<objects::DeleteConfirm>,
     /// The YAML / describe view, when open (it covers the body).
     pub text_view: Option<objects::TextView>,
+    /// The view that the open dialogs and panes belong to (see [`view`]).
+    view_owner: Option<ViewId>,
+    /// A request whose answer opens something in the current view.
+    pub awaiting: Option<Awaiting>,
     /// Something changed since the last frame.
     pub dirty: bool,
     pub quit: bool,
@@ -176,6 +182,8 @@ impl AppState {
             rollout: rollouts::RolloutState::default(),
             confirm_delete: None,
             text_view: None,
+            view_owner: None,
+            awaiting: None,
             dirty: true,
             quit: false,
             next_gen: 0,

@@ -2,7 +2,7 @@
 //! and the YAML / describe text view.
 
 use crate::action::Action;
-use crate::cluster::objects::{ObjectKind, ObjectRef};
+use crate::cluster::objects::{Identity, ObjectKind, ObjectRef};
 use crate::cluster::rollout::Workload;
 use crate::effect::Effect;
 use crate::keymap::KeyChord;
@@ -12,7 +12,13 @@ use crate::state::{AppState, MainView, Pane};
 /// What the runtime does for these actions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ObjectEffect {
-    Delete(ObjectRef),
+    /// Learn the uid and resourceVersion of the object a confirmation names.
+    Identify(ObjectRef),
+    /// Delete the object, only if it is still the one confirmed.
+    Delete {
+        obj: ObjectRef,
+        confirmed: Identity,
+    },
     Yaml(ObjectRef),
     Describe(ObjectRef),
 }
@@ -21,7 +27,8 @@ impl ObjectEffect {
     /// The text view's title for what this effect fetches.
     pub fn title(&self) -> String {
         match self {
-            ObjectEffect::Delete(o) => format!("delete {}", o.label()),
+            ObjectEffect::Identify(o) => format!("identify {}", o.label()),
+            ObjectEffect::Delete { obj, .. } => format!("delete {}", obj.label()),
             ObjectEffect::Yaml(o) => format!("YAML {}", o.label()),
             ObjectEffect::Describe(o) => format!("describe {}", o.label()),
         }
@@ -31,11 +38,24 @@ impl ObjectEffect {
 /// The runtime's answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ObjectMsg {
+    Identified {
+        obj: ObjectRef,
+        result: Result<Identity, String>,
+    },
     Deleted(Result<String, String>),
     Text {
         title: String,
         result: Result<String, String>,
     },
+}
+
+/// The delete confirmation: what it names, and which object exactly once the server said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeleteConfirm {
+    pub context: String,
+    pub obj: ObjectRef,
+    /// `None` until the object's uid is known; confirming waits for it.
+    pub identity: Option<Identity>,
 }
 
 /// A read-only, scrollable text (YAML or describe output).
@@ -124,7 +144,12 @@ pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
                     "read-only mode (--readonly): delete refused",
                 ));
             } else if let Some(obj) = selected_object(st) {
-                st.confirm_delete = Some(obj);
+                st.confirm_delete = Some(DeleteConfirm {
+                    context: st.cluster.context.clone(),
+                    obj: obj.clone(),
+                    identity: None,
+                });
+                return Some(vec![Effect::Object(ObjectEffect::Identify(obj))]);
             } else {
                 st.notify(Notice::warning("nothing selected to delete"));
             }
@@ -163,22 +188,47 @@ fn on_text_action(st: &mut AppState, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-/// The delete confirmation has the keyboard: `y` deletes, any other key cancels.
+/// The delete confirmation has the keyboard: the confirm key deletes the object it names
+/// (once its uid is known), any other key cancels.
 pub fn on_confirm_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
-    let Some(obj) = st.confirm_delete.take() else {
+    let Some(confirm) = st.confirm_delete.take() else {
         return Vec::new();
     };
-    if key.text_char() == Some('y') {
-        st.notify(Notice::info(format!("deleting {}…", obj.label())));
-        vec![Effect::Object(ObjectEffect::Delete(obj))]
-    } else {
+    if !st.keymap.confirms(key) {
         st.notify(Notice::info("delete cancelled"));
-        Vec::new()
+        return Vec::new();
     }
+    let Some(confirmed) = confirm.identity.clone() else {
+        st.notify(Notice::warning(format!(
+            "still looking up {}; confirm again in a moment",
+            confirm.obj.label()
+        )));
+        st.confirm_delete = Some(confirm);
+        return Vec::new();
+    };
+    st.notify(Notice::info(format!("deleting {}…", confirm.obj.label())));
+    vec![Effect::Object(ObjectEffect::Delete {
+        obj: confirm.obj,
+        confirmed,
+    })]
 }
 
 pub fn on_msg(st: &mut AppState, msg: ObjectMsg) {
     match msg {
+        ObjectMsg::Identified { obj, result } => {
+            // Only the confirmation that asked takes the answer.
+            let Some(confirm) = st.confirm_delete.as_mut().filter(|c| c.obj == obj) else {
+                return;
+            };
+            match result {
+                Ok(identity) => confirm.identity = Some(identity),
+                Err(e) => {
+                    st.confirm_delete = None;
+                    st.notify(Notice::error(format!("cannot delete: {e}")));
+                }
+            }
+            st.dirty = true;
+        }
         ObjectMsg::Deleted(Ok(text)) => st.notify(Notice::info(text)),
         ObjectMsg::Deleted(Err(text)) => st.notify(Notice::error(text)),
         ObjectMsg::Text { title, result } => {

@@ -51,6 +51,17 @@ impl MainView {
         }
     }
 
+    /// The header's word before the count of this view's rows.
+    pub fn count_label(self) -> &'static str {
+        match self {
+            MainView::Pods => "pods ",
+            MainView::Deployments => "deployments ",
+            MainView::StatefulSets => "statefulsets ",
+            MainView::DaemonSets => "daemonsets ",
+            MainView::Services => "services ",
+        }
+    }
+
     pub fn kind(self) -> crate::effect::ResourceKind {
         use crate::effect::ResourceKind;
         match self {

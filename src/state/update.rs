@@ -17,6 +17,12 @@ use crate::state::services::ServiceColumn;
 use crate::state::{AppState, HelpState, MainView, Pane, Phase, Prompt, PromptKind, FOCUS_ORDER};
 
 pub fn update(st: &mut AppState, msg: Msg) -> Vec<Effect> {
+    let mut effects = handle(st, msg);
+    effects.extend(st.enforce_view_ownership());
+    effects
+}
+
+fn handle(st: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(ev) => {
             // Key repeat/release events (where the terminal reports them) are not presses.

@@ -1,12 +1,12 @@
-//! The region under the main table. Logs and rollout history will live here; until then it
-//! shows what is known about the selected row.
+//! The region under the main table of the Pods and Services views: what is known about the
+//! selected row of the view shown (workload views draw their rollout status instead).
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 use ratatui::Frame;
 
-use crate::state::AppState;
+use crate::state::{AppState, MainView};
 use crate::theme::Theme;
 use crate::ui::{format, pods::health_style};
 
@@ -18,6 +18,44 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
         .title(Span::styled(" Details ", theme.title));
     let inner = block.inner(area);
     f.render_widget(block, area);
+    let lines = match st.view {
+        _ if st.forwards_open => Vec::new(),
+        MainView::Services => service_lines(st, theme),
+        _ => pod_lines(st, theme),
+    };
+    f.render_widget(Paragraph::new(lines).style(theme.base), inner);
+}
+
+/// The selected Service of the Services view.
+fn service_lines<'a>(st: &AppState, theme: &Theme) -> Vec<Line<'a>> {
+    let Some(svc) = st.services.selected_row() else {
+        return vec![Line::from(Span::styled("no service selected", theme.muted))];
+    };
+    let label = |s: &'static str| Span::styled(s, theme.label);
+    vec![
+        Line::from(vec![
+            label("service "),
+            Span::styled(svc.name.to_string(), theme.value),
+            label("  namespace "),
+            Span::styled(svc.namespace.to_string(), theme.value),
+        ]),
+        Line::from(vec![
+            label("type "),
+            Span::styled(svc.type_.to_string(), theme.value),
+            label("  cluster-ip "),
+            Span::styled(svc.cluster_ip.to_string(), theme.value),
+            label("  age "),
+            Span::styled(format::age(svc.created, st.now), theme.value),
+        ]),
+        Line::from(vec![
+            label("ports "),
+            Span::styled(svc.ports.to_string(), theme.value),
+        ]),
+    ]
+}
+
+/// The selected pod of the Pods view.
+fn pod_lines<'a>(st: &AppState, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     if let Some(pod) = st.pods.selected_row() {
         let label = |s: &'static str| Span::styled(s, theme.label);
@@ -56,5 +94,5 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
     } else {
         lines.push(Line::from(Span::styled("no pod selected", theme.muted)));
     }
-    f.render_widget(Paragraph::new(lines).style(theme.base), inner);
+    lines
 }

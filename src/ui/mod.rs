@@ -1,6 +1,7 @@
 //! Rendering: a pure function of the state. One file per pane, mirroring `state/`.
 //! Only visible rows are formatted; call `AppState::refresh` before drawing.
 
+pub mod confirm;
 pub mod details;
 pub mod format;
 pub mod forwards;
@@ -65,7 +66,7 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) {
         };
         forwards::draw_dialog(f, body, dialog, theme);
     }
-    objects::draw(f, area, st, theme);
+    objects::draw(f, area, st, keymap, theme);
     if let Some(help) = &st.help {
         let body = ratatui::layout::Rect {
             y: areas.hints.y + 1,
@@ -74,5 +75,5 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) {
         };
         help::draw(f, body, help.scroll, keymap, theme);
     }
-    rollouts::draw_dialog(f, area, st, theme);
+    rollouts::draw_dialog(f, area, st, keymap, theme);
 }

@@ -5,6 +5,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
+use super::confirm::{answer_line, Subject};
+use crate::keymap::Keymap;
 use crate::state::AppState;
 use crate::theme::Theme;
 
@@ -25,7 +27,7 @@ pub fn text_height(rows: u16) -> usize {
     rows.saturating_sub(CHROME_ROWS + 2) as usize
 }
 
-pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &Theme) {
     if let Some(view) = &st.text_view {
         let r = body(area);
         let position = if view.loading {
@@ -58,25 +60,35 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
         f.render_widget(Clear, r);
         f.render_widget(Paragraph::new(lines).block(block), r);
     }
-    if let Some(obj) = &st.confirm_delete {
-        let question = format!("Delete {}?", obj.label());
-        let width = (question.chars().count() as u16 + 6).max(34);
-        let r = super::rollouts::centered(area, width, 6);
+    if let Some(confirm) = &st.confirm_delete {
+        let obj = &confirm.obj;
+        let subject = Subject {
+            context: &confirm.context,
+            namespace: obj.namespace.as_deref(),
+            kind: obj.kind.label(),
+            name: &obj.name,
+        };
+        let mut text = vec![Line::from(Span::styled(
+            format!("Delete {}?", obj.label()),
+            theme.value,
+        ))];
+        text.extend(subject.lines(theme));
+        text.push(match &confirm.identity {
+            Some(id) => Line::from(vec![
+                Span::styled(format!("{:<10}", "uid"), theme.label),
+                Span::styled(id.uid.clone(), theme.muted),
+            ]),
+            None => Line::from(Span::styled("looking it up…", theme.muted)),
+        });
+        text.push(Line::default());
+        text.push(answer_line(keymap, "delete", theme));
+        let width = text.iter().map(Line::width).max().unwrap_or(30) as u16 + 4;
+        let r = super::rollouts::centered(area, width.max(34), text.len() as u16 + 2);
         let block = Block::default()
             .borders(Borders::ALL)
             .border_type(BorderType::Rounded)
             .border_style(theme.error)
             .title(Span::styled(" Delete ", theme.error));
-        let text = vec![
-            Line::from(Span::styled(question, theme.value)),
-            Line::default(),
-            Line::from(vec![
-                Span::styled("y", theme.key),
-                Span::styled(" delete   ", theme.hint),
-                Span::styled("any other key", theme.key),
-                Span::styled(" cancel", theme.hint),
-            ]),
-        ];
         f.render_widget(Clear, r);
         f.render_widget(Paragraph::new(text).block(block), r);
     }

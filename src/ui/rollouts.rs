@@ -8,9 +8,11 @@ use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row, 
 use ratatui::Frame;
 
 use crate::cluster::rollout::history::RevisionRow;
+use crate::keymap::Keymap;
 use crate::state::rollouts::{DiffPanel, HistoryPane, RolloutDialog};
 use crate::state::AppState;
 use crate::theme::Theme;
+use crate::ui::confirm::{answer_line, Subject};
 use crate::ui::format;
 
 fn block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
@@ -237,12 +239,19 @@ pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
-pub fn draw_dialog(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
+pub fn draw_dialog(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &Theme) {
     let Some(dialog) = &st.rollout.dialog else {
         return;
     };
     let key = |k: &'static str| Span::styled(k, theme.key);
     let hint = |s: &'static str| Span::styled(s, theme.hint);
+    let target = dialog.target();
+    let subject = Subject {
+        context: &st.cluster.context,
+        namespace: Some(&target.namespace),
+        kind: target.kind.singular(),
+        name: &target.name,
+    };
     let (title, mut lines, answer) = match dialog {
         RolloutDialog::Planning { target, .. } => (
             " Roll back ",
@@ -253,76 +262,71 @@ pub fn draw_dialog(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
             Line::from(vec![key("any key"), hint(" cancel")]),
         ),
         RolloutDialog::Rollback(plan) => {
-            let mut lines = vec![
-                Line::from(vec![
-                    Span::styled("Roll back ", theme.value),
-                    Span::styled(
-                        format!("{}/{}", plan.kind.singular(), plan.name),
-                        theme.title_focus,
-                    ),
-                    Span::styled(format!(" to revision {}?", plan.to_revision), theme.value),
-                ]),
-                Line::from(vec![
-                    Span::styled("change-cause ", theme.label),
-                    Span::styled(
-                        plan.change_cause.clone().unwrap_or_else(|| "<none>".into()),
-                        theme.value,
-                    ),
-                ]),
-                Line::from(vec![
-                    Span::styled("images ", theme.label),
-                    Span::styled(plan.images.join(","), theme.value),
-                ]),
-                Line::from(Span::styled("changes (current → revision):", theme.label)),
-            ];
+            let mut lines = vec![Line::from(vec![
+                Span::styled("Roll back ", theme.value),
+                Span::styled(
+                    format!("{}/{}", plan.kind.singular(), plan.name),
+                    theme.title_focus,
+                ),
+                Span::styled(format!(" to revision {}?", plan.to_revision), theme.value),
+            ])];
+            lines.extend(subject.lines(theme));
+            lines.push(Line::from(vec![
+                Span::styled("change-cause ", theme.label),
+                Span::styled(
+                    plan.change_cause.clone().unwrap_or_else(|| "<none>".into()),
+                    theme.value,
+                ),
+            ]));
+            lines.push(Line::from(vec![
+                Span::styled("images ", theme.label),
+                Span::styled(plan.images.join(","), theme.value),
+            ]));
+            lines.push(Line::from(Span::styled(
+                "changes (current → revision):",
+                theme.label,
+            )));
             lines.extend(plan.diff.iter().map(|c| diff_line(&c.line(), theme)));
             (
                 " Roll back ",
                 lines,
-                Line::from(vec![
-                    key("y"),
-                    hint(" roll back   "),
-                    key("any other key"),
-                    hint(" cancel"),
-                ]),
+                answer_line(keymap, "roll back", theme),
             )
         }
-        RolloutDialog::Confirm { target, change } => (
-            " Confirm ",
-            vec![Line::from(Span::styled(
+        RolloutDialog::Confirm { target, change, .. } => {
+            let mut lines = vec![Line::from(Span::styled(
                 RolloutDialog::question(target, change),
                 theme.value,
-            ))],
-            Line::from(vec![
-                key("y"),
-                hint(" yes   "),
-                key("any other key"),
-                hint(" cancel"),
-            ]),
-        ),
+            ))];
+            lines.extend(subject.lines(theme));
+            (" Confirm ", lines, answer_line(keymap, "yes", theme))
+        }
         RolloutDialog::Scale {
             target,
             seen,
             input,
-        } => (
-            " Scale ",
-            vec![
-                Line::from(Span::styled(
-                    format!("{} has {seen} replicas.", target.label()),
-                    theme.value,
-                )),
+            ..
+        } => {
+            let mut lines = vec![Line::from(Span::styled(
+                format!("{} has {seen} replicas.", target.label()),
+                theme.value,
+            ))];
+            lines.extend(subject.lines(theme));
+            lines.push(Line::from(vec![
+                Span::styled("replicas: ", theme.label),
+                Span::styled(format!("{input}█"), theme.prompt),
+            ]));
+            (
+                " Scale ",
+                lines,
                 Line::from(vec![
-                    Span::styled("replicas: ", theme.label),
-                    Span::styled(format!("{input}█"), theme.prompt),
+                    key("enter"),
+                    hint(" continue   "),
+                    key("esc"),
+                    hint(" cancel"),
                 ]),
-            ],
-            Line::from(vec![
-                key("enter"),
-                hint(" continue   "),
-                key("esc"),
-                hint(" cancel"),
-            ]),
-        ),
+            )
+        }
     };
     lines.push(Line::default());
     lines.push(answer);

@@ -9,7 +9,7 @@ use ratatui::Frame;
 use crate::action::Action;
 use crate::keymap::{Ctx, Keymap, ResolvedBinding};
 use crate::msg::Level;
-use crate::state::{AppState, Connection, PromptKind};
+use crate::state::{AppState, Connection, Pane, PromptKind};
 use crate::theme::Theme;
 
 pub fn draw_header(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
@@ -37,8 +37,14 @@ pub fn draw_header(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
         }
     }
     spans.push(sep());
-    spans.push(Span::styled("pods ", theme.label));
-    spans.push(Span::styled(st.pods.len().to_string(), theme.value));
+    // The count of what the main area shows, never of another view's table.
+    let (what, count) = if st.forwards_open {
+        ("forwards ", st.forwards.len())
+    } else {
+        (st.view.count_label(), st.counts_of(Pane::Main).1)
+    };
+    spans.push(Span::styled(what, theme.label));
+    spans.push(Span::styled(count.to_string(), theme.value));
     spans.push(Span::styled(" ns ", theme.label));
     spans.push(Span::styled(st.namespaces.len().to_string(), theme.value));
     if st.readonly {

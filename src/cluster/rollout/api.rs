@@ -167,13 +167,16 @@ pub async fn apply_rollback(client: &Client, plan: &PlannedPatch) -> Outcome {
     }
 }
 
-/// Restart, scale, pause or resume, deciding from the workload's state now.
+/// Restart, scale, pause or resume, deciding from the workload's state now. With
+/// `confirmed_uid`, only the object the user confirmed is changed: one recreated under the
+/// same name since is left alone.
 pub async fn change(
     client: &Client,
     kind: Workload,
     namespace: &str,
     name: &str,
     change: Change,
+    confirmed_uid: Option<&str>,
 ) -> Outcome {
     let paused = match kind {
         Workload::Deployment => {
@@ -188,9 +191,66 @@ pub async fn change(
         _ => false,
     };
     match plan_change(kind, namespace, name, paused, &change) {
-        Ok(plan) => apply_change(client, &plan, &change).await,
+        Ok(mut plan) => {
+            if let Some(uid) = confirmed_uid {
+                plan.body.require_uid(uid);
+            }
+            let outcome = apply_change(client, &plan, &change).await;
+            match (confirmed_uid, &outcome) {
+                (Some(uid), Outcome::Error(_) | Outcome::Conflict(_)) => {
+                    replaced(client, kind, namespace, name, uid)
+                        .await
+                        .unwrap_or(outcome)
+                }
+                _ => outcome,
+            }
+        }
         Err(outcome) => outcome,
     }
+}
+
+/// A conflict outcome when the object named is no longer the one with `uid`.
+async fn replaced(
+    client: &Client,
+    kind: Workload,
+    ns: &str,
+    name: &str,
+    uid: &str,
+) -> Option<Outcome> {
+    let now = current_uid(client, kind, ns, name).await;
+    (now.as_deref() != Some(uid)).then(|| {
+        Outcome::Conflict(format!(
+            "{}/{name} is not the object you confirmed (it was deleted or replaced since); nothing was changed",
+            kind.singular()
+        ))
+    })
+}
+
+async fn current_uid(client: &Client, kind: Workload, ns: &str, name: &str) -> Option<String> {
+    let meta = match kind {
+        Workload::Deployment => {
+            Api::<Deployment>::namespaced(client.clone(), ns)
+                .get_metadata(name)
+                .await
+                .ok()?
+                .metadata
+        }
+        Workload::StatefulSet => {
+            Api::<StatefulSet>::namespaced(client.clone(), ns)
+                .get_metadata(name)
+                .await
+                .ok()?
+                .metadata
+        }
+        Workload::DaemonSet => {
+            Api::<DaemonSet>::namespaced(client.clone(), ns)
+                .get_metadata(name)
+                .await
+                .ok()?
+                .metadata
+        }
+    };
+    meta.uid
 }
 
 /// Sends a planned restart, scale, pause or resume.

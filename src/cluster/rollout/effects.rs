@@ -32,8 +32,13 @@ pub enum RolloutEffect {
     Rollback(Box<PlannedPatch>),
     /// The template diff of `revision` against the current one (answers [`RolloutMsg::Diff`]).
     Diff { target: Target, revision: i64 },
-    /// Restart, scale, pause or resume (answers [`RolloutMsg::Done`]).
-    Change { target: Target, change: Change },
+    /// Restart, scale, pause or resume (answers [`RolloutMsg::Done`]) of the object with
+    /// the uid the user confirmed, and no other.
+    Change {
+        target: Target,
+        change: Change,
+        uid: String,
+    },
     /// Find the Deployment that owns a pod through its ReplicaSet (answers [`RolloutMsg::Owner`]).
     PodOwner { namespace: String, pod: String },
 }
@@ -106,9 +111,20 @@ pub async fn run(client: &Client, effect: RolloutEffect) -> RolloutMsg {
                 changes,
             }
         }
-        RolloutEffect::Change { target, change } => {
-            let outcome =
-                api::change(client, target.kind, &target.namespace, &target.name, change).await;
+        RolloutEffect::Change {
+            target,
+            change,
+            uid,
+        } => {
+            let outcome = api::change(
+                client,
+                target.kind,
+                &target.namespace,
+                &target.name,
+                change,
+                Some(&uid),
+            )
+            .await;
             RolloutMsg::Done { target, outcome }
         }
         RolloutEffect::PodOwner { namespace, pod } => {

@@ -60,6 +60,31 @@ pub enum PatchBody {
     Merge(Value),
 }
 
+impl PatchBody {
+    /// Makes the server refuse the patch unless the object still has `uid`: a JSON patch
+    /// tests the field first; a merge or strategic patch carries it, which the API server
+    /// treats as a precondition (409 "Precondition failed: UID in precondition").
+    pub fn require_uid(&mut self, uid: &str) {
+        match self {
+            PatchBody::Json(Value::Array(ops)) => {
+                ops.insert(
+                    0,
+                    json!({"op": "test", "path": "/metadata/uid", "value": uid}),
+                );
+            }
+            PatchBody::Json(_) => {}
+            PatchBody::Strategic(body) | PatchBody::Merge(body) => {
+                if let Some(map) = body.as_object_mut() {
+                    let meta = map.entry("metadata").or_insert_with(|| json!({}));
+                    if let Some(meta) = meta.as_object_mut() {
+                        meta.insert("uid".into(), json!(uid));
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// A rollback ready to confirm: what it restores, what changes, and the patch to send.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlannedPatch {

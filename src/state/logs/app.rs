@@ -12,7 +12,7 @@ use crate::cluster::logs::LogRequest;
 use crate::effect::Effect;
 use crate::keymap::Ctx;
 use crate::msg::Notice;
-use crate::state::{AppState, Pane};
+use crate::state::{AppState, Awaiting, Pane};
 
 /// Log settings from the config file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +74,7 @@ pub fn on_pods_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> 
         previous: action == Action::LogsPrevious,
     };
     if several_containers && action != Action::LogsOwner {
+        st.awaiting = Some(Awaiting::Containers(target.clone()));
         return Some(vec![Effect::FetchContainers(target)]);
     }
     Some(open(st, target))
@@ -85,6 +86,11 @@ pub fn on_containers(
     target: LogTarget,
     containers: Result<Vec<String>, String>,
 ) -> Vec<Effect> {
+    // Asked in a view the user has left (or asked again since): the answer is dropped.
+    if st.awaiting.as_ref() != Some(&Awaiting::Containers(target.clone())) {
+        return Vec::new();
+    }
+    st.awaiting = None;
     st.dirty = true;
     match containers {
         Ok(names) if names.len() > 1 => {

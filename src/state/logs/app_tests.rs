@@ -128,9 +128,26 @@ fn view_keys_copy_and_save() {
     assert_eq!(on_action(&mut st, Action::Quit), None);
 }
 
+/// The state after asking for the containers of `target(false)`.
+fn asked(mut st: AppState) -> AppState {
+    st.awaiting = Some(crate::state::Awaiting::Containers(target(false)));
+    st
+}
+
+#[test]
+fn an_answer_nobody_awaits_opens_nothing() {
+    let mut st = app();
+    let effects = on_containers(
+        &mut st,
+        target(false),
+        Ok(vec!["web".into(), "log-shipper".into()]),
+    );
+    assert!(effects.is_empty() && st.log_picker.is_none());
+}
+
 #[test]
 fn several_containers_go_through_the_picker() {
-    let mut st = app();
+    let mut st = asked(app());
     let effects = on_containers(
         &mut st,
         target(false),
@@ -148,11 +165,11 @@ fn several_containers_go_through_the_picker() {
         other => panic!("{other:?}"),
     }
     // One container: straight to the logs.
-    let mut st = app();
+    let mut st = asked(app());
     let effects = on_containers(&mut st, target(false), Ok(vec!["only".into()]));
     assert!(matches!(&effects[..], [Effect::StreamLogs { .. }]));
     // A failure is a notice, not a crash.
-    let mut st = app();
+    let mut st = asked(app());
     on_containers(&mut st, target(false), Err("pods \"x\" not found".into()));
     assert!(st
         .notice

@@ -11,7 +11,7 @@ use crate::effect::{Effect, ResourceKind, Scope, WatchSlot, WatchTarget};
 use crate::keymap::{Ctx, KeyChord};
 use crate::msg::{Notice, WatchEvent};
 use crate::state::workloads::WorkloadColumn;
-use crate::state::{AppState, Pane, Phase, WatchStatus};
+use crate::state::{AppState, Awaiting, Pane, Phase, WatchStatus};
 
 use super::{can_pause, dialog_key, target_of, DiffPanel, HistoryPane, RolloutDialog};
 
@@ -25,7 +25,8 @@ pub fn on_dialog_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
     let Some(dialog) = st.rollout.dialog.take() else {
         return Vec::new();
     };
-    let (next, effect) = dialog_key(dialog, key, st.now);
+    let yes = st.keymap.confirms(key);
+    let (next, effect) = dialog_key(dialog, key, yes, st.now);
     st.rollout.dialog = next;
     match effect {
         Some(e) => vec![Effect::Rollout(Box::new(e))],
@@ -66,6 +67,10 @@ pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
                 namespace: pod.namespace.to_string(),
                 pod: pod.name.to_string(),
             };
+            st.awaiting = Some(Awaiting::PodOwner {
+                namespace: pod.namespace.to_string(),
+                pod: pod.name.to_string(),
+            });
             Some(vec![Effect::Rollout(Box::new(effect))])
         }
         None => None,
@@ -212,8 +217,13 @@ fn ask_change(st: &mut AppState, row: &WorkloadRow, action: Action) -> Vec<Effec
             target,
             seen: row.desired,
             input: String::new(),
+            uid: row.uid.to_string(),
         },
-        change => RolloutDialog::Confirm { target, change },
+        change => RolloutDialog::Confirm {
+            target,
+            change,
+            uid: row.uid.to_string(),
+        },
     });
     Vec::new()
 }
@@ -353,14 +363,28 @@ pub fn on_msg(st: &mut AppState, msg: RolloutMsg) -> Vec<Effect> {
             }
         }
         RolloutMsg::Done { target, outcome } => report(st, &target, &outcome),
-        RolloutMsg::Owner { pod, owner } => match owner {
-            Ok(row) => return open_history(st, row),
-            Err(e) => st.notify(Notice::error(format!(
-                "no rollout history for pod {pod}: {e}"
-            ))),
-        },
+        RolloutMsg::Owner { pod, owner } => {
+            // Asked in a view the user has left: the history would open in the wrong one.
+            if !matches!(&st.awaiting, Some(Awaiting::PodOwner { pod: p, .. }) if *p == pod) {
+                return Vec::new();
+            }
+            st.awaiting = None;
+            return on_owner(st, pod, owner);
+        }
     }
     Vec::new()
+}
+
+fn on_owner(st: &mut AppState, pod: String, owner: Result<WorkloadRow, String>) -> Vec<Effect> {
+    match owner {
+        Ok(row) => open_history(st, row),
+        Err(e) => {
+            st.notify(Notice::error(format!(
+                "no rollout history for pod {pod}: {e}"
+            )));
+            Vec::new()
+        }
+    }
 }
 
 fn report(st: &mut AppState, target: &Target, outcome: &Outcome) {

@@ -9,7 +9,7 @@ mod app_tests;
 
 use std::collections::HashMap;
 
-use crossterm::event::{KeyCode, KeyModifiers};
+use crossterm::event::KeyCode;
 use jiff::Timestamp;
 
 use crate::cluster::rollout::effects::{RolloutEffect, Target};
@@ -229,17 +229,36 @@ pub enum RolloutDialog {
     Planning { target: Target, revision: i64 },
     /// Confirm this rollback: revision, change-cause, diff; `y` sends it.
     Rollback(Box<PlannedPatch>),
-    /// Confirm a restart, pause or resume.
-    Confirm { target: Target, change: Change },
+    /// Confirm a restart, pause or resume of the object with `uid`.
+    Confirm {
+        target: Target,
+        change: Change,
+        uid: String,
+    },
     /// Type the replica count; Enter asks for confirmation.
     Scale {
         target: Target,
         seen: i32,
         input: String,
+        uid: String,
     },
 }
 
 impl RolloutDialog {
+    /// The workload the dialog is about.
+    pub fn target(&self) -> Target {
+        match self {
+            RolloutDialog::Planning { target, .. }
+            | RolloutDialog::Confirm { target, .. }
+            | RolloutDialog::Scale { target, .. } => target.clone(),
+            RolloutDialog::Rollback(plan) => Target {
+                kind: plan.kind,
+                namespace: plan.namespace.clone(),
+                name: plan.name.clone(),
+            },
+        }
+    }
+
     /// The question for a [`RolloutDialog::Confirm`].
     pub fn question(target: &Target, change: &Change) -> String {
         let what = match change {
@@ -255,32 +274,42 @@ impl RolloutDialog {
 }
 
 /// What a key does to an open dialog: the dialog that stays open (if any) and the effect.
+/// `yes` says whether the key is the confirm key of the key table.
 pub fn dialog_key(
     dialog: RolloutDialog,
     key: KeyChord,
+    yes: bool,
     now: Timestamp,
 ) -> (Option<RolloutDialog>, Option<RolloutEffect>) {
-    let yes = key.code == KeyCode::Char('y') && !key.mods.contains(KeyModifiers::CONTROL);
     match dialog {
         RolloutDialog::Planning { .. } => {
             // Any key cancels; a late plan is then ignored.
             (None, None)
         }
         RolloutDialog::Rollback(plan) => (None, yes.then_some(RolloutEffect::Rollback(plan))),
-        RolloutDialog::Confirm { target, change } => {
+        RolloutDialog::Confirm {
+            target,
+            change,
+            uid,
+        } => {
             let change = match change {
                 Change::Restart { .. } => Change::Restart { at: now },
                 other => other,
             };
             (
                 None,
-                yes.then_some(RolloutEffect::Change { target, change }),
+                yes.then_some(RolloutEffect::Change {
+                    target,
+                    change,
+                    uid,
+                }),
             )
         }
         RolloutDialog::Scale {
             target,
             seen,
             mut input,
+            uid,
         } => match key.code {
             KeyCode::Char(c) if c.is_ascii_digit() && input.len() < 6 => {
                 input.push(c);
@@ -289,6 +318,7 @@ pub fn dialog_key(
                         target,
                         seen,
                         input,
+                        uid,
                     }),
                     None,
                 )
@@ -300,6 +330,7 @@ pub fn dialog_key(
                         target,
                         seen,
                         input,
+                        uid,
                     }),
                     None,
                 )
@@ -310,13 +341,21 @@ pub fn dialog_key(
                         replicas,
                         seen: Some(seen),
                     };
-                    (Some(RolloutDialog::Confirm { target, change }), None)
+                    (
+                        Some(RolloutDialog::Confirm {
+                            target,
+                            change,
+                            uid,
+                        }),
+                        None,
+                    )
                 }
                 Err(_) => (
                     Some(RolloutDialog::Scale {
                         target,
                         seen,
                         input,
+                        uid,
                     }),
                     None,
                 ),
@@ -326,6 +365,7 @@ pub fn dialog_key(
                     target,
                     seen,
                     input,
+                    uid,
                 }),
                 None,
             ),
@@ -352,6 +392,7 @@ pub fn can_pause(kind: Workload) -> bool {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crossterm::event::KeyModifiers;
 
     fn owner(key: u64) -> WorkloadRow {
         let d: k8s_openapi::api::apps::v1::Deployment = serde_json::from_value(serde_json::json!({
@@ -423,22 +464,24 @@ mod tests {
         let confirm = RolloutDialog::Confirm {
             target: target.clone(),
             change: Change::Pause,
+            uid: "u1".into(),
         };
         assert_eq!(
-            dialog_key(confirm.clone(), key(KeyCode::Char('n')), now),
+            dialog_key(confirm.clone(), key(KeyCode::Char('n')), false, now),
             (None, None)
         );
         assert_eq!(
-            dialog_key(confirm.clone(), key(KeyCode::Enter), now),
+            dialog_key(confirm.clone(), key(KeyCode::Enter), false, now),
             (None, None)
         );
         assert_eq!(
-            dialog_key(confirm, key(KeyCode::Char('y')), now),
+            dialog_key(confirm, key(KeyCode::Char('y')), true, now),
             (
                 None,
                 Some(RolloutEffect::Change {
                     target: target.clone(),
-                    change: Change::Pause
+                    change: Change::Pause,
+                    uid: "u1".into(),
                 })
             )
         );
@@ -446,12 +489,17 @@ mod tests {
             target: target.clone(),
             seen: 2,
             input: String::new(),
+            uid: "u1".into(),
         };
         for c in ['1', 'x', '2', '3'] {
-            scale = dialog_key(scale, key(KeyCode::Char(c)), now).0.unwrap();
+            scale = dialog_key(scale, key(KeyCode::Char(c)), false, now)
+                .0
+                .unwrap();
         }
-        scale = dialog_key(scale, key(KeyCode::Backspace), now).0.unwrap();
-        let (next, effect) = dialog_key(scale, key(KeyCode::Enter), now);
+        scale = dialog_key(scale, key(KeyCode::Backspace), false, now)
+            .0
+            .unwrap();
+        let (next, effect) = dialog_key(scale, key(KeyCode::Enter), false, now);
         assert_eq!(effect, None);
         let change = Change::Scale {
             replicas: 12,
@@ -461,12 +509,17 @@ mod tests {
             next,
             Some(RolloutDialog::Confirm {
                 target: target.clone(),
-                change: change.clone()
+                change: change.clone(),
+                uid: "u1".into(),
             })
         );
         assert_eq!(
-            dialog_key(next.unwrap(), key(KeyCode::Char('y')), now).1,
-            Some(RolloutEffect::Change { target, change })
+            dialog_key(next.unwrap(), key(KeyCode::Char('y')), true, now).1,
+            Some(RolloutEffect::Change {
+                target,
+                change,
+                uid: "u1".into()
+            })
         );
     }
 }

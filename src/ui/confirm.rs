@@ -1,0 +1,50 @@
+//! The parts every confirmation shows: exactly which object it acts on (context, namespace,
+//! kind, name) and the answer keys, taken from the key table.
+
+use ratatui::text::{Line, Span};
+
+use crate::action::Action;
+use crate::keymap::{Ctx, Keymap};
+use crate::theme::Theme;
+
+/// The object a confirmation names.
+pub struct Subject<'a> {
+    pub context: &'a str,
+    /// `None` for cluster-scoped kinds.
+    pub namespace: Option<&'a str>,
+    /// As kubectl names it: `pod`, `deployment.apps`.
+    pub kind: &'a str,
+    pub name: &'a str,
+}
+
+impl Subject<'_> {
+    /// One line per fact, labels aligned.
+    pub fn lines<'t>(&self, theme: &Theme) -> Vec<Line<'t>> {
+        let row = |label: &'static str, value: &str| {
+            Line::from(vec![
+                Span::styled(format!("{label:<10}"), theme.label),
+                Span::styled(value.to_string(), theme.value),
+            ])
+        };
+        let mut lines = vec![row("context", self.context)];
+        if let Some(ns) = self.namespace {
+            lines.push(row("namespace", ns));
+        }
+        lines.push(row("kind", self.kind));
+        lines.push(row("name", self.name));
+        lines
+    }
+}
+
+/// `<y> VERB   any other key cancel`, with the confirm key as the user bound it.
+pub fn answer_line<'t>(keymap: &Keymap, verb: &str, theme: &Theme) -> Line<'t> {
+    let yes = keymap
+        .label_for(Ctx::Confirm, Action::Confirm)
+        .unwrap_or_else(|| "(no key bound)".into());
+    Line::from(vec![
+        Span::styled(yes, theme.key),
+        Span::styled(format!(" {verb}   "), theme.hint),
+        Span::styled("any other key", theme.key),
+        Span::styled(" cancel", theme.hint),
+    ])
+}
