@@ -14,8 +14,8 @@ use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, PostParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use rkt::cluster::logs::{self, LogRequest};
-use rkt::sim::{Seed, SimConfig};
 use rkt::state::logs::{ContainerChoice, LogEvent, LogScope, LogStreamKey, LogTarget, LogsState};
+use rkt_sim::{Seed, SimConfig};
 
 fn env<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
@@ -44,7 +44,7 @@ fn main() {
     let cap: usize = env("RKT_BENCH_CAP", 100_000);
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async move {
-        let sim = rkt::sim::start(SimConfig {
+        let sim = rkt_sim::start(SimConfig {
             seed: Seed::Empty,
             ..SimConfig::test()
         })

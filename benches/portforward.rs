@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 use rkt::cluster::portforward::{ForwardManager, ForwardSpec, TargetKind, TargetRef};
-use rkt::sim::SimConfig;
+use rkt_sim::SimConfig;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -88,7 +88,7 @@ fn human_bytes(per_sec: f64) -> String {
 }
 
 async fn bench() -> anyhow::Result<()> {
-    let sim = rkt::sim::start(SimConfig::test()).await?;
+    let sim = rkt_sim::start(SimConfig::test()).await?;
     let kc = Kubeconfig::read_from(&sim.kubeconfig)?;
     let client =
         Client::try_from(Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default()).await?)?;

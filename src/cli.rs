@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 /// rkt — a terminal cluster explorer for Kubernetes.
 #[derive(Debug, Parser)]
@@ -47,52 +47,5 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the simulated Kubernetes cluster on 127.0.0.1 until interrupted.
-    Sim(SimArgs),
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct SimArgs {
-    /// Port to listen on (0 picks a free one).
-    #[arg(long, default_value_t = 0)]
-    pub port: u16,
-
-    /// Where to write a kubeconfig whose current context (rkt-sim) points at the server.
-    #[arg(long, value_name = "PATH")]
-    pub write_kubeconfig: Option<PathBuf>,
-
-    /// What the cluster starts with.
-    #[arg(long, value_enum, default_value_t = SeedKind::Demo)]
-    pub seed: SeedKind,
-
-    /// Pods to create with `--seed scale`.
-    #[arg(long, default_value_t = 10_000)]
-    pub pods: usize,
-
-    /// Namespaces to spread the scale pods over.
-    #[arg(long, default_value_t = 10)]
-    pub namespaces: usize,
-
-    /// Pod changes per second (status flips, restarts, deletes, creates) while running.
-    #[arg(long, default_value_t = 0)]
-    pub churn: u32,
-
-    /// Controller speed: `demo` looks alive to a person, `fast` is for tests.
-    #[arg(long, value_enum, default_value_t = TimingKind::Demo)]
-    pub timing: TimingKind,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SeedKind {
-    /// A fresh minikube plus hello-minikube and a few workloads.
-    Demo,
-    /// Only the default namespaces and a node.
-    Empty,
-    /// Many pods, for benchmarks (see --pods, --namespaces).
-    Scale,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TimingKind {
-    Demo,
-    Fast,
+    Sim(rkt_sim::cli::SimArgs),
 }

@@ -12,7 +12,6 @@ pub mod effect;
 pub mod error;
 pub mod keymap;
 pub mod msg;
-pub mod sim;
 pub mod state;
 pub mod theme;
 pub mod tui;

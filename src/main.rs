@@ -7,7 +7,7 @@ use rkt::cli::{Cli, Command};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Command::Sim(ref args)) => rkt::sim::cli::run(args.clone()),
+        Some(Command::Sim(ref args)) => rkt_sim::cli::run(args.clone()),
         None => rkt::app::run(cli),
     };
     match result {

@@ -11,20 +11,18 @@ use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, PostParams};
 use kube::Client;
 use rkt::cluster::logs::{self, LogRequest};
-use rkt::sim::{SimConfig, SimHandle};
 use rkt::state::logs::line::split_timestamp;
 use rkt::state::logs::{
     ContainerChoice, LogEvent, LogLine, LogMsg, LogScope, LogStreamKey, LogTarget, StreamState,
 };
+use rkt_sim::{SimConfig, SimHandle};
 use serde_json::json;
 use tokio::time::Instant;
 
 const DEADLINE: Duration = Duration::from_secs(60);
 
 async fn start() -> (SimHandle, Client) {
-    let sim = rkt::sim::start(SimConfig::test())
-        .await
-        .expect("sim starts");
+    let sim = rkt_sim::start(SimConfig::test()).await.expect("sim starts");
     let client = common::kube_client(&sim.kubeconfig).await;
     (sim, client)
 }

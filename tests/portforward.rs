@@ -13,7 +13,7 @@ use rkt::cluster::portforward::{
     resolve_target, ForwardError, ForwardManager, ForwardSpec, ForwardState, ForwardStatus,
     TargetKind, TargetRef,
 };
-use rkt::sim::{SimConfig, SimHandle};
+use rkt_sim::{SimConfig, SimHandle};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -21,9 +21,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 const WAIT: Duration = Duration::from_secs(30);
 
 async fn cluster() -> (SimHandle, Client) {
-    let sim = rkt::sim::start(SimConfig::test())
-        .await
-        .expect("sim starts");
+    let sim = rkt_sim::start(SimConfig::test()).await.expect("sim starts");
     let client = common::kube_client(&sim.kubeconfig).await;
     (sim, client)
 }

@@ -17,9 +17,9 @@ use rkt::cluster::watch;
 use rkt::effect::{ResourceKind, Scope, WatchTarget};
 use rkt::keymap::Keymap;
 use rkt::msg::Msg;
-use rkt::sim::resources::PODS;
-use rkt::sim::{Seed, SimConfig, SimHandle};
 use rkt::state::{update, AppState, ClusterInfo};
+use rkt_sim::resources::PODS;
+use rkt_sim::{Seed, SimConfig, SimHandle};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -30,7 +30,7 @@ const DEADLINE: Duration = Duration::from_secs(120);
 type Summary = BTreeMap<(String, String), (String, u16, u16, u32)>;
 
 async fn start(pods: usize, namespaces: usize, churn: u32) -> (SimHandle, Client) {
-    let sim = rkt::sim::start(SimConfig {
+    let sim = rkt_sim::start(SimConfig {
         seed: Seed::Scale { pods, namespaces },
         churn,
         ..SimConfig::test()

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{wait_for, TestCluster};
-use rkt::sim::{Seed, SimConfig, Timing};
+use rkt_sim::{Seed, SimConfig, Timing};
 
 fn cluster(seed: Seed) -> TestCluster {
     TestCluster::start(SimConfig {

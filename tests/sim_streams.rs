@@ -12,7 +12,7 @@ use std::time::Duration;
 use futures::{AsyncBufReadExt, TryStreamExt};
 use kube::api::LogParams;
 use mini::{ago, pod, running, MiniSim};
-use rkt::sim::logs::LOG_INTERVAL_ANNOTATION;
+use rkt_sim::logs::LOG_INTERVAL_ANNOTATION;
 use serde_json::json;
 
 /// Generous bound for anything that should happen within a second or two.
@@ -151,7 +151,7 @@ async fn follow_ends_when_the_pod_is_deleted() {
         .lines();
     within("a line", lines.try_next()).await.unwrap().unwrap();
     sim.store
-        .remove(&rkt::sim::resources::PODS, "default", "gone");
+        .remove(&rkt_sim::resources::PODS, "default", "gone");
     let mut count = 0;
     while within("the stream to end", lines.try_next())
         .await
@@ -436,7 +436,7 @@ async fn portforward_ends_when_the_pod_is_deleted() {
     stream.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
     read_response(&mut stream).await;
     sim.store
-        .remove(&rkt::sim::resources::PODS, "default", "doomed");
+        .remove(&rkt_sim::resources::PODS, "default", "doomed");
     let mut rest = Vec::new();
     within("the forward to end", stream.read_to_end(&mut rest))
         .await

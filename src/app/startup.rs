@@ -71,13 +71,13 @@ pub struct Session {
     pub client: kube::Client,
     pub max_fps: u32,
     /// The in-process simulated cluster of `--demo`, kept alive for the session.
-    pub demo: Option<crate::sim::SimHandle>,
+    pub demo: Option<rkt_sim::SimHandle>,
 }
 
 pub async fn connect(cli: &Cli, prepared: Prepared) -> anyhow::Result<Session> {
     let demo = if cli.demo {
         Some(
-            crate::sim::start(crate::sim::SimConfig::demo())
+            rkt_sim::start(rkt_sim::SimConfig::demo())
                 .await
                 .context("cannot start the simulated cluster")?,
         )

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use rkt::sim::{SimConfig, SimHandle};
+use rkt_sim::{SimConfig, SimHandle};
 
 /// A kube-rs client for the cluster a kubeconfig file names, built the way rkt builds one.
 pub async fn kube_client(kubeconfig: &Path) -> kube::Client {
@@ -34,7 +34,7 @@ impl TestCluster {
             .build()
             .expect("runtime");
         let sim = runtime
-            .block_on(rkt::sim::start(cfg))
+            .block_on(rkt_sim::start(cfg))
             .expect("simulated cluster starts");
         TestCluster {
             sim,
@@ -50,7 +50,7 @@ impl TestCluster {
     /// Only the node and the standard namespaces, fast timing.
     pub fn empty() -> TestCluster {
         Self::start(SimConfig {
-            seed: rkt::sim::Seed::Empty,
+            seed: rkt_sim::Seed::Empty,
             ..SimConfig::test()
         })
     }

@@ -5,7 +5,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::{Namespace, Pod};
 use kube::api::{Api, ListParams, WatchEvent, WatchParams};
-use rkt::sim::SimHandle;
+use rkt_sim::SimHandle;
 
 use super::kube_rs::{empty_cluster, pod};
 use crate::common::TestCluster;

@@ -7,11 +7,11 @@ use futures::{Stream, StreamExt};
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, DeleteParams, ListParams, PostParams};
 use kube::runtime::watcher::{self, Event};
-use rkt::sim::{Seed, SimConfig, SimHandle};
+use rkt_sim::{Seed, SimConfig, SimHandle};
 use serde_json::json;
 
 pub async fn empty_cluster() -> (SimHandle, kube::Client) {
-    let sim = rkt::sim::start(SimConfig {
+    let sim = rkt_sim::start(SimConfig {
         seed: Seed::Empty,
         ..SimConfig::test()
     })
@@ -160,7 +160,7 @@ async fn kube_watcher_recovers_from_an_expired_resource_version() {
     sim.faults.drop_watches();
     sim.store
         .create(
-            &rkt::sim::resources::PODS,
+            &rkt_sim::resources::PODS,
             "default",
             serde_json::to_value(pod("late")).unwrap(),
         )

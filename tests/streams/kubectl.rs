@@ -100,7 +100,7 @@ fn kubectl_logs_previous_of_a_restarted_container() {
 #[test]
 fn kubectl_logs_follow_streams_until_the_pod_is_deleted() {
     let c = TestCluster::demo();
-    let annotation = format!("{}=20ms", rkt::sim::logs::LOG_INTERVAL_ANNOTATION);
+    let annotation = format!("{}=20ms", rkt_sim::logs::LOG_INTERVAL_ANNOTATION);
     let Some(_) = c.kubectl_ok(&[
         "run",
         "chatty",

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use rkt::sim::resources::{NAMESPACES, PODS};
-use rkt::sim::store::UpdateScope;
-use rkt::sim::{faults::Faults, SimState, Store, Timing};
+use rkt_sim::resources::{NAMESPACES, PODS};
+use rkt_sim::store::UpdateScope;
+use rkt_sim::{faults::Faults, SimState, Store, Timing};
 use serde_json::{json, Value};
 
 pub struct MiniSim {
@@ -31,8 +31,8 @@ impl MiniSim {
             faults: Arc::new(Faults::default()),
             timing: Timing::fast(),
         };
-        let app = rkt::sim::logs::routes()
-            .merge(rkt::sim::portforward::routes())
+        let app = rkt_sim::logs::routes()
+            .merge(rkt_sim::portforward::routes())
             .with_state(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());

@@ -1,0 +1,119 @@
+//! `rkt sim`: the simulated cluster, standalone, until Ctrl-C or SIGTERM. The arguments are
+//! the sim's own; the product's command line embeds them as its `sim` subcommand.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use super::{kubeconfig, Seed, SimConfig, Timing};
+use clap::{Args, ValueEnum};
+
+/// The configuration `rkt sim` arguments ask for.
+pub fn config(args: &SimArgs) -> SimConfig {
+    SimConfig {
+        port: args.port,
+        seed: match args.seed {
+            SeedKind::Demo => Seed::Demo,
+            SeedKind::Empty => Seed::Empty,
+            SeedKind::Scale => Seed::Scale {
+                pods: args.pods,
+                namespaces: args.namespaces,
+            },
+        },
+        timing: match args.timing {
+            TimingKind::Demo => Timing::demo(),
+            TimingKind::Fast => Timing::fast(),
+        },
+        kubeconfig_path: args.write_kubeconfig.clone(),
+        churn: args.churn,
+    }
+}
+
+pub fn run(args: SimArgs) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the tokio runtime")?;
+    runtime.block_on(serve(config(&args)))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(cfg: SimConfig) -> anyhow::Result<()> {
+    let sim = super::start(cfg).await?;
+    let path = sim.kubeconfig.display().to_string();
+    println!(
+        "rkt sim: serving the Kubernetes API on {}\nkubeconfig: {path} (context {})\ntry: KUBECONFIG={path} kubectl get pods -A\nPress Ctrl-C to stop.",
+        sim.url,
+        kubeconfig::CONTEXT
+    );
+    wait_for_signal().await?;
+    println!("rkt sim: shutting down");
+    sim.shutdown();
+    Ok(())
+}
+
+#[cfg(unix)]
+async fn wait_for_signal() -> anyhow::Result<()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
+    tokio::select! {
+        r = tokio::signal::ctrl_c() => r.context("listening for Ctrl-C")?,
+        _ = term.recv() => {}
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+async fn wait_for_signal() -> anyhow::Result<()> {
+    tokio::signal::ctrl_c()
+        .await
+        .context("listening for Ctrl-C")
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SimArgs {
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+
+    /// Where to write a kubeconfig whose current context (rkt-sim) points at the server.
+    #[arg(long, value_name = "PATH")]
+    pub write_kubeconfig: Option<PathBuf>,
+
+    /// What the cluster starts with.
+    #[arg(long, value_enum, default_value_t = SeedKind::Demo)]
+    pub seed: SeedKind,
+
+    /// Pods to create with `--seed scale`.
+    #[arg(long, default_value_t = 10_000)]
+    pub pods: usize,
+
+    /// Namespaces to spread the scale pods over.
+    #[arg(long, default_value_t = 10)]
+    pub namespaces: usize,
+
+    /// Pod changes per second (status flips, restarts, deletes, creates) while running.
+    #[arg(long, default_value_t = 0)]
+    pub churn: u32,
+
+    /// Controller speed: `demo` looks alive to a person, `fast` is for tests.
+    #[arg(long, value_enum, default_value_t = TimingKind::Demo)]
+    pub timing: TimingKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeedKind {
+    /// A fresh minikube plus hello-minikube and a few workloads.
+    Demo,
+    /// Only the default namespaces and a node.
+    Empty,
+    /// Many pods, for benchmarks (see --pods, --namespaces).
+    Scale,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TimingKind {
+    Demo,
+    Fast,
+}

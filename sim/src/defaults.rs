@@ -1,0 +1,420 @@
+//! Defaulting and allocation done on create and update, as the apiserver's defaulting and
+//! admission do: service clusterIP/nodePort, deployment strategy, pod and container
+//! defaults. Every function only fills what is missing, so applying defaults twice
+//! changes nothing (the controllers compare defaulted templates).
+
+use std::collections::HashSet;
+use std::sync::{Mutex, OnceLock};
+
+use serde_json::{json, Value};
+
+use super::resources;
+use super::store::Res;
+
+/// Fills in the fields the real apiserver defaults.
+pub fn apply_defaults(res: Res, obj: &mut Value) {
+    if !obj.is_object() {
+        return;
+    }
+    let is = |r: &resources::ResourceType| std::ptr::eq(res, r);
+    if is(&resources::PODS) {
+        default_pod(obj);
+    } else if is(&resources::DEPLOYMENTS) {
+        default_deployment(obj);
+    } else if is(&resources::REPLICASETS) {
+        let spec = object_at(obj, "spec");
+        fill(spec, "replicas", json!(1));
+        default_template(obj);
+    } else if is(&resources::STATEFULSETS) {
+        default_statefulset(obj);
+    } else if is(&resources::DAEMONSETS) {
+        default_daemonset(obj);
+    } else if is(&resources::SERVICES) {
+        default_service(obj);
+    } else if is(&resources::NAMESPACES) {
+        let name = obj["metadata"]["name"].clone();
+        if name.is_string() {
+            let labels = object_at(object_at(obj, "metadata"), "labels");
+            fill(labels, "kubernetes.io/metadata.name", name);
+        }
+        fill(object_at(obj, "spec"), "finalizers", json!(["kubernetes"]));
+        fill(object_at(obj, "status"), "phase", json!("Active"));
+    } else if is(&resources::SECRETS) {
+        fill(obj, "type", json!("Opaque"));
+    } else if is(&resources::INGRESSES) {
+        fill(object_at(obj, "status"), "loadBalancer", json!({}));
+    }
+}
+
+/// `obj[field]`, made an object if it is not one.
+fn object_at<'a>(obj: &'a mut Value, field: &str) -> &'a mut Value {
+    if !obj[field].is_object() {
+        obj[field] = json!({});
+    }
+    &mut obj[field]
+}
+
+/// Sets `obj[field]` unless it already has a non-null value.
+fn fill(obj: &mut Value, field: &str, value: Value) {
+    if obj.get(field).is_none_or(Value::is_null) {
+        obj[field] = value;
+    }
+}
+
+fn default_deployment(obj: &mut Value) {
+    let spec = object_at(obj, "spec");
+    fill(spec, "replicas", json!(1));
+    fill(spec, "revisionHistoryLimit", json!(10));
+    fill(spec, "progressDeadlineSeconds", json!(600));
+    let strategy = object_at(spec, "strategy");
+    fill(strategy, "type", json!("RollingUpdate"));
+    if strategy["type"] == "RollingUpdate" {
+        let ru = object_at(strategy, "rollingUpdate");
+        fill(ru, "maxSurge", json!("25%"));
+        fill(ru, "maxUnavailable", json!("25%"));
+    }
+    default_template(obj);
+}
+
+fn default_statefulset(obj: &mut Value) {
+    let spec = object_at(obj, "spec");
+    fill(spec, "replicas", json!(1));
+    fill(spec, "podManagementPolicy", json!("OrderedReady"));
+    fill(spec, "revisionHistoryLimit", json!(10));
+    fill(
+        spec,
+        "persistentVolumeClaimRetentionPolicy",
+        json!({"whenDeleted": "Retain", "whenScaled": "Retain"}),
+    );
+    let strategy = object_at(spec, "updateStrategy");
+    fill(strategy, "type", json!("RollingUpdate"));
+    if strategy["type"] == "RollingUpdate" {
+        fill(object_at(strategy, "rollingUpdate"), "partition", json!(0));
+    }
+    default_template(obj);
+}
+
+fn default_daemonset(obj: &mut Value) {
+    let spec = object_at(obj, "spec");
+    fill(spec, "revisionHistoryLimit", json!(10));
+    let strategy = object_at(spec, "updateStrategy");
+    fill(strategy, "type", json!("RollingUpdate"));
+    if strategy["type"] == "RollingUpdate" {
+        let ru = object_at(strategy, "rollingUpdate");
+        fill(ru, "maxSurge", json!(0));
+        fill(ru, "maxUnavailable", json!(1));
+    }
+    default_template(obj);
+}
+
+/// Defaults of `spec.template.spec` in a workload.
+fn default_template(obj: &mut Value) {
+    let template = object_at(object_at(obj, "spec"), "template");
+    object_at(template, "metadata");
+    default_pod_spec(object_at(template, "spec"));
+}
+
+fn default_pod(obj: &mut Value) {
+    let spec = object_at(obj, "spec");
+    default_pod_spec(spec);
+    fill(spec, "enableServiceLinks", json!(true));
+    fill(spec, "preemptionPolicy", json!("PreemptLowerPriority"));
+    fill(spec, "priority", json!(0));
+    fill(
+        spec,
+        "tolerations",
+        json!([
+            {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
+            {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}
+        ]),
+    );
+    add_service_account_volume(spec);
+    let status = object_at(obj, "status");
+    fill(status, "phase", json!("Pending"));
+    let qos = qos_class(&obj["spec"]);
+    fill(&mut obj["status"], "qosClass", json!(qos));
+}
+
+fn default_pod_spec(spec: &mut Value) {
+    fill(spec, "restartPolicy", json!("Always"));
+    fill(spec, "terminationGracePeriodSeconds", json!(30));
+    fill(spec, "dnsPolicy", json!("ClusterFirst"));
+    fill(spec, "schedulerName", json!("default-scheduler"));
+    fill(spec, "securityContext", json!({}));
+    if spec["serviceAccountName"].is_null() {
+        let sa = spec["serviceAccount"]
+            .as_str()
+            .unwrap_or("default")
+            .to_string();
+        spec["serviceAccountName"] = json!(sa);
+    }
+    let sa = spec["serviceAccountName"].clone();
+    fill(spec, "serviceAccount", sa);
+    for list in ["containers", "initContainers"] {
+        if let Some(containers) = spec.get_mut(list).and_then(Value::as_array_mut) {
+            containers.iter_mut().for_each(default_container);
+        }
+    }
+}
+
+fn default_container(c: &mut Value) {
+    let image = c["image"].as_str().unwrap_or("");
+    let policy = if image_tag(image).is_none_or(|t| t == "latest") {
+        "Always"
+    } else {
+        "IfNotPresent"
+    };
+    fill(c, "imagePullPolicy", json!(policy));
+    fill(c, "terminationMessagePath", json!("/dev/termination-log"));
+    fill(c, "terminationMessagePolicy", json!("File"));
+    fill(c, "resources", json!({}));
+    if let Some(ports) = c.get_mut("ports").and_then(Value::as_array_mut) {
+        for p in ports {
+            fill(p, "protocol", json!("TCP"));
+        }
+    }
+    for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
+        if c[probe].is_object() {
+            let p = &mut c[probe];
+            fill(p, "timeoutSeconds", json!(1));
+            fill(p, "periodSeconds", json!(10));
+            fill(p, "successThreshold", json!(1));
+            fill(p, "failureThreshold", json!(3));
+            if p["httpGet"].is_object() {
+                fill(&mut p["httpGet"], "scheme", json!("HTTP"));
+            }
+        }
+    }
+}
+
+/// The tag of an image reference (`nginx:1.25` → `1.25`), ignoring a registry port.
+pub fn image_tag(image: &str) -> Option<&str> {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
+    last.split_once(':').map(|(_, t)| t)
+}
+
+/// The service-account token volume the ServiceAccount admission plugin adds to pods.
+fn add_service_account_volume(spec: &mut Value) {
+    if spec["automountServiceAccountToken"] == json!(false) {
+        return;
+    }
+    let has = spec["volumes"].as_array().is_some_and(|vs| {
+        vs.iter().any(|v| {
+            v["name"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("kube-api-access-"))
+        })
+    });
+    if has {
+        return;
+    }
+    let name = format!("kube-api-access-{}", crate::store::random_suffix(5));
+    let volume = json!({
+        "name": name,
+        "projected": {
+            "defaultMode": 420,
+            "sources": [
+                {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+                {"downwardAPI": {"items": [{"path": "namespace", "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}}]}}
+            ]
+        }
+    });
+    match spec["volumes"].as_array_mut() {
+        Some(vs) => vs.push(volume),
+        None => spec["volumes"] = json!([volume]),
+    }
+    if let Some(containers) = spec.get_mut("containers").and_then(Value::as_array_mut) {
+        for c in containers {
+            let mount = json!({"name": name, "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "readOnly": true});
+            match c["volumeMounts"].as_array_mut() {
+                Some(ms) => ms.push(mount),
+                None => c["volumeMounts"] = json!([mount]),
+            }
+        }
+    }
+}
+
+/// BestEffort without any requests or limits, Guaranteed when every container's requests
+/// equal its limits for cpu and memory, Burstable otherwise.
+fn qos_class(spec: &Value) -> &'static str {
+    let containers: Vec<&Value> = spec["containers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .collect();
+    let any = containers.iter().any(|c| {
+        ["requests", "limits"].iter().any(|k| {
+            c["resources"][*k]
+                .as_object()
+                .is_some_and(|m| !m.is_empty())
+        })
+    });
+    if !any {
+        return "BestEffort";
+    }
+    let guaranteed = containers.iter().all(|c| {
+        let r = &c["resources"];
+        ["cpu", "memory"].iter().all(|k| {
+            !r["limits"][*k].is_null()
+                && (r["requests"][*k].is_null() || r["requests"][*k] == r["limits"][*k])
+        })
+    });
+    if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+}
+
+/// Cluster IPs and node ports handed out so far. Process-wide, so two simulated clusters
+/// in one test process never hand out the same address (stricter than needed, harmless).
+fn allocations() -> &'static Mutex<(HashSet<String>, HashSet<i64>)> {
+    static ALLOC: OnceLock<Mutex<(HashSet<String>, HashSet<i64>)>> = OnceLock::new();
+    ALLOC.get_or_init(|| Mutex::new((HashSet::new(), HashSet::new())))
+}
+
+/// A free address in 10.96.0.0/12, avoiding the low addresses the seeds use.
+fn allocate_cluster_ip() -> String {
+    let mut alloc = allocations().lock().unwrap_or_else(|p| p.into_inner());
+    loop {
+        let n: u32 = rand::random_range(256..(1 << 20) - 1);
+        let ip = format!("10.{}.{}.{}", 96 + (n >> 16), (n >> 8) & 0xff, n & 0xff);
+        if n & 0xff != 0 && alloc.0.insert(ip.clone()) {
+            return ip;
+        }
+    }
+}
+
+/// A free port in 30000-32767, or `None` when all are taken.
+fn allocate_node_port() -> Option<i64> {
+    let mut alloc = allocations().lock().unwrap_or_else(|p| p.into_inner());
+    if alloc.1.len() >= 2768 {
+        return None;
+    }
+    loop {
+        let p: i64 = rand::random_range(30000..=32767);
+        if alloc.1.insert(p) {
+            return Some(p);
+        }
+    }
+}
+
+fn default_service(obj: &mut Value) {
+    let spec = object_at(obj, "spec");
+    fill(spec, "type", json!("ClusterIP"));
+    let ty = spec["type"].as_str().unwrap_or("ClusterIP").to_string();
+    if ty != "ExternalName" {
+        if spec["clusterIP"].as_str().is_none_or(str::is_empty) {
+            spec["clusterIP"] = json!(allocate_cluster_ip());
+        }
+        let ip = spec["clusterIP"].clone();
+        fill(spec, "clusterIPs", json!([ip]));
+        fill(spec, "ipFamilies", json!(["IPv4"]));
+        fill(spec, "ipFamilyPolicy", json!("SingleStack"));
+        fill(spec, "internalTrafficPolicy", json!("Cluster"));
+    }
+    fill(spec, "sessionAffinity", json!("None"));
+    let wants_node_port = ty == "NodePort" || ty == "LoadBalancer";
+    if wants_node_port {
+        fill(spec, "externalTrafficPolicy", json!("Cluster"));
+    }
+    if ty == "LoadBalancer" {
+        fill(spec, "allocateLoadBalancerNodePorts", json!(true));
+    }
+    if let Some(ports) = spec.get_mut("ports").and_then(Value::as_array_mut) {
+        for p in ports {
+            fill(p, "protocol", json!("TCP"));
+            let port = p["port"].clone();
+            fill(p, "targetPort", port);
+            if wants_node_port && p["nodePort"].as_i64().is_none_or(|n| n == 0) {
+                if let Some(np) = allocate_node_port() {
+                    p["nodePort"] = json!(np);
+                }
+            }
+        }
+    }
+    let status = object_at(obj, "status");
+    fill(status, "loadBalancer", json!({}));
+}
+
+/// Marks the cluster IP and node ports of a seeded service as taken.
+pub fn reserve_service(spec: &Value) {
+    let mut alloc = allocations().lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(ip) = spec["clusterIP"].as_str() {
+        alloc.0.insert(ip.to_string());
+    }
+    for p in spec["ports"].as_array().into_iter().flatten() {
+        if let Some(np) = p["nodePort"].as_i64() {
+            alloc.1.insert(np);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::{DEPLOYMENTS, PODS, SERVICES};
+
+    #[test]
+    fn deployment_defaults_match_the_apiserver() {
+        let mut d = json!({"metadata": {"name": "d"}, "spec": {"selector": {"matchLabels": {"app": "d"}},
+            "template": {"metadata": {"labels": {"app": "d"}}, "spec": {"containers": [{"name": "c", "image": "nginx", "ports": [{"containerPort": 80}]}]}}}});
+        apply_defaults(&DEPLOYMENTS, &mut d);
+        assert_eq!(d["spec"]["replicas"], 1);
+        assert_eq!(d["spec"]["strategy"]["rollingUpdate"]["maxSurge"], "25%");
+        assert_eq!(d["spec"]["revisionHistoryLimit"], 10);
+        assert_eq!(d["spec"]["progressDeadlineSeconds"], 600);
+        let pod = &d["spec"]["template"]["spec"];
+        assert_eq!(pod["restartPolicy"], "Always");
+        assert_eq!(pod["containers"][0]["imagePullPolicy"], "Always");
+        assert_eq!(pod["containers"][0]["ports"][0]["protocol"], "TCP");
+        // Templates get no service-account volume; that is added to pods only.
+        assert!(pod["volumes"].is_null());
+        let before = d.clone();
+        apply_defaults(&DEPLOYMENTS, &mut d);
+        assert_eq!(before, d, "defaulting is idempotent");
+    }
+
+    #[test]
+    fn services_get_unique_ips_and_node_ports() {
+        let mut a = json!({"spec": {"type": "NodePort", "ports": [{"port": 8080}]}});
+        let mut b = a.clone();
+        apply_defaults(&SERVICES, &mut a);
+        apply_defaults(&SERVICES, &mut b);
+        assert_ne!(a["spec"]["clusterIP"], b["spec"]["clusterIP"]);
+        assert!(a["spec"]["clusterIP"].as_str().unwrap().starts_with("10."));
+        let np = a["spec"]["ports"][0]["nodePort"].as_i64().unwrap();
+        assert!((30000..=32767).contains(&np));
+        assert_ne!(
+            a["spec"]["ports"][0]["nodePort"],
+            b["spec"]["ports"][0]["nodePort"]
+        );
+        assert_eq!(a["spec"]["ports"][0]["targetPort"], 8080);
+        assert_eq!(a["spec"]["sessionAffinity"], "None");
+        let mut headless = json!({"spec": {"clusterIP": "None", "ports": [{"port": 80}]}});
+        apply_defaults(&SERVICES, &mut headless);
+        assert_eq!(headless["spec"]["clusterIP"], "None");
+    }
+
+    #[test]
+    fn pods_get_phase_qos_and_token_volume() {
+        let mut p = json!({"spec": {"containers": [{"name": "c", "image": "nginx:1.25"}]}});
+        apply_defaults(&PODS, &mut p);
+        assert_eq!(p["status"]["phase"], "Pending");
+        assert_eq!(p["status"]["qosClass"], "BestEffort");
+        assert_eq!(
+            p["spec"]["containers"][0]["imagePullPolicy"],
+            "IfNotPresent"
+        );
+        assert_eq!(p["spec"]["volumes"].as_array().unwrap().len(), 1);
+        apply_defaults(&PODS, &mut p);
+        assert_eq!(p["spec"]["volumes"].as_array().unwrap().len(), 1);
+        // Absent lists stay absent (no `ports: null` in YAML).
+        assert!(p["spec"]["containers"][0].get("ports").is_none());
+        assert!(p["spec"].get("initContainers").is_none());
+        assert_eq!(image_tag("localhost:5000/app"), None);
+        assert_eq!(image_tag("localhost:5000/app:v2"), Some("v2"));
+    }
+}
