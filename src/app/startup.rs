@@ -57,7 +57,7 @@ pub fn resolve_keymap(loaded: &Loaded) -> Result<Keymap, Vec<Problem>> {
     if problems.is_empty() {
         return Ok(keymap);
     }
-    Err(problems
+    let mut problems: Vec<Problem> = problems
         .into_iter()
         .map(|p| {
             let part = match p.part {
@@ -66,7 +66,10 @@ pub fn resolve_keymap(loaded: &Loaded) -> Result<Keymap, Vec<Problem>> {
             };
             loaded.problem_at(&["keys", &p.action], part, p.to_string())
         })
-        .collect())
+        .collect();
+    // In file order, as a person fixes them.
+    problems.sort_by_key(|p| p.pos.map(|p| (p.line, p.column)));
+    Err(problems)
 }
 
 /// Reads and checks the config, the theme and the keys; every problem found is returned.
