@@ -4,6 +4,7 @@
 //!
 //! The kubeconfig given is a path that does not exist, so a config that passes ends in the
 //! "no kubeconfig" error (exit 1) without ever reaching a cluster or the terminal.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
