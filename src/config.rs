@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 pub use locate::{locate, Part};
@@ -64,6 +64,58 @@ impl<'de> Visitor<'de> for KeySpecVisitor {
     }
 }
 
+/// The `keys` mapping, refusing an action named twice (YAML would keep the last silently).
+fn unique_keys<'de, D: Deserializer<'de>>(de: D) -> Result<BTreeMap<String, KeySpec>, D::Error> {
+    struct Keys;
+    impl<'de> Visitor<'de> for Keys {
+        type Value = BTreeMap<String, KeySpec>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a mapping of action names to keys")
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(BTreeMap::new()) // `keys:` with nothing under it
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut keys = BTreeMap::new();
+            while let Some(name) = map.next_key_seed(NewName(&keys))? {
+                let spec = map.next_value()?;
+                keys.insert(name, spec);
+            }
+            Ok(keys)
+        }
+    }
+    de.deserialize_map(Keys)
+}
+
+/// An action name not seen yet; checked inside the visitor so the error has its position.
+struct NewName<'a>(&'a BTreeMap<String, KeySpec>);
+
+impl<'de> DeserializeSeed<'de> for NewName<'_> {
+    type Value = String;
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<String, D::Error> {
+        de.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NewName<'_> {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an action name")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        if self.0.contains_key(v) {
+            return Err(E::custom(format!("action `{v}` is given twice")));
+        }
+        Ok(v.to_owned())
+    }
+}
+
 /// One element of a key list: a string or a bare number.
 struct OneKey(String);
 
@@ -91,6 +143,7 @@ pub struct Config {
     /// Theme name or path (the `--theme` flag wins).
     pub theme: Option<String>,
     /// Action name (snake_case) → keys.
+    #[serde(deserialize_with = "unique_keys")]
     pub keys: BTreeMap<String, KeySpec>,
     /// Lines of history fetched when a log stream opens.
     pub log_tail_lines: u32,
@@ -252,6 +305,10 @@ mod tests {
         assert_eq!(err.pos, Some(Pos { line: 2, column: 9 }), "{err}");
         let err = Config::parse("keys: [\n").unwrap_err();
         assert!(err.pos.is_some(), "{err}");
+        let err = Config::parse("keys:\n  copy: x\n  down: j\n  copy: z\n").unwrap_err();
+        assert_eq!(err.pos, Some(Pos { line: 4, column: 3 }), "{err}");
+        assert_eq!(err.message, "keys: action `copy` is given twice");
+        assert!(Config::parse("keys:\n").unwrap().keys.is_empty());
     }
 
     #[test]
