@@ -1,19 +1,131 @@
 //! The user's config file, `<config dir>/rkt/config.yaml` (or `--config PATH`).
 //!
-//! A config that cannot be read or parsed never stops rkt: the problem becomes a warning in
-//! the status line and the defaults are used.
+//! A config that cannot be read or parsed, with an unknown field, a bad value, a bad key
+//! binding or a theme that cannot be loaded stops rkt before it touches the terminal: the
+//! problem is printed as `error: FILE:LINE:COLUMN: …` and rkt exits with code 2, as kubectl
+//! does with a broken kubeconfig. Falling back to the defaults could quietly drop a safety
+//! setting (`readonly: true` next to a typo would start rkt writable). Only a missing file
+//! at the default location means "use the defaults"; a missing `--config PATH` is an error.
+
+mod locate;
+mod problem;
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
 
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-/// A key spec in the config: `"j, down"` or a list `["j", "down"]`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+pub use locate::{locate, Part};
+pub use problem::{edit_distance, nearest, Invalid, Pos, Problem};
+
+/// A key spec in the config: `"j, down"` or a list `["j", "down"]`. A bare number is a key
+/// too (`all_namespaces: 0`).
+#[derive(Debug, Clone)]
 pub enum KeySpec {
     One(String),
     Many(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for KeySpec {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<KeySpec, D::Error> {
+        de.deserialize_any(KeySpecVisitor)
+    }
+}
+
+struct KeySpecVisitor;
+
+impl<'de> Visitor<'de> for KeySpecVisitor {
+    type Value = KeySpec;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("keys like \"j, down\" or a list of keys like [j, down]")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<KeySpec, E> {
+        Ok(KeySpec::One(v.to_owned()))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<KeySpec, E> {
+        Ok(KeySpec::One(v.to_string()))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<KeySpec, E> {
+        Ok(KeySpec::One(v.to_string()))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<KeySpec, A::Error> {
+        let mut keys = Vec::new();
+        while let Some(key) = seq.next_element::<OneKey>()? {
+            keys.push(key.0);
+        }
+        Ok(KeySpec::Many(keys))
+    }
+}
+
+/// The `keys` mapping, refusing an action named twice (YAML would keep the last silently).
+fn unique_keys<'de, D: Deserializer<'de>>(de: D) -> Result<BTreeMap<String, KeySpec>, D::Error> {
+    struct Keys;
+    impl<'de> Visitor<'de> for Keys {
+        type Value = BTreeMap<String, KeySpec>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a mapping of action names to keys")
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(BTreeMap::new()) // `keys:` with nothing under it
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut keys = BTreeMap::new();
+            while let Some(name) = map.next_key_seed(NewName(&keys))? {
+                let spec = map.next_value()?;
+                keys.insert(name, spec);
+            }
+            Ok(keys)
+        }
+    }
+    de.deserialize_map(Keys)
+}
+
+/// An action name not seen yet; checked inside the visitor so the error has its position.
+struct NewName<'a>(&'a BTreeMap<String, KeySpec>);
+
+impl<'de> DeserializeSeed<'de> for NewName<'_> {
+    type Value = String;
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<String, D::Error> {
+        de.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NewName<'_> {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an action name")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        if self.0.contains_key(v) {
+            return Err(E::custom(format!("action `{v}` is given twice")));
+        }
+        Ok(v.to_owned())
+    }
+}
+
+/// One element of a key list: a string or a bare number.
+struct OneKey(String);
+
+impl<'de> Deserialize<'de> for OneKey {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<OneKey, D::Error> {
+        match de.deserialize_any(KeySpecVisitor)? {
+            KeySpec::One(k) => Ok(OneKey(k)),
+            KeySpec::Many(_) => Err(de::Error::custom("a key list cannot hold another list")),
+        }
+    }
 }
 
 impl KeySpec {
@@ -31,6 +143,7 @@ pub struct Config {
     /// Theme name or path (the `--theme` flag wins).
     pub theme: Option<String>,
     /// Action name (snake_case) → keys.
+    #[serde(deserialize_with = "unique_keys")]
     pub keys: BTreeMap<String, KeySpec>,
     /// Lines of history fetched when a log stream opens.
     pub log_tail_lines: u32,
@@ -64,22 +177,39 @@ pub fn user_theme_dir() -> Option<PathBuf> {
     config_dir().map(|d| d.join("themes"))
 }
 
-/// The loaded config and the warnings found while loading it.
+/// The loaded config, with its file and text (to point at the entry a later problem is in).
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
     pub config: Config,
     pub path: Option<PathBuf>,
-    pub warnings: Vec<String>,
+    pub text: String,
+}
+
+impl Loaded {
+    /// A problem found after parsing, pointed at the entry `path` (`["keys", "copy"]`) of
+    /// this config's file.
+    pub fn problem_at(&self, path: &[&str], part: Part, message: impl Into<String>) -> Problem {
+        let problem = Problem::new(message).at(locate(&self.text, path, part));
+        match &self.path {
+            Some(file) => problem.in_file(file),
+            None => problem,
+        }
+    }
 }
 
 impl Config {
-    pub fn parse(yaml: &str) -> Result<Config, String> {
+    /// Parses a config text; the problem says where (line and column) and what.
+    pub fn parse(yaml: &str) -> Result<Config, Problem> {
         if yaml.trim().is_empty() {
             return Ok(Config::default());
         }
-        let cfg: Config = serde_yaml::from_str(yaml).map_err(|e| e.to_string())?;
+        let cfg: Config = serde_yaml::from_str(yaml).map_err(|e| Problem::from_yaml(&e))?;
         if cfg.max_fps == 0 {
-            return Err("max_fps must be at least 1".into());
+            return Err(Problem::new("max_fps must be at least 1").at(locate(
+                yaml,
+                &["max_fps"],
+                Part::Value,
+            )));
         }
         Ok(cfg)
     }
@@ -92,44 +222,32 @@ impl Config {
             .collect()
     }
 
-    /// Loads `explicit` (from `--config`) or the default location. A missing default file is
-    /// normal; a missing explicit one is a warning.
-    pub fn load(explicit: Option<&Path>) -> Loaded {
+    /// Loads `explicit` (from `--config`) or the default location. A missing default file
+    /// means the defaults; a missing explicit one, or any file that cannot be read or
+    /// parsed, is a problem in that file.
+    pub fn load(explicit: Option<&Path>) -> Result<Loaded, Problem> {
         let (path, required) = match explicit {
             Some(p) => (Some(p.to_path_buf()), true),
             None => (config_dir().map(|d| d.join("config.yaml")), false),
         };
         let Some(path) = path else {
-            return Loaded::default();
+            return Ok(Loaded::default());
         };
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
-                return Loaded::default();
+                return Ok(Loaded::default());
             }
             Err(e) => {
-                return Loaded {
-                    config: Config::default(),
-                    warnings: vec![format!("config {}: {e}; using defaults", path.display())],
-                    path: Some(path),
-                };
+                return Err(Problem::new(format!("cannot read the config file: {e}")).in_file(&path))
             }
         };
-        match Config::parse(&text) {
-            Ok(config) => Loaded {
-                config,
-                path: Some(path),
-                warnings: Vec::new(),
-            },
-            Err(e) => Loaded {
-                config: Config::default(),
-                warnings: vec![format!(
-                    "config {} is invalid ({e}); using defaults",
-                    path.display()
-                )],
-                path: Some(path),
-            },
-        }
+        let config = Config::parse(&text).map_err(|p| p.in_file(&path))?;
+        Ok(Loaded {
+            config,
+            path: Some(path),
+            text,
+        })
     }
 }
 
@@ -139,16 +257,72 @@ mod tests {
 
     #[test]
     fn parses_partial_config_and_keys() {
-        let cfg = Config::parse("theme: light\nkeys:\n  copy: y\n  down: [j, ctrl-n]\n").unwrap();
+        let cfg = Config::parse(
+            "theme: light\nkeys:\n  copy: x\n  down: [j, ctrl-n]\n  all_namespaces: 9\n",
+        )
+        .unwrap();
         assert_eq!(cfg.theme.as_deref(), Some("light"));
         assert_eq!(cfg.log_tail_lines, 200);
         let o = cfg.key_overrides();
         assert_eq!(o["down"], "j, ctrl-n");
+        assert_eq!(o["all_namespaces"], "9");
     }
 
     #[test]
-    fn rejects_unknown_fields() {
+    fn unknown_fields_say_where_and_suggest_the_nearest() {
+        let err = Config::parse("readonly: true\nlog_tail_line: 50\n").unwrap_err();
+        assert_eq!(err.pos, Some(Pos { line: 2, column: 1 }), "{err}");
+        assert_eq!(
+            err.message,
+            "unknown field `log_tail_line`, did you mean `log_tail_lines`?"
+        );
         let err = Config::parse("themes: light\n").unwrap_err();
-        assert!(err.contains("themes"), "{err}");
+        assert!(err.message.contains("did you mean `theme`?"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_say_where() {
+        let err = Config::parse("max_fps: 30\nreadonly: yes please\n").unwrap_err();
+        assert_eq!(
+            err.pos,
+            Some(Pos {
+                line: 2,
+                column: 11
+            }),
+            "{err}"
+        );
+        let err = Config::parse("max_fps: 0\n").unwrap_err();
+        assert_eq!(
+            err.pos,
+            Some(Pos {
+                line: 1,
+                column: 10
+            }),
+            "{err}"
+        );
+        let err = Config::parse("keys:\n  copy: {a: b}\n").unwrap_err();
+        assert!(err.message.starts_with("keys.copy: "), "{err}");
+        assert_eq!(err.pos, Some(Pos { line: 2, column: 9 }), "{err}");
+        let err = Config::parse("keys: [\n").unwrap_err();
+        assert!(err.pos.is_some(), "{err}");
+        let err = Config::parse("keys:\n  copy: x\n  down: j\n  copy: z\n").unwrap_err();
+        assert_eq!(err.pos, Some(Pos { line: 4, column: 3 }), "{err}");
+        assert_eq!(err.message, "keys: action `copy` is given twice");
+        assert!(Config::parse("keys:\n").unwrap().keys.is_empty());
+    }
+
+    #[test]
+    fn a_missing_explicit_config_is_a_problem_but_not_a_missing_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("nope.yaml");
+        let err = Config::load(Some(&missing)).unwrap_err();
+        assert_eq!(err.file.as_deref(), Some(missing.as_path()));
+        let loaded = Loaded {
+            text: "keys:\n  copy: x\n".into(),
+            path: Some(missing.clone()),
+            ..Loaded::default()
+        };
+        let p = loaded.problem_at(&["keys", "copy"], Part::Key, "taken");
+        assert_eq!(p.to_string(), format!("{}:2:3: taken", missing.display()));
     }
 }

@@ -14,6 +14,4 @@ pub enum StartupError {
     BadKubeconfig { path: PathBuf, reason: String },
     #[error("kubeconfig: {0}")]
     Kubeconfig(String),
-    #[error("{0}")]
-    Theme(String),
 }

@@ -1,5 +1,7 @@
 //! The key table: one list of bindings is the single source for key lookup, the `?` help
-//! screen and the hint line. Config overrides rebind actions by name.
+//! screen and the hint line. Config overrides rebind actions by name (`overrides.rs`).
+
+mod overrides;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
@@ -7,6 +9,7 @@ use std::fmt;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::action::Action;
+pub use overrides::{KeyPart, KeyProblem};
 
 /// Where a binding applies. Lookup walks a chain, most specific first (see [`Ctx::chain`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -477,11 +480,11 @@ impl Default for Keymap {
 }
 
 impl Keymap {
-    /// Builds the table from [`DEFAULTS`] with overrides (action name → key spec).
-    /// Invalid overrides are skipped and described in the returned warnings.
-    pub fn with_overrides(overrides: &BTreeMap<String, String>) -> (Keymap, Vec<String>) {
-        let mut warnings = Vec::new();
-        let mut bindings: Vec<ResolvedBinding> = DEFAULTS
+    /// Builds the table from [`DEFAULTS`] with overrides (action name → key spec). With any
+    /// problem (unknown action, bad key, a key that collides with another action's) the
+    /// table is the defaults and the problems say what is wrong: never half a user table.
+    pub fn with_overrides(overrides: &BTreeMap<String, String>) -> (Keymap, Vec<KeyProblem>) {
+        let defaults: Vec<ResolvedBinding> = DEFAULTS
             .iter()
             .map(|d| ResolvedBinding {
                 ctx: d.ctx,
@@ -491,43 +494,13 @@ impl Keymap {
                 desc: d.desc,
             })
             .collect();
-        for (name, spec) in overrides {
-            let Some(action) = Action::from_name(name) else {
-                warnings.push(format!("keys: unknown action {name:?}"));
-                continue;
-            };
-            let keys = match parse_keys(spec) {
-                Ok(k) => k,
-                Err(e) => {
-                    warnings.push(format!("keys.{name}: {e}"));
-                    continue;
-                }
-            };
-            let targets: Vec<usize> = (0..bindings.len())
-                .filter(|&i| bindings[i].action == action)
-                .collect();
-            if targets.is_empty() {
-                warnings.push(format!("keys.{name}: action has no key binding to change"));
-                continue;
-            }
-            let clash = targets.iter().find_map(|&t| {
-                let ctx = bindings[t].ctx;
-                bindings.iter().find(|o| {
-                    o.ctx == ctx && o.action != action && o.keys.iter().any(|k| keys.contains(k))
-                })
-            });
-            if let Some(other) = clash {
-                warnings.push(format!(
-                    "keys.{name}: {spec:?} is already bound to {} in {}; kept the default",
-                    other.action.name(),
-                    other.ctx.title()
-                ));
-                continue;
-            }
-            for t in targets {
-                bindings[t].keys = keys.clone();
-            }
+        match overrides::apply(&defaults, overrides) {
+            Ok(bindings) => (Keymap::from_bindings(bindings), Vec::new()),
+            Err(problems) => (Keymap::from_bindings(defaults), problems),
         }
+    }
+
+    fn from_bindings(bindings: Vec<ResolvedBinding>) -> Keymap {
         let mut exact = HashMap::new();
         let mut prefixes = HashSet::new();
         for b in &bindings {
@@ -538,14 +511,11 @@ impl Keymap {
                 }
             }
         }
-        (
-            Keymap {
-                bindings,
-                exact,
-                prefixes,
-            },
-            warnings,
-        )
+        Keymap {
+            bindings,
+            exact,
+            prefixes,
+        }
     }
 
     pub fn bindings(&self) -> &[ResolvedBinding] {
@@ -648,25 +618,29 @@ mod tests {
     }
 
     #[test]
-    fn overrides_apply_and_bad_ones_warn() {
+    fn overrides_apply() {
         let mut o = BTreeMap::new();
         o.insert("copy".to_string(), "x".to_string());
-        o.insert("teleport".to_string(), "t".to_string());
-        o.insert("down".to_string(), "k".to_string());
-        o.insert("up".to_string(), "ctrl-nonsense".to_string());
-        let (km, warnings) = Keymap::with_overrides(&o);
+        let (km, problems) = Keymap::with_overrides(&o);
+        assert_eq!(problems, vec![]);
         assert_eq!(
             km.lookup(Ctx::Pods, &[], key("x")),
             Lookup::Action(Action::Copy)
         );
         assert_eq!(km.lookup(Ctx::Pods, &[], key("c")), Lookup::None);
-        assert_eq!(warnings.len(), 3, "{warnings:?}");
-        assert!(warnings.iter().any(|w| w.contains("teleport")));
-        assert!(warnings.iter().any(|w| w.contains("already bound to up")));
-        // Rejected overrides keep the defaults.
+    }
+
+    #[test]
+    fn any_bad_override_leaves_the_defaults() {
+        let mut o = BTreeMap::new();
+        o.insert("copy".to_string(), "x".to_string());
+        o.insert("teleport".to_string(), "t".to_string());
+        let (km, problems) = Keymap::with_overrides(&o);
+        assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(
-            km.lookup(Ctx::Pods, &[], key("j")),
-            Lookup::Action(Action::Down)
+            km.lookup(Ctx::Pods, &[], key("c")),
+            Lookup::Action(Action::Copy)
         );
+        assert_eq!(km.lookup(Ctx::Pods, &[], key("x")), Lookup::None);
     }
 }

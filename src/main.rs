@@ -12,9 +12,16 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(err) => {
-            eprintln!("rkt: {err:#}");
-            ExitCode::FAILURE
-        }
+        // A broken config, theme or key binding: usage error, like kubectl's exit 2.
+        Err(err) => match err.downcast_ref::<rkt::config::Invalid>() {
+            Some(invalid) => {
+                eprintln!("{invalid}");
+                ExitCode::from(2)
+            }
+            None => {
+                eprintln!("rkt: {err:#}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }

@@ -4,12 +4,15 @@
 //! leaves out) comes from the built-in default. Lookup order for a name: a path, the user's
 //! `<config dir>/rkt/themes/NAME.yaml`, then the built-ins embedded below.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use anyhow::{anyhow, Context as _};
 use ratatui::style::{Color, Modifier, Style};
-use serde::Deserialize;
+use serde::de::Visitor;
+use serde::{Deserialize, Deserializer};
+
+use crate::config::Problem;
 
 /// Built-in themes, embedded at compile time: (name, YAML).
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -25,8 +28,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StyleSpec {
-    pub fg: Option<String>,
-    pub bg: Option<String>,
+    pub fg: Option<ColorSpec>,
+    pub bg: Option<ColorSpec>,
     pub bold: Option<bool>,
     pub dim: Option<bool>,
     pub italic: Option<bool>,
@@ -34,23 +37,59 @@ pub struct StyleSpec {
     pub reversed: Option<bool>,
 }
 
-fn parse_color(field: &str, what: &str, value: &str) -> anyhow::Result<Color> {
-    Color::from_str(value).map_err(|_| {
-        anyhow!(
-            "{field}.{what}: {value:?} is not a colour (a name like \"red\", \"#rrggbb\" or 0-255)"
-        )
-    })
+/// A colour, checked while the file is read so a bad one is reported at its line and column:
+/// a name (`red`), `#rrggbb`, or an index 0-255 (quoted or not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColorSpec(pub Color);
+
+impl<'de> Deserialize<'de> for ColorSpec {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<ColorSpec, D::Error> {
+        // Checked inside the visitor, so serde_yaml marks the error with the value's position.
+        de.deserialize_any(ColorVisitor)
+    }
+}
+
+struct ColorVisitor;
+
+impl ColorVisitor {
+    fn parse<E: serde::de::Error>(text: &str) -> Result<ColorSpec, E> {
+        Color::from_str(text).map(ColorSpec).map_err(|_| {
+            E::custom(format!(
+                "{text:?} is not a colour (a name like \"red\", \"#rrggbb\" or 0-255)"
+            ))
+        })
+    }
+}
+
+impl<'de> Visitor<'de> for ColorVisitor {
+    type Value = ColorSpec;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a colour (a name like \"red\", \"#rrggbb\" or 0-255)")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ColorSpec, E> {
+        Self::parse(v)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<ColorSpec, E> {
+        Self::parse(&v.to_string())
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<ColorSpec, E> {
+        Self::parse(&v.to_string())
+    }
 }
 
 impl StyleSpec {
     /// Applies this spec's attributes over `base`.
-    fn apply(&self, field: &str, base: Style) -> anyhow::Result<Style> {
+    fn apply(&self, base: Style) -> Style {
         let mut style = base;
-        if let Some(fg) = &self.fg {
-            style.fg = Some(parse_color(field, "fg", fg)?);
+        if let Some(fg) = self.fg {
+            style.fg = Some(fg.0);
         }
-        if let Some(bg) = &self.bg {
-            style.bg = Some(parse_color(field, "bg", bg)?);
+        if let Some(bg) = self.bg {
+            style.bg = Some(bg.0);
         }
         for (flag, modifier) in [
             (self.bold, Modifier::BOLD),
@@ -71,7 +110,7 @@ impl StyleSpec {
                 None => {}
             }
         }
-        Ok(style)
+        style
     }
 }
 
@@ -90,14 +129,14 @@ macro_rules! theme_styles {
         }
 
         impl Theme {
-            fn resolve_onto(base: &Theme, name: String, file: &ThemeStyles) -> anyhow::Result<Theme> {
-                Ok(Theme {
+            fn resolve_onto(base: &Theme, name: String, file: &ThemeStyles) -> Theme {
+                Theme {
                     name,
                     $($field: match &file.$field {
-                        Some(spec) => spec.apply(stringify!($field), base.$field)?,
+                        Some(spec) => spec.apply(base.$field),
                         None => base.$field,
                     },)*
-                })
+                }
             }
 
             fn all_styles_mut(&mut self) -> Vec<&mut Style> {
@@ -157,12 +196,20 @@ struct ThemeFile {
     styles: ThemeStyles,
 }
 
-fn parse_file(yaml: &str) -> anyhow::Result<ThemeFile> {
+/// Parses a theme file; a problem says where (line and column) and what.
+fn parse_file(yaml: &str) -> Result<ThemeFile, Problem> {
     // An empty file is an empty (all-default) theme.
     if yaml.trim().is_empty() {
         return Ok(ThemeFile::default());
     }
-    Ok(serde_yaml::from_str(yaml)?)
+    serde_yaml::from_str(yaml).map_err(|e| {
+        let mut p = Problem::from_yaml(&e);
+        // "styles: unknown field `eror`" is an unknown style.
+        if let Some(rest) = p.message.strip_prefix("styles: unknown field") {
+            p.message = format!("unknown style{rest}");
+        }
+        p
+    })
 }
 
 impl Theme {
@@ -204,17 +251,17 @@ impl Theme {
         }
     }
 
-    fn from_yaml_over(base: &Theme, fallback_name: &str, yaml: &str) -> anyhow::Result<Theme> {
+    fn from_yaml_over(base: &Theme, fallback_name: &str, yaml: &str) -> Result<Theme, Problem> {
         let file = parse_file(yaml)?;
         let name = file
             .name
             .clone()
             .unwrap_or_else(|| fallback_name.to_owned());
-        Theme::resolve_onto(base, name, &file.styles)
+        Ok(Theme::resolve_onto(base, name, &file.styles))
     }
 
     /// Parses a (possibly partial) theme and resolves it onto the default.
-    pub fn from_yaml(fallback_name: &str, yaml: &str) -> anyhow::Result<Theme> {
+    pub fn from_yaml(fallback_name: &str, yaml: &str) -> Result<Theme, Problem> {
         Self::from_yaml_over(&Self::default_theme(), fallback_name, yaml)
     }
 
@@ -229,8 +276,9 @@ impl Theme {
         self
     }
 
-    /// Finds and loads a theme by name or path (see module docs). Errors say what was tried.
-    pub fn load(spec: &str, user_theme_dir: Option<&Path>) -> anyhow::Result<Theme> {
+    /// Finds and loads a theme by name or path (see module docs). A problem in a theme file
+    /// names the file, line and column; an unknown name says what was tried.
+    pub fn load(spec: &str, user_theme_dir: Option<&Path>) -> Result<Theme, Problem> {
         let as_path = PathBuf::from(spec);
         let looks_like_path = spec.contains('/')
             || spec.ends_with(".yaml")
@@ -246,8 +294,10 @@ impl Theme {
             }
         }
         if let Some((name, yaml)) = BUILTIN.iter().find(|(n, _)| *n == spec) {
-            return Self::from_yaml(name, yaml)
-                .with_context(|| format!("built-in theme {name} is broken"));
+            return Self::from_yaml(name, yaml).map_err(|mut p| {
+                p.message = format!("built-in theme {name} is broken: {}", p.message);
+                p
+            });
         }
         let builtins: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
         let mut msg = format!(
@@ -260,18 +310,17 @@ impl Theme {
                 dir.join(format!("{spec}.yaml")).display()
             ));
         }
-        Err(anyhow!(msg))
+        Err(Problem::new(msg))
     }
 
-    fn load_file(path: &Path) -> anyhow::Result<Theme> {
+    fn load_file(path: &Path) -> Result<Theme, Problem> {
         let yaml = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read theme file {}", path.display()))?;
+            .map_err(|e| Problem::new(format!("cannot read the theme file: {e}")).in_file(path))?;
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "custom".into());
-        Self::from_yaml(&stem, &yaml)
-            .with_context(|| format!("theme file {} is invalid", path.display()))
+        Self::from_yaml(&stem, &yaml).map_err(|p| p.in_file(path))
     }
 }
 

@@ -166,17 +166,30 @@ fn broken_theme_and_bad_config_are_reported() {
         120,
         30,
     );
-    assert_ne!(app.wait_exit(), 0);
+    assert_eq!(app.wait_exit(), 2);
     app.wait_output_settled();
     let screen = app.screen();
     assert!(
-        screen.contains("broken.yaml") && screen.contains("not-a-colour"),
+        screen.contains("broken.yaml:2:16") && screen.contains("not-a-colour"),
         "{screen}"
     );
 
-    // A bad config is a warning in the status line; rkt runs with the defaults.
+    // A bad config stops rkt before the TUI (tests/config_errors.rs has the details).
     let config = dir.path().join("config.yaml");
     std::fs::write(&config, "keys:\n  teleport: t\n  quit: x\n").unwrap();
+    let mut app = PtyApp::spawn(
+        &["--kubeconfig", &kc, "--config", path_arg(&config)],
+        &[],
+        120,
+        30,
+    );
+    assert_eq!(app.wait_exit(), 2);
+    app.wait_output_settled();
+    let screen = app.screen();
+    assert!(screen.contains("unknown action `teleport`"), "{screen}");
+
+    // A good one rebinds keys.
+    std::fs::write(&config, "keys:\n  quit: x\n").unwrap();
     let mut app = PtyApp::spawn(
         &[
             "--kubeconfig",
@@ -190,7 +203,6 @@ fn broken_theme_and_bad_config_are_reported() {
         160,
         30,
     );
-    app.wait_for_text("unknown action \"teleport\"");
     app.wait_for_text("etcd-minikube");
     app.send("q"); // rebound: q no longer quits
     app.send("x");

@@ -1,6 +1,7 @@
 //! Everything before the first frame, in the order a person would check it: config,
 //! theme, keys, kubeconfig, client. Any hard failure here is printed on the normal screen
-//! (the terminal has not been touched yet).
+//! (the terminal has not been touched yet). A problem in the config, the theme or the keys
+//! is [`Invalid`]: `main` prints it and exits with code 2.
 
 use std::sync::Arc;
 
@@ -9,11 +10,9 @@ use jiff::Timestamp;
 
 use crate::cli::Cli;
 use crate::cluster::connect;
-use crate::config::{self, Config};
+use crate::config::{self, Config, Invalid, Loaded, Part, Problem};
 use crate::effect::Scope;
-use crate::error::StartupError;
-use crate::keymap::Keymap;
-use crate::msg::Notice;
+use crate::keymap::{KeyPart, Keymap};
 use crate::state::AppState;
 use crate::theme::{self, Theme};
 
@@ -22,20 +21,24 @@ pub struct Prepared {
     pub config: Config,
     pub theme: Theme,
     pub keymap: Keymap,
-    pub warnings: Vec<String>,
 }
 
 /// Picks the theme: `--theme`, then the config's `theme`, then the default. A theme that
-/// cannot be loaded is an error (never a silent fallback). NO_COLOR strips colours.
-pub fn resolve_theme(
-    cli_theme: Option<&str>,
-    config_theme: Option<&str>,
-) -> Result<Theme, StartupError> {
-    let spec = cli_theme.or(config_theme);
-    let theme = match spec {
-        Some(spec) => Theme::load(spec, config::user_theme_dir().as_deref())
-            .map_err(|e| StartupError::Theme(format!("{e:#}")))?,
-        None => Theme::default_theme(),
+/// cannot be loaded is an error (never a silent fallback); an unknown name from the config
+/// points at its `theme:` line. NO_COLOR strips colours.
+pub fn resolve_theme(cli_theme: Option<&str>, loaded: &Loaded) -> Result<Theme, Problem> {
+    let theme = match (cli_theme, loaded.config.theme.as_deref()) {
+        (Some(spec), _) => load_theme(spec).map_err(|mut p| {
+            if p.file.is_none() {
+                p.message = format!("--theme: {}", p.message);
+            }
+            p
+        })?,
+        (None, Some(spec)) => load_theme(spec).map_err(|p| match p.file {
+            Some(_) => p,
+            None => loaded.problem_at(&["theme"], Part::Value, p.message),
+        })?,
+        (None, None) => Theme::default_theme(),
     };
     Ok(if theme::no_color_requested() {
         theme.without_colors()
@@ -44,24 +47,49 @@ pub fn resolve_theme(
     })
 }
 
-pub fn prepare(cli: &Cli) -> anyhow::Result<Prepared> {
-    let loaded = Config::load(cli.config.as_deref());
-    let mut warnings = loaded.warnings;
-    let theme = resolve_theme(cli.theme.as_deref(), loaded.config.theme.as_deref())?;
-    let (keymap, key_warnings) = Keymap::with_overrides(&loaded.config.key_overrides());
-    if let Some(path) = &loaded.path {
-        warnings.extend(
-            key_warnings
-                .into_iter()
-                .map(|w| format!("config {}: {w}", path.display())),
-        );
+fn load_theme(spec: &str) -> Result<Theme, Problem> {
+    Theme::load(spec, config::user_theme_dir().as_deref())
+}
+
+/// The key table with the config's overrides; each problem points at its entry.
+pub fn resolve_keymap(loaded: &Loaded) -> Result<Keymap, Vec<Problem>> {
+    let (keymap, problems) = Keymap::with_overrides(&loaded.config.key_overrides());
+    if problems.is_empty() {
+        return Ok(keymap);
     }
-    Ok(Prepared {
-        config: loaded.config,
-        theme,
-        keymap,
-        warnings,
-    })
+    let mut problems: Vec<Problem> = problems
+        .into_iter()
+        .map(|p| {
+            let part = match p.part {
+                KeyPart::Action => Part::Key,
+                KeyPart::Keys => Part::Value,
+            };
+            loaded.problem_at(&["keys", &p.action], part, p.to_string())
+        })
+        .collect();
+    // In file order, as a person fixes them.
+    problems.sort_by_key(|p| p.pos.map(|p| (p.line, p.column)));
+    Err(problems)
+}
+
+/// Reads and checks the config, the theme and the keys; every problem found is returned.
+pub fn prepare(cli: &Cli) -> Result<Prepared, Invalid> {
+    let loaded = Config::load(cli.config.as_deref())?;
+    match (
+        resolve_theme(cli.theme.as_deref(), &loaded),
+        resolve_keymap(&loaded),
+    ) {
+        (Ok(theme), Ok(keymap)) => Ok(Prepared {
+            config: loaded.config,
+            theme,
+            keymap,
+        }),
+        (theme, keys) => {
+            let mut problems: Vec<Problem> = theme.err().into_iter().collect();
+            problems.extend(keys.err().unwrap_or_default());
+            Err(Invalid(problems))
+        }
+    }
 }
 
 /// A connected session, ready for the event loop.
@@ -109,9 +137,6 @@ pub async fn connect(cli: &Cli, prepared: Prepared) -> anyhow::Result<Session> {
         // Saved logs land where rkt was started, like kubectl logs > file would.
         save_dir: std::env::current_dir().unwrap_or_else(|_| std::env::temp_dir()),
     };
-    if !prepared.warnings.is_empty() {
-        state.notice = Some(Notice::warning(prepared.warnings.join("; ")));
-    }
     Ok(Session {
         state,
         theme: prepared.theme,
