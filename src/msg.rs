@@ -45,7 +45,8 @@ pub struct KubeMsg {
 }
 
 /// The watcher's events, as rows. `Reset` … `Synced` bracket a (re)list: rows not seen in
-/// between are gone.
+/// between are gone. After an `Error` the watch task retries with a fresh list, so the
+/// next `Reset` (sent once the server has answered) means the watch works again.
 #[derive(Debug, Clone)]
 pub enum WatchEvent {
     Reset,
@@ -53,8 +54,6 @@ pub enum WatchEvent {
     Remove(Vec<RowKey>),
     Synced,
     Error(String),
-    /// The watch works again after an error (a probe list succeeded).
-    Recovered,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -264,23 +264,58 @@ fn relist_drops_rows_not_seen_again() {
 }
 
 #[test]
-fn watch_errors_show_as_reconnecting_until_recovered() {
+fn watch_errors_show_as_reconnecting_until_the_relist_answers() {
     let mut st = kube_system_state();
     assert_eq!(st.connection(), Connection::Connected);
     let key = st.main_watch.key.unwrap();
-    update(
+    let effects = update(
         &mut st,
         kube(
             key,
             WatchEvent::Error("Forbidden: pods is forbidden".into()),
         ),
     );
+    assert!(effects.is_empty());
     assert_eq!(
         st.connection(),
         Connection::Reconnecting("Forbidden: pods is forbidden".into())
     );
-    update(&mut st, kube(key, WatchEvent::Recovered));
+    // The watch task relists after an error: the server's first answer (Reset) ends
+    // "reconnecting" and asks the version again.
+    let effects = update(&mut st, kube(key, WatchEvent::Reset));
     assert_eq!(st.connection(), Connection::Connected);
+    assert_eq!(effects, vec![Effect::FetchServerVersion]);
+    // The relist replaces the table: a pod the server no longer has is gone.
+    update(
+        &mut st,
+        kube(key, WatchEvent::Upsert(Rows::Pods(pods(&KUBE_SYSTEM[1..])))),
+    );
+    assert!(update(&mut st, kube(key, WatchEvent::Synced)).is_empty());
+    assert_eq!(st.pods.len(), KUBE_SYSTEM.len() - 1);
+    update(&mut st, Msg::ServerVersion(Ok("v1.34.0".into())));
+    assert_eq!(st.cluster.version.as_deref(), Some("v1.34.0"));
+}
+
+#[test]
+fn the_version_is_asked_again_once_every_watch_answers() {
+    let mut st = kube_system_state();
+    let ns = st.ns_watch.key.unwrap();
+    let main = st.main_watch.key.unwrap();
+    let lost = || WatchEvent::Error("cannot reach the API server".into());
+    update(&mut st, kube(ns, lost()));
+    update(&mut st, kube(main, lost()));
+    // Still failing: more errors ask nothing.
+    assert!(update(&mut st, kube(main, lost())).is_empty());
+    // One watch back, the other still failing: still reconnecting.
+    assert!(update(&mut st, kube(main, WatchEvent::Reset)).is_empty());
+    assert!(matches!(st.connection(), Connection::Reconnecting(_)));
+    // Both back: connected, and the version is asked once.
+    assert_eq!(
+        update(&mut st, kube(ns, WatchEvent::Reset)),
+        vec![Effect::FetchServerVersion]
+    );
+    assert_eq!(st.connection(), Connection::Connected);
+    assert!(update(&mut st, kube(ns, WatchEvent::Synced)).is_empty());
 }
 
 #[test]

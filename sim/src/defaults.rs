@@ -3,13 +3,10 @@
 //! defaults. Every function only fills what is missing, so applying defaults twice
 //! changes nothing (the controllers compare defaulted templates).
 
-use std::collections::HashSet;
-use std::sync::{Mutex, OnceLock};
-
 use serde_json::{json, Value};
 
 use super::resources;
-use super::store::Res;
+use super::store::{Addresses, Res, Taken};
 
 /// Fills in the fields the real apiserver defaults.
 pub fn apply_defaults(res: Res, obj: &mut Value) {
@@ -268,37 +265,17 @@ fn qos_class(spec: &Value) -> &'static str {
     }
 }
 
-/// Cluster IPs and node ports handed out so far. Process-wide, so two simulated clusters
-/// in one test process never hand out the same address (stricter than needed, harmless).
-fn allocations() -> &'static Mutex<(HashSet<String>, HashSet<i64>)> {
-    static ALLOC: OnceLock<Mutex<(HashSet<String>, HashSet<i64>)>> = OnceLock::new();
-    ALLOC.get_or_init(|| Mutex::new((HashSet::new(), HashSet::new())))
-}
-
-/// A free address in 10.96.0.0/12, avoiding the low addresses the seeds use.
-fn allocate_cluster_ip() -> String {
-    let mut alloc = allocations().lock().unwrap_or_else(|p| p.into_inner());
-    loop {
-        let n: u32 = rand::random_range(256..(1 << 20) - 1);
-        let ip = format!("10.{}.{}.{}", 96 + (n >> 16), (n >> 8) & 0xff, n & 0xff);
-        if n & 0xff != 0 && alloc.0.insert(ip.clone()) {
-            return ip;
-        }
+/// Fills what the apiserver's allocators fill on create and update: a Service's cluster
+/// IP and node ports, from this cluster's `addresses`. Call before [`apply_defaults`];
+/// give back what it took if the write fails. With `reserve` false (a dry run) nothing
+/// is taken.
+pub fn allocate(addresses: &Addresses, res: Res, obj: &mut Value, reserve: bool) -> Taken {
+    if !obj.is_object() || !std::ptr::eq(res, &resources::SERVICES) {
+        return Taken::default();
     }
-}
-
-/// A free port in 30000-32767, or `None` when all are taken.
-fn allocate_node_port() -> Option<i64> {
-    let mut alloc = allocations().lock().unwrap_or_else(|p| p.into_inner());
-    if alloc.1.len() >= 2768 {
-        return None;
-    }
-    loop {
-        let p: i64 = rand::random_range(30000..=32767);
-        if alloc.1.insert(p) {
-            return Some(p);
-        }
-    }
+    let spec = object_at(obj, "spec");
+    fill(spec, "type", json!("ClusterIP"));
+    addresses.assign_service(spec, reserve)
 }
 
 fn default_service(obj: &mut Value) {
@@ -306,11 +283,11 @@ fn default_service(obj: &mut Value) {
     fill(spec, "type", json!("ClusterIP"));
     let ty = spec["type"].as_str().unwrap_or("ClusterIP").to_string();
     if ty != "ExternalName" {
-        if spec["clusterIP"].as_str().is_none_or(str::is_empty) {
-            spec["clusterIP"] = json!(allocate_cluster_ip());
-        }
+        // The cluster IP itself comes from `allocate`.
         let ip = spec["clusterIP"].clone();
-        fill(spec, "clusterIPs", json!([ip]));
+        if ip.as_str().is_some_and(|ip| !ip.is_empty()) {
+            fill(spec, "clusterIPs", json!([ip]));
+        }
         fill(spec, "ipFamilies", json!(["IPv4"]));
         fill(spec, "ipFamilyPolicy", json!("SingleStack"));
         fill(spec, "internalTrafficPolicy", json!("Cluster"));
@@ -328,28 +305,10 @@ fn default_service(obj: &mut Value) {
             fill(p, "protocol", json!("TCP"));
             let port = p["port"].clone();
             fill(p, "targetPort", port);
-            if wants_node_port && p["nodePort"].as_i64().is_none_or(|n| n == 0) {
-                if let Some(np) = allocate_node_port() {
-                    p["nodePort"] = json!(np);
-                }
-            }
         }
     }
     let status = object_at(obj, "status");
     fill(status, "loadBalancer", json!({}));
-}
-
-/// Marks the cluster IP and node ports of a seeded service as taken.
-pub fn reserve_service(spec: &Value) {
-    let mut alloc = allocations().lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(ip) = spec["clusterIP"].as_str() {
-        alloc.0.insert(ip.to_string());
-    }
-    for p in spec["ports"].as_array().into_iter().flatten() {
-        if let Some(np) = p["nodePort"].as_i64() {
-            alloc.1.insert(np);
-        }
-    }
 }
 
 #[cfg(test)]
@@ -379,12 +338,16 @@ mod tests {
 
     #[test]
     fn services_get_unique_ips_and_node_ports() {
+        let addresses = Addresses::default();
         let mut a = json!({"spec": {"type": "NodePort", "ports": [{"port": 8080}]}});
         let mut b = a.clone();
-        apply_defaults(&SERVICES, &mut a);
-        apply_defaults(&SERVICES, &mut b);
+        for svc in [&mut a, &mut b] {
+            let _ = allocate(&addresses, &SERVICES, svc, true);
+            apply_defaults(&SERVICES, svc);
+        }
         assert_ne!(a["spec"]["clusterIP"], b["spec"]["clusterIP"]);
         assert!(a["spec"]["clusterIP"].as_str().unwrap().starts_with("10."));
+        assert_eq!(a["spec"]["clusterIPs"][0], a["spec"]["clusterIP"]);
         let np = a["spec"]["ports"][0]["nodePort"].as_i64().unwrap();
         assert!((30000..=32767).contains(&np));
         assert_ne!(
@@ -394,6 +357,7 @@ mod tests {
         assert_eq!(a["spec"]["ports"][0]["targetPort"], 8080);
         assert_eq!(a["spec"]["sessionAffinity"], "None");
         let mut headless = json!({"spec": {"clusterIP": "None", "ports": [{"port": 80}]}});
+        let _ = allocate(&addresses, &SERVICES, &mut headless, true);
         apply_defaults(&SERVICES, &mut headless);
         assert_eq!(headless["spec"]["clusterIP"], "None");
     }

@@ -13,6 +13,7 @@ use bytes::Bytes;
 use serde_json::{json, Value};
 use tokio::sync::{broadcast, mpsc};
 
+pub use self::addresses::{Addresses, InUse, Taken};
 use self::history::Past;
 pub use self::history::{event_matches, Subscription};
 use self::names::new_uid;
@@ -179,6 +180,8 @@ pub type Feed = mpsc::UnboundedReceiver<Arc<Event>>;
 pub struct Store {
     inner: Mutex<Inner>,
     events: broadcast::Sender<Arc<Event>>,
+    /// The pod IPs, cluster IPs and node ports of this cluster, following every change.
+    addresses: Addresses,
 }
 
 impl Default for Store {
@@ -201,7 +204,13 @@ impl Store {
                 feeds: Vec::new(),
             }),
             events,
+            addresses: Addresses::default(),
         }
+    }
+
+    /// The cluster's address allocators.
+    pub fn addresses(&self) -> &Addresses {
+        &self.addresses
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -669,6 +678,7 @@ fn ensure_object<'a>(obj: &'a mut Value, field: &str) -> &'a mut serde_json::Map
     }
 }
 
+mod addresses;
 mod delete;
 mod history;
 mod names;

@@ -4,18 +4,16 @@
 use std::fmt::Debug;
 use std::time::Duration;
 
-use futures::future::BoxFuture;
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use k8s_openapi::api::apps::v1::{
     ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet,
 };
 use k8s_openapi::api::core::v1::{Namespace, Pod};
-use kube::api::ListParams;
 use kube::runtime::watcher::{self, Event};
-use kube::runtime::WatchStreamExt;
 use kube::{Api, Client, Resource};
 use serde::de::DeserializeOwned;
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::time::Instant;
 
 use crate::cluster::convert::{self, Interner};
 use crate::cluster::rollout::rows::convert as rollout_rows;
@@ -196,21 +194,6 @@ impl<R> Batcher<R> {
     }
 }
 
-/// After an error, checks now and then whether listing works again, so the UI can say
-/// "connected" even when nothing changes in the watched scope.
-fn probe<K>(api: Api<K>) -> BoxFuture<'static, bool>
-where
-    K: Resource + Clone + DeserializeOwned + Debug + Send + Sync + 'static,
-{
-    async move {
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        api.list_metadata(&ListParams::default().limit(1))
-            .await
-            .is_ok()
-    }
-    .boxed()
-}
-
 /// A watcher event reduced to what the state needs, as soon as it arrives: the full
 /// object is dropped here, so a burst held for batching costs rows, not objects.
 enum Item<R> {
@@ -222,6 +205,50 @@ enum Item<R> {
     Skip,
 }
 
+/// First pause before watching again after a failure; doubles up to [`RETRY_MAX`].
+const RETRY_FIRST: Duration = Duration::from_millis(250);
+/// Longest pause between attempts: a server that is back is seen within it.
+const RETRY_MAX: Duration = Duration::from_secs(2);
+/// An attempt that lasted this long was healthy: the next failure starts the pauses over.
+const HEALTHY_FOR: Duration = Duration::from_secs(30);
+
+/// The pause before the next attempt: doubling from [`RETRY_FIRST`] to [`RETRY_MAX`],
+/// each shortened by up to a fifth at random so many clients do not retry in step.
+#[derive(Debug)]
+struct Retry {
+    next: Duration,
+}
+
+impl Retry {
+    fn new() -> Retry {
+        Retry { next: RETRY_FIRST }
+    }
+
+    fn pause(&mut self) -> Duration {
+        let base = self.next;
+        self.next = (base * 2).min(RETRY_MAX);
+        base.mul_f64(1.0 - rand::random_range(0.0..0.2))
+    }
+
+    fn reset(&mut self) {
+        self.next = RETRY_FIRST;
+    }
+}
+
+/// How one attempt at watching ended.
+enum Ended {
+    /// The app dropped its receiver: stop.
+    AppGone,
+    /// A request failed; the text says why.
+    Failed(String),
+}
+
+/// Watches until the app is gone. Each attempt starts from scratch, a full list then a
+/// watch from the list's resourceVersion, and ends at its first error: after an error rkt
+/// never resumes an old resourceVersion, because the server that answers now may be
+/// another one (restarted without its history, or a cluster recreated at the same
+/// address) that would accept it and go on from an unrelated history. The relist replaces
+/// the table, and its success is what tells the user the connection is back.
 async fn run<K, R>(
     api: Api<K>,
     key: WatchKey,
@@ -233,10 +260,45 @@ async fn run<K, R>(
     K: Resource + Clone + DeserializeOwned + Debug + Send + Sync + 'static,
     R: Send + 'static,
 {
+    let mut retry = Retry::new();
+    loop {
+        let started = Instant::now();
+        let text = match attempt(&api, key, &tx, to_row, to_key, wrap).await {
+            Ended::AppGone => return,
+            Ended::Failed(text) => text,
+        };
+        if tx
+            .send(Msg::Kube(KubeMsg {
+                key,
+                event: WatchEvent::Error(text),
+            }))
+            .is_err()
+        {
+            return;
+        }
+        if started.elapsed() >= HEALTHY_FOR {
+            retry.reset();
+        }
+        tokio::time::sleep(retry.pause()).await;
+    }
+}
+
+/// One list-then-watch, forwarding rows in batches, until the first error.
+async fn attempt<K, R>(
+    api: &Api<K>,
+    key: WatchKey,
+    tx: &UnboundedSender<Msg>,
+    to_row: fn(&K, &mut Interner) -> Option<R>,
+    to_key: fn(&K) -> Option<RowKey>,
+    wrap: fn(Vec<R>) -> Rows,
+) -> Ended
+where
+    K: Resource + Clone + DeserializeOwned + Debug + Send + Sync + 'static,
+    R: Send + 'static,
+{
     let config = watcher::Config::default().page_size(PAGE_SIZE);
     let mut interner = Interner::default();
     let mut stream = watcher::watcher(api.clone(), config)
-        .default_backoff()
         .map(move |event| match event {
             Ok(Event::Init) => Item::Reset,
             Ok(Event::InitApply(obj)) | Ok(Event::Apply(obj)) => {
@@ -248,49 +310,44 @@ async fn run<K, R>(
         })
         .ready_chunks(BATCH)
         .boxed();
-    let mut recovery: Option<BoxFuture<'static, bool>> = None;
-    loop {
-        let batch = tokio::select! {
-            batch = stream.next() => batch,
-            ok = async { match recovery.as_mut() { Some(p) => p.await, None => false } }, if recovery.is_some() => {
-                recovery = None;
-                if ok && tx.send(Msg::Kube(KubeMsg { key, event: WatchEvent::Recovered })).is_err() {
-                    return;
-                }
-                continue;
-            }
-        };
-        let Some(batch) = batch else { return };
+    // `Init` comes before the list is even asked for: the table is told about the relist
+    // only once the server has answered, so a failing attempt leaves it alone.
+    let mut relist_pending = false;
+    while let Some(batch) = stream.next().await {
         let mut b = Batcher {
             out: Vec::new(),
             upserts: Vec::new(),
             removes: Vec::new(),
             wrap,
         };
-        let mut failed = false;
+        let mut failure = None;
         for item in batch {
+            if matches!(item, Item::Upsert(_) | Item::Remove(_) | Item::Synced)
+                && std::mem::take(&mut relist_pending)
+            {
+                b.push(WatchEvent::Reset);
+            }
             match item {
-                Item::Reset => b.push(WatchEvent::Reset),
+                Item::Reset => relist_pending = true,
                 Item::Upsert(row) => b.upsert(row),
                 Item::Remove(k) => b.remove(k),
                 Item::Synced => b.push(WatchEvent::Synced),
                 Item::Error(text) => {
-                    failed = true;
-                    b.push(WatchEvent::Error(text));
+                    failure = Some(text);
+                    break;
                 }
                 Item::Skip => {}
             }
         }
         b.flush();
-        if failed {
-            recovery = Some(probe(api.clone()));
-        } else if !b.out.is_empty() {
-            recovery = None;
-        }
         for event in b.out {
             if tx.send(Msg::Kube(KubeMsg { key, event })).is_err() {
-                return; // the app is gone
+                return Ended::AppGone;
             }
         }
+        if let Some(text) = failure {
+            return Ended::Failed(text);
+        }
     }
+    Ended::Failed("the watch ended".to_string())
 }

@@ -14,7 +14,9 @@ use crate::state::pods::PodColumn;
 use crate::state::prompt::{self, CommandKind, ALL_NAMESPACES_ARG};
 use crate::state::rollouts;
 use crate::state::services::ServiceColumn;
-use crate::state::{AppState, HelpState, MainView, Pane, Phase, Prompt, PromptKind, FOCUS_ORDER};
+use crate::state::{
+    AppState, Connection, HelpState, MainView, Pane, Phase, Prompt, PromptKind, FOCUS_ORDER,
+};
 
 pub fn update(st: &mut AppState, msg: Msg) -> Vec<Effect> {
     let mut effects = handle(st, msg);
@@ -55,10 +57,7 @@ fn handle(st: &mut AppState, msg: Msg) -> Vec<Effect> {
             st.now = now;
             Vec::new()
         }
-        Msg::Kube(km) => {
-            on_kube(st, km);
-            Vec::new()
-        }
+        Msg::Kube(km) => on_kube(st, km),
         Msg::ServerVersion(result) => {
             match result {
                 Ok(v) => {
@@ -90,7 +89,19 @@ fn handle(st: &mut AppState, msg: Msg) -> Vec<Effect> {
     }
 }
 
-fn on_kube(st: &mut AppState, km: KubeMsg) {
+/// A watch message. Any message but an error means the server answered: it clears the
+/// watch's error, and when that ends "reconnecting" the server version is asked again
+/// (it was lost from the header, and the server that answers may be another one).
+fn on_kube(st: &mut AppState, km: KubeMsg) -> Vec<Effect> {
+    let was_reconnecting = matches!(st.connection(), Connection::Reconnecting(_));
+    apply_kube(st, km);
+    if was_reconnecting && !matches!(st.connection(), Connection::Reconnecting(_)) {
+        return vec![Effect::FetchServerVersion];
+    }
+    Vec::new()
+}
+
+fn apply_kube(st: &mut AppState, km: KubeMsg) {
     let watch = match km.key.slot {
         WatchSlot::Namespaces => &mut st.ns_watch,
         WatchSlot::Main => &mut st.main_watch,
@@ -156,7 +167,7 @@ fn apply<R: crate::state::table::TableRow>(
             }
         }
         WatchEvent::Synced => table.end_relist(),
-        WatchEvent::Error(_) | WatchEvent::Recovered => {}
+        WatchEvent::Error(_) => {}
     }
 }
 

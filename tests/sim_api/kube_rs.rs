@@ -181,3 +181,77 @@ async fn kube_watcher_recovers_from_an_expired_resource_version() {
     );
     assert!(seen.contains(&"Init".to_string()), "{seen:?}");
 }
+
+/// A watch from a resourceVersion the server has not issued yet (one from a cluster that
+/// used to be at this address) is accepted, as by the apiserver, and sends only the
+/// changes after it: resuming cannot tell a client that the history is another one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watch_from_a_future_version_skips_changes_up_to_it() {
+    use k8s_openapi::api::core::v1::ConfigMap;
+    use kube::api::{WatchEvent, WatchParams};
+    use rkt_sim::resources::CONFIGMAPS;
+
+    let (sim, client) = empty_cluster().await;
+    let maps: Api<ConfigMap> = Api::namespaced(client, "default");
+    let since = sim.store.resource_version() + 5;
+    let mut stream = maps
+        .watch(&WatchParams::default(), &since.to_string())
+        .await
+        .unwrap()
+        .boxed();
+    let mut after = Vec::new();
+    for i in 0..10 {
+        let name = format!("cm-{i}");
+        let stored = sim
+            .store
+            .create(&CONFIGMAPS, "default", json!({"metadata": {"name": name}}))
+            .unwrap();
+        if stored.rv > since {
+            after.push(name);
+        }
+    }
+    assert!(!after.is_empty() && after.len() < 10, "{after:?}");
+    let mut seen = Vec::new();
+    while seen.last() != Some(&"cm-9".to_string()) {
+        let event = tokio::time::timeout(Duration::from_secs(30), stream.next())
+            .await
+            .expect("an event within 30s")
+            .expect("the watch goes on")
+            .unwrap();
+        match event {
+            WatchEvent::Added(cm) => seen.push(cm.metadata.name.unwrap_or_default()),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(seen, after);
+}
+
+/// A streaming list (`sendInitialEvents`) from a version the server has not reached
+/// fails as the apiserver's watch cache does after waiting for it: 504 Timeout,
+/// "Too large resource version", as an ERROR event.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streaming_list_from_a_future_version_times_out() {
+    use kube::api::{WatchEvent, WatchParams};
+
+    let (sim, client) = empty_cluster().await;
+    let pods: Api<Pod> = Api::namespaced(client, "default");
+    let since = sim.store.resource_version() + 1000;
+    let mut stream = pods
+        .watch(&WatchParams::streaming_lists(), &since.to_string())
+        .await
+        .unwrap()
+        .boxed();
+    let event = tokio::time::timeout(Duration::from_secs(30), stream.next())
+        .await
+        .expect("an answer within 30s")
+        .expect("one event")
+        .unwrap();
+    let WatchEvent::Error(status) = event else {
+        panic!("expected an ERROR event, got {event:?}");
+    };
+    assert_eq!((status.code, status.reason.as_str()), (504, "Timeout"));
+    assert!(
+        status.message.starts_with("Too large resource version"),
+        "{status:?}"
+    );
+}

@@ -14,7 +14,7 @@ use super::table;
 use crate::defaults;
 use crate::error::ApiError;
 use crate::resources::ResourceType;
-use crate::store::{DeleteOptions, Propagation, Stored, UpdateScope};
+use crate::store::{DeleteOptions, Propagation, Stored, Taken, UpdateScope};
 use crate::SimState;
 
 /// One object in the wanted format.
@@ -87,12 +87,14 @@ pub fn create(st: &SimState, req: &ApiRequest, t: &Target) -> Result<Response, A
     let dry_run = req.dry_run()?;
     let mut obj = req.json_body()?;
     check_body(t.res, t, &obj)?;
+    let taken = defaults::allocate(st.store.addresses(), t.res, &mut obj, !dry_run);
     defaults::apply_defaults(t.res, &mut obj);
     let stored = if dry_run {
-        st.store.create_dry_run(t.res, ns(t), obj)?
+        st.store.create_dry_run(t.res, ns(t), obj)
     } else {
-        st.store.create(t.res, ns(t), obj)?
+        st.store.create(t.res, ns(t), obj)
     };
+    let stored = given_back_on_error(st, stored, taken)?;
     Ok(render(t.res, &stored, req.format, StatusCode::CREATED))
 }
 
@@ -105,13 +107,27 @@ pub fn update(
     let dry_run = req.dry_run()?;
     let mut obj = req.json_body()?;
     check_body(t.res, t, &obj)?;
+    let taken = defaults::allocate(st.store.addresses(), t.res, &mut obj, !dry_run);
     defaults::apply_defaults(t.res, &mut obj);
     let stored = if dry_run {
-        st.store.update_dry_run(t.res, ns(t), name(t), obj, scope)?
+        st.store.update_dry_run(t.res, ns(t), name(t), obj, scope)
     } else {
-        st.store.update(t.res, ns(t), name(t), obj, scope)?
+        st.store.update(t.res, ns(t), name(t), obj, scope)
     };
+    let stored = given_back_on_error(st, stored, taken)?;
     Ok(render(t.res, &stored, req.format, StatusCode::OK))
+}
+
+/// A write's result; when it failed, the addresses taken for it are free again.
+fn given_back_on_error(
+    st: &SimState,
+    result: Result<Arc<Stored>, ApiError>,
+    taken: Taken,
+) -> Result<Arc<Stored>, ApiError> {
+    if result.is_err() {
+        st.store.addresses().give_back(taken);
+    }
+    result
 }
 
 /// DeleteOptions from the body (if any), overridden by query parameters.

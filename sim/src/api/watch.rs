@@ -25,6 +25,7 @@ use crate::error::ApiError;
 use crate::resources::ResourceType;
 use crate::store::{event_matches, Event, EventType, Stored};
 use crate::SimState;
+use crate::Store;
 
 /// How often a watch that allows bookmarks gets one.
 const BOOKMARK_EVERY: Duration = Duration::from_secs(2);
@@ -63,32 +64,35 @@ pub fn serve(st: &SimState, req: &ApiRequest, t: &Target) -> Result<Response, Ap
         queue: VecDeque::new(),
         live: None,
         last_rv: 0,
+        after: since.unwrap_or(0),
         headers_sent: false,
         epoch: st.faults.watch_epoch(),
         connection: st.faults.connection_token(),
         deadline: timeout.map(|t| Instant::now() + t),
         next_bookmark: bookmarks.then(|| Instant::now() + BOOKMARK_EVERY),
         done: false,
+        fresh_wait: None,
     };
-    if send_initial || since.is_none() {
-        let (items, sub) = st.store.list_and_subscribe(t.res, ns);
-        w.last_rv = sub.rv;
-        w.live = Some(sub.live);
-        for item in &items {
-            if !w.selectors.matches(&item.value) {
-                continue;
-            }
-            let line = w.encode("ADDED", &item.value, Some(&item.json));
-            w.queue.push_back(line);
+    let too_large = since.filter(|v| *v > st.store.resource_version());
+    match (send_initial, since, too_large) {
+        (true, _, Some(rv)) => {
+            // The apiserver's watch cache first waits (up to 3 s) to be as fresh as the
+            // asked version; the initial events follow then, or a Timeout error.
+            w.live = Some(st.store.changes());
+            w.fresh_wait = Some(FreshWait {
+                store: st.store.clone(),
+                rv,
+                until: Instant::now() + FRESH_WAIT,
+                bookmark: bookmarks,
+            });
         }
-        if send_initial && bookmarks {
-            let line = w.bookmark(true);
-            w.queue.push_back(line);
-        }
-    } else if let Some(since) = since {
-        match st.store.subscribe(t.res, ns, Some(since)) {
+        (true, _, None) | (false, None, _) => w.start_listed(&st.store, send_initial && bookmarks),
+        (false, Some(since), _) => match st.store.subscribe(t.res, ns, Some(since)) {
+            // A version the store has not reached yet (it never issued it, e.g. one from
+            // a cluster that used to be at this address) is accepted, as by the
+            // apiserver: events up to it are skipped and the watch goes on after it.
             Ok(sub) => {
-                w.last_rv = sub.rv;
+                w.last_rv = sub.rv.max(since);
                 w.live = Some(sub.live);
                 for event in &sub.backlog {
                     w.push_event(event);
@@ -100,7 +104,7 @@ pub fn serve(st: &SimState, req: &ApiRequest, t: &Target) -> Result<Response, Ap
                 w.queue.push_back(line);
                 w.done = true;
             }
-        }
+        },
     }
     let stream = futures::stream::unfold(w, |mut w| async move {
         let line = w.next_line().await?;
@@ -126,6 +130,8 @@ struct Watch {
     /// The resourceVersion of the last change this watch has seen (of any type): a
     /// bookmark at it is safe to resume from.
     last_rv: u64,
+    /// Changes up to this resourceVersion are not sent (the client has them).
+    after: u64,
     /// Tables carry their column definitions in the first event only.
     headers_sent: bool,
     epoch: watch::Receiver<u64>,
@@ -133,6 +139,32 @@ struct Watch {
     deadline: Option<Instant>,
     next_bookmark: Option<Instant>,
     done: bool,
+    /// A streaming list that waits for the store to reach the version it asked for.
+    fresh_wait: Option<FreshWait>,
+}
+
+/// How long a watch with `sendInitialEvents` waits for the store to reach its
+/// resourceVersion before failing, as the apiserver's watch cache does.
+const FRESH_WAIT: Duration = Duration::from_secs(3);
+
+struct FreshWait {
+    store: Arc<Store>,
+    rv: u64,
+    until: Instant,
+    bookmark: bool,
+}
+
+/// The apiserver's answer to a version its watch cache has not reached in time.
+fn too_large(asked: u64, current: u64) -> ApiError {
+    let mut err = ApiError::with_code(
+        504,
+        format!("Too large resource version: {asked}, current: {current}"),
+    );
+    err.details = Some(json!({
+        "causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
+        "retryAfterSeconds": 1
+    }));
+    err
 }
 
 fn line_bytes(kind: &str, object: &Value) -> Bytes {
@@ -142,8 +174,66 @@ fn line_bytes(kind: &str, object: &Value) -> Bytes {
 }
 
 impl Watch {
+    /// Starts with the current objects (as ADDED events) and every change after them;
+    /// `bookmark` ends the initial events with the `initial-events-end` bookmark.
+    fn start_listed(&mut self, store: &Store, bookmark: bool) {
+        let (items, sub) = store.list_and_subscribe(self.res, self.namespace.as_deref());
+        self.last_rv = sub.rv;
+        self.after = 0;
+        self.live = Some(sub.live);
+        for item in &items {
+            if !self.selectors.matches(&item.value) {
+                continue;
+            }
+            let line = self.encode("ADDED", &item.value, Some(&item.json));
+            self.queue.push_back(line);
+        }
+        if bookmark {
+            let line = self.bookmark(true);
+            self.queue.push_back(line);
+        }
+    }
+
+    /// Waits for the store to reach the version a streaming list asked for, then starts
+    /// it; after [`FRESH_WAIT`] ends the watch with the apiserver's Timeout instead.
+    async fn wait_fresh(&mut self, wait: FreshWait) {
+        loop {
+            let current = wait.store.resource_version();
+            if current >= wait.rv {
+                self.start_listed(&wait.store, wait.bookmark);
+                return;
+            }
+            let Some(live) = self.live.as_mut() else {
+                return;
+            };
+            tokio::select! {
+                received = live.recv() => if received.is_err() {
+                    self.done = true;
+                    return;
+                },
+                _ = self.epoch.changed() => {
+                    self.done = true;
+                    return;
+                }
+                _ = self.connection.cancelled() => {
+                    self.done = true;
+                    return;
+                }
+                _ = tokio::time::sleep_until(wait.until) => {
+                    let err = too_large(wait.rv, current);
+                    self.queue.push_back(line_bytes("ERROR", &err.to_status()));
+                    self.done = true;
+                    return;
+                }
+            }
+        }
+    }
+
     /// The next line to send, waiting for changes; `None` ends the stream.
     async fn next_line(&mut self) -> Option<Bytes> {
+        if let Some(wait) = self.fresh_wait.take() {
+            self.wait_fresh(wait).await;
+        }
         loop {
             if let Some(line) = self.queue.pop_front() {
                 return Some(line);
@@ -178,7 +268,7 @@ impl Watch {
 
     /// Queues the watch event for a store change, if this watch sees it.
     fn push_event(&mut self, event: &Event) {
-        if !event_matches(event, self.res, self.namespace.as_deref()) {
+        if event.rv() <= self.after || !event_matches(event, self.res, self.namespace.as_deref()) {
             return;
         }
         let now_matches = self.selectors.matches(&event.object.value);

@@ -322,6 +322,7 @@ fn running_cluster() -> (Arc<Store>, super::Running) {
 }
 
 fn create(store: &Store, res: crate::store::Res, mut obj: Value) {
+    let _ = crate::defaults::allocate(store.addresses(), res, &mut obj, true);
     crate::defaults::apply_defaults(res, &mut obj);
     store.create(res, "default", obj).unwrap();
 }

@@ -121,7 +121,6 @@ fn kube_system(s: &mut Seeder) -> anyhow::Result<()> {
         {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
         {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}
     ]);
-    crate::defaults::reserve_service(&kube_dns["spec"]);
     s.create(&SERVICES, ks, kube_dns)?;
 
     let proxy_labels = json!({"k8s-app": "kube-proxy"});
@@ -155,7 +154,6 @@ fn kube_system(s: &mut Seeder) -> anyhow::Result<()> {
         "spec": {"type": "ClusterIP", "clusterIP": "10.96.0.1",
                  "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 8443}]}
     });
-    crate::defaults::reserve_service(&kubernetes["spec"]);
     s.create(&SERVICES, "default", kubernetes)?;
     s.create(&ENDPOINTS, "default", json!({
         "metadata": {"name": "kubernetes", "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},

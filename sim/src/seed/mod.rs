@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::controllers::kubelet::Pace;
 use super::controllers::Controllers;
-use super::defaults::apply_defaults;
+use super::defaults::{allocate, apply_defaults};
 use super::resources::{NAMESPACES, NODES};
 use super::store::{Res, Store, Stored, UpdateScope};
 use super::{Seed, SimState};
@@ -61,11 +61,14 @@ impl Seeder {
     }
 
     pub fn create(&mut self, res: Res, ns: &str, mut obj: Value) -> anyhow::Result<Arc<Stored>> {
+        let taken = allocate(self.store.addresses(), res, &mut obj, true);
         apply_defaults(res, &mut obj);
         let name = obj["metadata"]["name"].as_str().unwrap_or("").to_string();
-        self.store
-            .create(res, ns, obj)
-            .with_context(|| format!("seeding {} {ns}/{name}", res.kind))
+        let created = self.store.create(res, ns, obj);
+        if created.is_err() {
+            self.store.addresses().give_back(taken);
+        }
+        created.with_context(|| format!("seeding {} {ns}/{name}", res.kind))
     }
 
     /// Changes an object as a client's update would (spec and metadata, defaults applied).

@@ -72,6 +72,12 @@ impl Store {
         object: Arc<Stored>,
         previous: Option<Arc<Stored>>,
     ) {
+        self.addresses.observe(
+            kind,
+            res,
+            &object.value,
+            previous.as_ref().map(|p| &p.value),
+        );
         let event = Arc::new(Event {
             kind,
             res,

@@ -133,7 +133,6 @@ pub struct Kubelet {
     seq: u64,
     /// Images already on the node (pulled once, then "already present").
     images: HashSet<String>,
-    next_ip: u32,
     next_node: usize,
 }
 
@@ -146,7 +145,6 @@ impl Kubelet {
             timers: BinaryHeap::new(),
             seq: 0,
             images: HashSet::new(),
-            next_ip: 1,
             next_node: 0,
         }
     }
@@ -345,12 +343,5 @@ impl Kubelet {
             _ if !c.ready => Some(since + self.pace.ready),
             _ => None,
         }
-    }
-
-    /// A fresh pod IP in 10.244.0.0/16.
-    fn allocate_ip(&mut self) -> String {
-        let n = self.next_ip;
-        self.next_ip = if n >= 65_000 { 2 } else { n + 1 };
-        format!("10.244.{}.{}", n / 254, n % 254 + 1)
     }
 }

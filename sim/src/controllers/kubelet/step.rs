@@ -128,9 +128,10 @@ impl Controllers {
             self.node_ip(&node)
         };
         let needs_ip = rt.stage == Stage::Started && str_at(pod, &["status", "podIP"]).is_empty();
+        let host_network = pod["spec"]["hostNetwork"] == json!(true);
         let pod_ip = match needs_ip {
-            true if pod["spec"]["hostNetwork"] == json!(true) => Some(host_ip.clone()),
-            true => Some(self.kubelet.allocate_ip()),
+            true if host_network => Some(host_ip.clone()),
+            true => self.store.addresses().take_pod_ip(),
             false => None,
         };
         let result = self
@@ -142,8 +143,11 @@ impl Controllers {
                 super::status::apply(pod, rt, &host_ip, pod_ip.as_deref());
                 Ok(())
             });
-        if let Ok(stored) = result {
-            self.wrote_pod(&stored);
+        match (result, pod_ip) {
+            (Ok(stored), _) => self.wrote_pod(&stored),
+            // The pod is gone: the IP it was to get is free again.
+            (Err(_), Some(ip)) if !host_network => self.store.addresses().give_back_pod_ip(&ip),
+            (Err(_), _) => {}
         }
     }
 
