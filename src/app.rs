@@ -33,6 +33,7 @@ const DRAIN_BUDGET: Duration = Duration::from_millis(20);
 
 /// Runs rkt: startup checks (all before the terminal is touched), then the TUI.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    crate::tui::require_terminal().map_err(anyhow::Error::msg)?;
     let prepared = startup::prepare(&cli)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
