@@ -47,6 +47,7 @@ pub fn update(st: &mut AppState, msg: Msg) -> Vec<Effect> {
                 st.dirty = true;
             }
             st.now = now;
+            st.expire_notice();
             Vec::new()
         }
         Msg::Kube(km) => {
