@@ -51,8 +51,13 @@ pub fn update(st: &mut AppState, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Kube(km) => {
+            let history = matches!(km.key.slot, WatchSlot::History | WatchSlot::HistoryOwner);
             on_kube(st, km);
-            Vec::new()
+            if history {
+                rollouts::app::refresh_diff(st)
+            } else {
+                Vec::new()
+            }
         }
         Msg::ServerVersion(result) => {
             match result {
