@@ -579,12 +579,15 @@ fn run_churn(o: &Opts) {
 }
 
 fn main() {
-    let o = opts();
+    let mut o = opts();
     assert!(
         o.bin.exists(),
         "{} not found: build it with `cargo build --release`",
         o.bin.display()
     );
+    // The TUI child runs in a temporary working directory (its own HOME), so a relative
+    // path such as the default `target/release/rkt` would not resolve there.
+    o.bin = std::fs::canonicalize(&o.bin).expect("absolute path of the rkt binary");
     println!(
         "rkt whole-process benchmark ({}), terminal {COLS}x{ROWS}",
         o.bin.display()

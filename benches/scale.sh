@@ -8,7 +8,10 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 cargo build --release --bin rkt
 cargo bench --no-run --bench scale 2>/dev/null || cargo bench --no-run --bench scale
-export RKT_BIN="$CARGO_TARGET_DIR/release/rkt"
+# Absolute: the bench runs rkt from a temporary working directory, and CARGO_TARGET_DIR
+# may be relative (it is by default).
+RKT_BIN="$(cd "$CARGO_TARGET_DIR/release" && pwd)/rkt"
+export RKT_BIN
 echo "machine: $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg)"
 # 10 000 pods in one namespace; then churn on that view. 4500 changes/s make about 5000
 # pod watch events/s (the bench counts them on a watch of its own and prints the rate).

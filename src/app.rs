@@ -33,7 +33,9 @@ const DRAIN_BUDGET: Duration = Duration::from_millis(20);
 
 /// Runs rkt: startup checks (all before the terminal is touched), then the TUI.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // A broken config is reported first: it is wrong with or without a terminal.
     let prepared = startup::prepare(&cli)?;
+    crate::tui::require_terminal().map_err(anyhow::Error::msg)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -88,4 +88,15 @@ impl Notice {
             text: text.into(),
         }
     }
+
+    /// How long the status line shows this notice before `Msg::Tick` clears it: long
+    /// enough to read, short enough not to linger into other work. Warnings and errors
+    /// stay longer than information (an error may need reading twice).
+    pub fn lifetime(&self) -> jiff::SignedDuration {
+        jiff::SignedDuration::from_secs(match self.level {
+            Level::Info => 5,
+            Level::Warning => 10,
+            Level::Error => 15,
+        })
+    }
 }

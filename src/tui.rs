@@ -55,6 +55,32 @@ pub fn install_panic_hook() {
     }));
 }
 
+/// Checks, before anything else runs, that rkt has an interactive terminal on stdin and
+/// stdout. Without one the terminal setup fails with a bare OS error (ENXIO, "No such device
+/// or address" when there is no controlling terminal), so say what is missing instead.
+pub fn require_terminal() -> Result<(), String> {
+    use std::io::IsTerminal;
+    let missing: Vec<&str> = [
+        ("stdin", io::stdin().is_terminal()),
+        ("stdout", io::stdout().is_terminal()),
+    ]
+    .into_iter()
+    .filter(|(_, tty)| !tty)
+    .map(|(name, _)| name)
+    .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "rkt needs a terminal: it is an interactive program and needs an interactive terminal \
+         on stdin and stdout, but {} {} not a terminal. Run it in a terminal window \
+         (without redirecting its input or output); `rkt sim` runs the simulated cluster \
+         without one.",
+        missing.join(" and "),
+        if missing.len() == 1 { "is" } else { "are" }
+    ))
+}
+
 /// Owns the terminal while the TUI runs.
 pub struct Tui {
     pub terminal: Terminal<Backend>,

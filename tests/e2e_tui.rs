@@ -223,3 +223,24 @@ fn copy_without_a_display_uses_osc52() {
     app.send("q");
     assert_eq!(app.wait_exit(), 0);
 }
+
+#[test]
+fn without_a_terminal_rkt_says_it_needs_one_before_anything_else() {
+    // stdin from /dev/null, stdout and stderr to pipes: no terminal anywhere (as with
+    // `setsid rkt --demo </dev/null >out`). The kubeconfig does not exist: the terminal
+    // check comes first.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rkt"))
+        .args(["--kubeconfig", "/nonexistent/kubeconfig", "--demo"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("rkt needs a terminal"), "{stderr}");
+    assert!(
+        stderr.contains("stdin and stdout are not a terminal"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("os error"), "{stderr}");
+    assert!(out.stdout.is_empty(), "nothing drawn");
+}

@@ -356,9 +356,13 @@ async fn all_containers_and_owner_pods_are_merged_with_sources() {
             false,
         )),
     );
-    owner.until(|s| !s.events().is_empty()).await;
+    owner.until(|s| s.events().len() >= 2).await;
     task.abort();
-    match &owner.events()[0] {
+    assert_eq!(
+        owner.events()[0],
+        LogEvent::Owner("deployment/hello-minikube".into())
+    );
+    match &owner.events()[1] {
         LogEvent::Sources(s) => {
             let mut got: Vec<String> = s.iter().map(|s| s.pod.clone()).collect();
             got.sort();
@@ -455,6 +459,109 @@ async fn a_deleted_pod_ends_the_stream() {
         "{:?}",
         sink.states()
     );
+}
+
+#[tokio::test]
+async fn owner_logs_follow_the_deployments_pods_as_it_scales() {
+    use k8s_openapi::api::apps::v1::Deployment;
+    use kube::api::{Patch, PatchParams};
+    let (_sim, client) = start().await;
+    let deployments: Api<Deployment> = Api::namespaced(client.clone(), "default");
+    let deployment: Deployment = serde_json::from_value(json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "scaling-web"},
+        "spec": {
+            "replicas": 2,
+            "selector": {"matchLabels": {"app": "scaling-web"}},
+            "template": {
+                "metadata": {
+                    "labels": {"app": "scaling-web"},
+                    "annotations": {"sim.rkt.dev/log-interval": "20ms"}
+                },
+                "spec": {"containers": [{"name": "app", "image": "registry.k8s.io/echoserver:1.10"}]}
+            }
+        }
+    }))
+    .unwrap();
+    deployments
+        .create(&PostParams::default(), &deployment)
+        .await
+        .unwrap();
+    let pods: Api<Pod> = Api::namespaced(client.clone(), "default");
+    let running = || async {
+        let list = pods
+            .list(&kube::api::ListParams::default().labels("app=scaling-web"))
+            .await
+            .ok()?;
+        let names: Vec<String> = list
+            .items
+            .iter()
+            .filter(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running"))
+            .filter_map(|p| p.metadata.name.clone())
+            .collect();
+        Some(names)
+    };
+    let first: Vec<String> = wait_for(|| async { running().await.filter(|n| n.len() == 2) }).await;
+
+    // `L` on one of its pods.
+    let sink = Sink::default();
+    let task = sink.start(
+        &client,
+        LogRequest::new(target(
+            LogScope::OwnerOf(first[0].clone()),
+            ContainerChoice::Default,
+            false,
+        )),
+    );
+    let streamed_pods = |s: &Sink| -> Vec<String> {
+        let mut pods: Vec<String> = s
+            .events()
+            .into_iter()
+            .flat_map(|e| match e {
+                LogEvent::Sources(v) => v.iter().map(|s| s.pod.clone()).collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        pods.sort();
+        pods.dedup();
+        pods
+    };
+    let lines_from = |s: &Sink, pod: &str| s.lines().iter().any(|l| l.source.pod == pod);
+    sink.until(|s| first.iter().all(|p| lines_from(s, p))).await;
+    assert_eq!(
+        sink.events().first(),
+        Some(&LogEvent::Owner("deployment/scaling-web".into()))
+    );
+    assert_eq!(streamed_pods(&sink), first);
+
+    // Scaled to 3: the third pod's stream appears and delivers.
+    deployments
+        .patch(
+            "scaling-web",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"replicas": 3}})),
+        )
+        .await
+        .unwrap();
+    sink.until(|s| streamed_pods(s).len() == 3).await;
+    let third = streamed_pods(&sink)
+        .into_iter()
+        .find(|p| !first.contains(p))
+        .unwrap();
+    sink.until(|s| lines_from(s, &third)).await;
+
+    // One pod deleted: its stream ends; the others go on.
+    pods.delete(&first[1], &Default::default()).await.unwrap();
+    sink.until(|s| {
+        s.events().iter().any(|e| {
+            matches!(e, LogEvent::State { source, state: StreamState::Ended(_) } if source.pod == first[1])
+        })
+    })
+    .await;
+    let before = sink.lines().len();
+    sink.until(|s| s.lines()[before..].iter().any(|l| l.source.pod == third))
+        .await;
+    task.abort();
 }
 
 /// The logs view's title row.

@@ -220,3 +220,105 @@ fn no_color_keeps_selection_visible() {
         .all(|c| c.fg == Color::Reset && c.bg == Color::Reset);
     assert!(all_plain, "NO_COLOR output has colours");
 }
+
+/// The deployments view of `default` with `web` listed and its history pane open, showing
+/// revisions whose change-causes and images are longer than the pane is wide.
+fn history_state() -> AppState {
+    use rkt::cluster::rollout::history::ReplicaSetRow;
+    use rkt::cluster::rollout::rows::WorkloadRow;
+    let (mut st, _) = started(Some("default"));
+    for c in ":deploy".chars() {
+        key(&mut st, c);
+    }
+    update(
+        &mut st,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let d: k8s_openapi::api::apps::v1::Deployment = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": "hello-minikube", "namespace": "default", "uid": "uid-web",
+                     "creationTimestamp": "2026-01-01T11:00:00Z"},
+        "spec": {"replicas": 1, "selector": {}, "template": {}}
+    }))
+    .unwrap();
+    let web = WorkloadRow {
+        template_key: 3,
+        ..WorkloadRow::from_deployment(&d)
+    };
+    list(&mut st, WatchSlot::Main, Rows::Workloads(vec![web]));
+    st.refresh();
+    key(&mut st, 'h');
+    let rs = |revision: i64, cause: &str, image: &str| ReplicaSetRow {
+        namespace: "default".into(),
+        name: format!("hello-minikube-{revision}"),
+        owner_uid: Some("uid-web".into()),
+        revision: Some(revision),
+        change_cause: Some(cause.into()),
+        images: vec![image.into()],
+        created: Some(now()),
+        replicas: 0,
+        ready: 0,
+        template_key: revision as u64,
+        former: Vec::new(),
+    };
+    list(
+        &mut st,
+        WatchSlot::History,
+        Rows::ReplicaSets(vec![
+            rs(
+                1,
+                "kubectl create deployment hello-minikube --image=sebcontents/cozserver:1.0",
+                "sebcontents/cozserver:1.0",
+            ),
+            rs(
+                3,
+                "kubectl set image deployment/hello-minikube cozserver=sebcontents/cozserver:3.0",
+                "sebcontents/cozserver:3.0",
+            ),
+        ]),
+    );
+    st
+}
+
+#[test]
+fn cut_history_cells_end_in_an_ellipsis() {
+    let mut st = history_state();
+    let t = text(&draw(&mut st, &Theme::default_theme(), 100, 30));
+    // The change-cause is too long for the pane: it gives way (the short columns stay
+    // whole) and the cut shows.
+    assert!(
+        t.contains("* 3        kubectl set image deployme… sebcontents/cozserver:3.0 0s"),
+        "{t}"
+    );
+    assert!(
+        t.contains("  1        kubectl create deployment … sebcontents/cozserver:1.0 0s"),
+        "{t}"
+    );
+    insta::assert_snapshot!("history_cut_100x30", t);
+}
+
+#[test]
+fn cut_port_forward_cells_end_in_an_ellipsis() {
+    use rkt::cluster::portforward::{ForwardState, ForwardStatus, TargetKind, TargetRef};
+    let mut st = kube_system_state();
+    st.forwards.apply(ForwardStatus {
+        id: 1,
+        target: TargetRef::new(TargetKind::Service, "default", "hello-minikube"),
+        local: ([127, 0, 0, 1], 38080).into(),
+        remote_port: 8080,
+        pod: Some("hello-minikube-5c898d8489-4xk8s".into()),
+        pod_port: Some(8080),
+        state: ForwardState::Active,
+        connections: 2,
+        open_connections: 0,
+        bytes_in: 10_240,
+        bytes_out: 512,
+        last_error: None,
+    });
+    st.forwards_open = true;
+    let wide = text(&draw(&mut st, &Theme::default_theme(), 160, 20));
+    assert!(wide.contains("2 (0 open)"), "{wide}");
+    let t = text(&draw(&mut st, &Theme::default_theme(), 100, 20));
+    assert!(!t.contains("2 (0 open "), "never cut without a sign:\n{t}");
+    assert!(t.contains('…'), "{t}");
+    insta::assert_snapshot!("forwards_cut_100x20", t);
+}

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
 use kube::{Client, Config};
 
 use crate::error::StartupError;
@@ -66,7 +66,7 @@ pub fn load_kubeconfig(paths: &[PathBuf]) -> Result<Kubeconfig, StartupError> {
     for p in paths {
         let kc = Kubeconfig::read_from(p).map_err(|e| StartupError::BadKubeconfig {
             path: p.clone(),
-            reason: e.to_string(),
+            reason: read_problem(&e),
         })?;
         merged = Some(match merged {
             None => kc,
@@ -77,6 +77,27 @@ pub fn load_kubeconfig(paths: &[PathBuf]) -> Result<Kubeconfig, StartupError> {
         });
     }
     Ok(merged.unwrap_or_default())
+}
+
+/// Why a kubeconfig file could not be read, without repeating its path (the message names
+/// it once, plainly) and on one line: kube's own text quotes the path as `'"path"'` and its
+/// YAML errors carry a multi-line source snippet.
+fn read_problem(e: &KubeconfigError) -> String {
+    match e {
+        KubeconfigError::ReadConfig(io, _) if io.kind() == std::io::ErrorKind::InvalidData => {
+            format!("not a YAML text file ({})", io.to_string().to_lowercase())
+        }
+        KubeconfigError::ReadConfig(io, _) => format!("cannot read it: {io}"),
+        KubeconfigError::Parse(yaml) => {
+            let text = yaml.to_string();
+            let first = text.lines().next().unwrap_or_default().trim();
+            format!(
+                "not a valid kubeconfig: {}",
+                first.strip_prefix("error: ").unwrap_or(first)
+            )
+        }
+        other => other.to_string(),
+    }
 }
 
 /// A client plus what the header shows and the namespace to start in.
@@ -199,6 +220,36 @@ mod tests {
             err.to_string().contains("context \"gamma\" not found"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_garbage_kubeconfig_names_its_path_plainly_with_the_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = dir.path().join("garbage.yaml");
+        std::fs::write(&bytes, [0x9f, 0x00, 0xc3, 0x28, 0xff, 0x12, 0x80]).unwrap();
+        let text = load_kubeconfig(std::slice::from_ref(&bytes))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            text,
+            format!(
+                "kubeconfig {} is invalid: not a YAML text file (invalid utf-8)",
+                bytes.display()
+            )
+        );
+        let yaml = dir.path().join("broken.yaml");
+        std::fs::write(&yaml, "foo: [unclosed\n").unwrap();
+        let text = load_kubeconfig(std::slice::from_ref(&yaml))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.starts_with(&format!(
+                "kubeconfig {} is invalid: not a valid kubeconfig: line 1 column 6",
+                yaml.display()
+            )),
+            "{text}"
+        );
+        assert!(!text.contains('\n') && !text.contains("'\""), "{text}");
     }
 
     #[test]

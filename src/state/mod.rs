@@ -8,6 +8,7 @@ pub mod forwards;
 pub mod forwards_app;
 pub mod logs;
 pub mod namespaces;
+mod notice;
 pub mod objects;
 pub mod pf_dialog;
 pub mod pods;
@@ -108,6 +109,8 @@ pub struct AppState {
     pub prompt: Option<Prompt>,
     pub help: Option<HelpState>,
     pub notice: Option<Notice>,
+    /// When the notice was first seen (it expires by its level's lifetime, on `Msg::Tick`).
+    pub notice_since: Option<Timestamp>,
     pub pending_keys: Vec<KeyChord>,
     /// "Now" for ages; moved by `Msg::Tick` (tests inject it).
     pub now: Timestamp,
@@ -167,6 +170,7 @@ impl AppState {
             prompt: None,
             help: None,
             notice: None,
+            notice_since: None,
             pending_keys: Vec::new(),
             now,
             size: (80, 24),
@@ -346,6 +350,7 @@ impl AppState {
 
     pub fn notify(&mut self, notice: Notice) {
         self.notice = Some(notice);
+        self.notice_since = Some(self.now);
         self.dirty = true;
     }
 }

@@ -55,9 +55,17 @@ fn handle(st: &mut AppState, msg: Msg) -> Vec<Effect> {
                 st.dirty = true;
             }
             st.now = now;
+            st.expire_notice();
             Vec::new()
         }
-        Msg::Kube(km) => on_kube(st, km),
+        Msg::Kube(km) => {
+            let history = matches!(km.key.slot, WatchSlot::History | WatchSlot::HistoryOwner);
+            let mut effects = on_kube(st, km);
+            if history {
+                effects.extend(rollouts::app::refresh_diff(st));
+            }
+            effects
+        }
         Msg::ServerVersion(result) => {
             match result {
                 Ok(v) => {

@@ -1,6 +1,40 @@
 //! Text formatting shared by the panes, matching kubectl's printers.
 
+use std::borrow::Cow;
+
 use jiff::Timestamp;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// `text` cut to at most `width` terminal columns (as `unicode-width` counts them: a CJK
+/// character takes two), ending in `…` when anything was cut, so a cut always shows. Every
+/// table cell that may be too wide goes through here.
+pub fn truncate(text: &str, width: usize) -> Cow<'_, str> {
+    if text.width() <= width {
+        return Cow::Borrowed(text);
+    }
+    if width == 0 {
+        return Cow::Borrowed("");
+    }
+    let mut out = String::with_capacity(width + 3);
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    Cow::Owned(out)
+}
+
+/// [`truncate`] in place.
+pub fn truncate_in_place(text: &mut String, width: usize) {
+    if let Cow::Owned(cut) = truncate(text, width) {
+        *text = cut;
+    }
+}
 
 /// kubectl's `duration.HumanDuration`: 45s, 3m20s, 15m, 5h30m, 12h, 3d4h, 40d, 2y10d, 9y.
 pub fn human_duration(seconds: i64) -> String {
@@ -78,6 +112,24 @@ pub fn restarts(count: u32, last: Option<Timestamp>, now: Timestamp) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn truncation_counts_terminal_columns_and_ends_in_an_ellipsis() {
+        assert_eq!(truncate("cozserver:3.0", 13), "cozserver:3.0");
+        assert_eq!(truncate("cozserver:3.0", 12), "cozserver:3…");
+        assert_eq!(truncate("2 (0 open)", 8), "2 (0 op…");
+        assert_eq!(truncate("abc", 1), "…");
+        assert_eq!(truncate("abc", 0), "");
+        // Wide characters take two columns; the cut never splits one or overflows.
+        assert_eq!(truncate("日本語テキスト", 6), "日本…");
+        assert_eq!(truncate("日本語テキスト", 7), "日本語…");
+        for w in 0..16 {
+            assert!(truncate("日本語 text ü", w).width() <= w, "{w}");
+        }
+        let mut s = String::from("hello world");
+        truncate_in_place(&mut s, 6);
+        assert_eq!(s, "hello…");
+    }
 
     #[test]
     fn durations_like_kubectl() {

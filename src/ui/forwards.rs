@@ -11,6 +11,7 @@ use crate::state::forwards::human_bytes;
 use crate::state::pf_dialog::{Field, PfDialog};
 use crate::state::{AppState, Pane};
 use crate::theme::Theme;
+use crate::ui::table::{fit_cells, shrink_to_fit};
 
 fn state_style(state: &ForwardState, theme: &Theme) -> Style {
     match state {
@@ -82,26 +83,27 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
     // Forwards are few; still, only the rows that fit are formatted.
     let height = table_area.height.saturating_sub(1) as usize;
     let offset = forwards.selected.saturating_sub(height.saturating_sub(1));
-    let rows: Vec<(&ForwardStatus, [String; 7])> = forwards
-        .rows()
-        .iter()
-        .skip(offset)
-        .take(height)
-        .map(|r| (r, cells(r)))
-        .collect();
-    let widths: Vec<Constraint> = (0..TITLES.len())
+    let shown: Vec<&ForwardStatus> = forwards.rows().iter().skip(offset).take(height).collect();
+    let mut rows: Vec<[String; 7]> = shown.iter().map(|r| cells(r)).collect();
+    let mut widths: Vec<u16> = (0..TITLES.len())
         .map(|i| {
-            let w = rows
-                .iter()
-                .map(|(_, c)| unicode_width::UnicodeWidthStr::width(c[i].as_str()))
+            rows.iter()
+                .map(|c| unicode_width::UnicodeWidthStr::width(c[i].as_str()))
                 .chain([TITLES[i].len()])
                 .max()
-                .unwrap_or(0);
-            Constraint::Length(w as u16)
+                .unwrap_or(0) as u16
         })
         .collect();
-    let body: Vec<Row> = rows
+    // The pod name gives way first, then the target, then the addresses; the state and
+    // counters stay whole.
+    shrink_to_fit(&mut widths, 2, table_area.width, &[1, 0, 2], 10);
+    let widths: Vec<Constraint> = widths.into_iter().map(Constraint::Length).collect();
+    let mut header = [TITLES.map(String::from)];
+    fit_cells(&widths, 2, table_area.width, &mut header);
+    let widths = fit_cells(&widths, 2, table_area.width, &mut rows);
+    let body: Vec<Row> = shown
         .into_iter()
+        .zip(rows)
         .enumerate()
         .map(|(n, (status, cells))| {
             let mut row = Row::new(cells.into_iter().enumerate().map(|(i, c)| {
@@ -117,7 +119,8 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
             row
         })
         .collect();
-    let header = Row::new(TITLES).style(theme.header);
+    let [header] = header;
+    let header = Row::new(header).style(theme.header);
     f.render_widget(
         Table::new(body, widths).header(header).column_spacing(2),
         table_area,

@@ -6,6 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 use crate::cluster::rollout::history::RevisionRow;
 use crate::keymap::Keymap;
@@ -14,6 +15,7 @@ use crate::state::AppState;
 use crate::theme::Theme;
 use crate::ui::confirm::{answer_line, Subject};
 use crate::ui::format;
+use crate::ui::table::{fit_cells, shrink_to_fit};
 
 fn block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
     let (border, title_style) = if focused {
@@ -176,28 +178,33 @@ fn draw_revisions(f: &mut Frame, area: Rect, st: &AppState, pane: &HistoryPane, 
         .skip(pane.offset)
         .take(height)
         .collect();
-    let cells: Vec<Vec<String>> = window.iter().map(|(_, r)| cells(r, st)).collect();
-    let widths: Vec<u16> = (0..titles.len())
+    let mut cells: Vec<Vec<String>> = window.iter().map(|(_, r)| cells(r, st)).collect();
+    let mut widths: Vec<u16> = (0..titles.len())
         .map(|i| {
             cells
                 .iter()
-                .map(|c| c[i].chars().count())
+                .map(|c| c[i].width())
                 .chain([titles[i].len()])
                 .max()
                 .unwrap_or(0) as u16
         })
         .collect();
+    // CHANGE-CAUSE gives way first, then IMAGES; the short columns stay whole.
+    shrink_to_fit(&mut widths, 1, area.width, &[2, 3], 12);
     let constraints: Vec<Constraint> = widths
         .iter()
         .enumerate()
         .map(|(i, w)| {
             if i == 2 {
-                Constraint::Min((*w).min(40))
+                Constraint::Min(*w)
             } else {
                 Constraint::Length(*w)
             }
         })
         .collect();
+    let mut header = [titles.map(String::from)];
+    fit_cells(&constraints, 1, area.width, &mut header);
+    let constraints = fit_cells(&constraints, 1, area.width, &mut cells);
     let focused = st.rollout.history_focused();
     let rows: Vec<Row> = window
         .iter()
@@ -218,7 +225,8 @@ fn draw_revisions(f: &mut Frame, area: Rect, st: &AppState, pane: &HistoryPane, 
             Row::new(c.into_iter().map(Cell::from)).style(style)
         })
         .collect();
-    let header = Row::new(titles.iter().map(|t| Cell::from(*t))).style(theme.header);
+    let [header] = header;
+    let header = Row::new(header.into_iter().map(Cell::from)).style(theme.header);
     f.render_widget(
         Table::new(rows, constraints)
             .header(header)

@@ -1,7 +1,7 @@
 //! Drawing a live resource table: only the visible window of rows is formatted; column
 //! widths come from that window; columns drop by priority when the pane is narrow.
 
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Cell, Paragraph, Row, Table};
@@ -10,6 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::state::table::{ResourceTable, TableRow};
 use crate::theme::Theme;
+use crate::ui::format;
 
 /// One column of a resource view.
 pub struct Column<R, C> {
@@ -42,23 +43,42 @@ const GAP: u16 = 1;
 /// Width the name column is assumed to need when deciding which columns fit.
 const FILL_MIN: u16 = 24;
 
-/// Cuts `text` to `width` columns, ending in `…` when something was cut.
-fn ellipsize(text: &mut String, width: usize) {
-    if text.width() <= width {
-        return;
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w + 1 > width {
-            break;
+/// Narrows columns so that they and the `spacing` between them fit in `width`: the
+/// columns in `order` give up width first (the first one down to `floor`, then the next),
+/// so short columns (numbers, states) stay whole while a long text column is cut.
+pub fn shrink_to_fit(widths: &mut [u16], spacing: u16, width: u16, order: &[usize], floor: u16) {
+    let gaps = spacing.saturating_mul(widths.len().saturating_sub(1) as u16);
+    for &i in order {
+        let total: u16 = widths.iter().fold(gaps, |sum, w| sum.saturating_add(*w));
+        let Some(over) = total.checked_sub(width).filter(|o| *o > 0) else {
+            return;
+        };
+        if let Some(w) = widths.get_mut(i) {
+            *w = w.saturating_sub(over).max(floor.min(*w));
         }
-        out.push(c);
-        used += w;
     }
-    out.push('…');
-    *text = out;
+}
+
+/// The widths a ratatui `Table` gives columns with these `constraints` and `spacing` in
+/// `width` cells (no selection column); every cell of `rows` is cut to its column with
+/// [`format::truncate`] (so a cut ends in `…` instead of vanishing silently), and the
+/// returned `Length` constraints make the table use exactly those widths.
+pub fn fit_cells<R: AsMut<[String]>>(
+    constraints: &[Constraint],
+    spacing: u16,
+    width: u16,
+    rows: &mut [R],
+) -> Vec<Constraint> {
+    let areas = Layout::horizontal(constraints.iter().copied())
+        .flex(Flex::Start)
+        .spacing(spacing)
+        .split(Rect::new(0, 0, width, 1));
+    for row in rows.iter_mut() {
+        for (cell, area) in row.as_mut().iter_mut().zip(areas.iter()) {
+            format::truncate_in_place(cell, usize::from(area.width));
+        }
+    }
+    areas.iter().map(|a| Constraint::Length(a.width)).collect()
 }
 
 pub fn draw<R: TableRow>(
@@ -149,10 +169,15 @@ pub fn draw<R: TableRow>(
     let mut cells = cells;
     for row in cells.iter_mut() {
         for &i in &shown {
-            ellipsize(&mut row[i], widths[i] as usize);
+            format::truncate_in_place(&mut row[i], widths[i] as usize);
         }
     }
-    let header = Row::new(shown.iter().map(|&i| Cell::from(titles[i].clone()))).style(theme.header);
+    let header = Row::new(
+        shown
+            .iter()
+            .map(|&i| Cell::from(format::truncate(&titles[i], widths[i] as usize).into_owned())),
+    )
+    .style(theme.header);
     let selected_in_window = table.cursor.selected.checked_sub(start);
     let body: Vec<Row> = rows
         .iter()
@@ -236,5 +261,27 @@ impl PaneTitle<'_> {
         }
         spans.push(Span::styled(" ", style));
         Line::from(spans)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_named_columns_give_way_first_and_cut_cells_show_it() {
+        // 3 columns + 2 gaps of 1 = 5 + 30 + 12 = 47 in 30 cells: 17 too wide.
+        let mut widths = [5, 30, 10];
+        shrink_to_fit(&mut widths, 1, 30, &[1, 0], 8);
+        assert_eq!(widths, [5, 13, 10]);
+        // Not enough even at the floor: the next column in the order gives way too.
+        let mut widths = [20, 30, 10];
+        shrink_to_fit(&mut widths, 1, 30, &[1, 0], 8);
+        assert_eq!(widths, [10, 8, 10]);
+        let constraints: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w)).collect();
+        let mut rows = [["a".repeat(12), "b".repeat(8), "cozserver:3.0".to_string()]];
+        let fitted = fit_cells(&constraints, 1, 30, &mut rows);
+        assert_eq!(fitted, constraints);
+        assert_eq!(rows[0], ["aaaaaaaaa…", "bbbbbbbb", "cozserver…"]);
     }
 }

@@ -1,5 +1,7 @@
 //! Log streams: one task per log target that resolves its pods and containers, runs one
-//! reader per source, and merges them into batches for the logs pane.
+//! reader per source, and merges them into batches for the logs pane. For an owner or a
+//! workload it also watches the pods by selector and follows them as they come and go
+//! ([`follow`]).
 //!
 //! Every request asks for timestamps, so the pane can show or hide them without fetching
 //! again and a stream that ends while its pod still runs resumes with `sinceTime` without
@@ -7,6 +9,7 @@
 //! batches (one per burst, flushed after a short delay or at a size cap) so a burst of
 //! thousands of lines costs the UI one message and one redraw.
 
+pub mod follow;
 pub mod lines;
 pub mod resolve;
 pub mod source;
@@ -74,6 +77,8 @@ impl Default for BatchConfig {
 #[derive(Debug)]
 pub enum Internal {
     Lines(Vec<LogLine>),
+    /// Sources added after the start (a pod of the owner appeared).
+    Sources(Vec<Arc<LogSource>>),
     State {
         source: Arc<LogSource>,
         state: StreamState,
@@ -94,31 +99,51 @@ where
     F: Fn(LogMsg) -> bool + Send + 'static,
 {
     let send = move |event| deliver(LogMsg { key, event });
-    let sources = match resolve::sources(&client, &req.target).await {
-        Ok(s) => s,
+    let resolved = match resolve::resolve(&client, &req.target).await {
+        Ok(r) => r,
         Err(e) => {
             send(LogEvent::Failed(error_text(&e)));
             return;
         }
     };
+    if let Some(owner) = resolved.owner.clone() {
+        if !send(LogEvent::Owner(owner)) {
+            return;
+        }
+    }
+    let sources: Vec<Arc<LogSource>> = resolved
+        .pods
+        .iter()
+        .flat_map(|pod| resolve::pod_sources(pod, &req.target.container))
+        .collect();
     if !send(LogEvent::Sources(sources.clone())) {
         return;
     }
     let (tx, rx) = mpsc::channel(256);
-    // Readers live in the set: dropping it (this task ending or being aborted) stops them.
-    let mut readers = JoinSet::new();
     let count = sources.len();
+    let mut readers = follow::Readers::new(
+        client.clone(),
+        req.target.namespace.clone(),
+        req.clone(),
+        tx,
+    );
     for source in sources {
-        let ns = req.target.namespace.clone();
-        readers.spawn(source::run(
-            client.clone(),
-            ns,
-            source,
-            req.clone(),
-            tx.clone(),
-        ));
+        let pod = source.pod.clone();
+        readers.start(&pod, vec![source]);
     }
-    drop(tx);
+    // Following an owner's pods: a watch by its selector adds and ends streams as pods come
+    // and go. Either way the readers live in this task: it ending or being aborted drops
+    // them, which stops them.
+    let follows = req.follow && !req.target.previous;
+    let _tasks: JoinSet<()> = match resolved.selector {
+        Some(selector) if follows => {
+            let mut watch = JoinSet::new();
+            watch.spawn(follow::follow_pods(readers, selector));
+            watch
+        }
+        // Without a watch the merge ends once every reader has (its sender is dropped).
+        _ => readers.into_tasks(),
+    };
     merge(rx, req.batch, count, send).await;
 }
 
@@ -168,6 +193,12 @@ pub async fn merge(
                 }
                 batch.extend(lines);
                 if batch.len() >= cfg.max_lines && !flush(&mut batch, &send) {
+                    return;
+                }
+            }
+            Some(Internal::Sources(added)) => {
+                // Lines so far come before the new sources' first lines.
+                if !flush(&mut batch, &send) || !send(LogEvent::Sources(added)) {
                     return;
                 }
             }

@@ -14,36 +14,63 @@ use crate::state::logs::{ContainerChoice, LogScope, LogSource, LogTarget};
 
 const DEFAULT_CONTAINER_ANNOTATION: &str = "kubectl.kubernetes.io/default-container";
 
-/// Resolves a target to its `(pod, container)` sources, pods sorted by name.
-pub async fn sources(client: &Client, target: &LogTarget) -> anyhow::Result<Vec<Arc<LogSource>>> {
+/// What a log target means now: its pods and, for an owner or a workload, the selector
+/// that finds its pods (so they can be followed as they come and go) and what it is, as
+/// `kind/name` (`deployment/web` for `L` on one of web's pods).
+#[derive(Debug, Default)]
+pub struct Resolved {
+    pub pods: Vec<Pod>,
+    pub selector: Option<String>,
+    pub owner: Option<String>,
+}
+
+/// Resolves a target to its pods (sorted by name, none being deleted).
+pub async fn resolve(client: &Client, target: &LogTarget) -> anyhow::Result<Resolved> {
     let pods_api: Api<Pod> = Api::namespaced(client.clone(), &target.namespace);
-    let pods = match &target.scope {
-        LogScope::Pod(name) => vec![pods_api.get(name).await?],
+    let resolved = match &target.scope {
+        LogScope::Pod(name) => Resolved {
+            pods: vec![pods_api.get(name).await?],
+            ..Resolved::default()
+        },
         LogScope::OwnerOf(name) => {
             let pod = pods_api.get(name).await?;
-            match owner_selector(client, &target.namespace, &pod).await? {
-                Some(selector) => list_pods(&pods_api, &selector).await?,
-                None => vec![pod],
+            match owner_of(client, &target.namespace, &pod).await? {
+                Some((owner, selector)) => Resolved {
+                    pods: list_pods(&pods_api, &selector).await?,
+                    selector: Some(selector),
+                    owner: Some(owner),
+                },
+                None => Resolved {
+                    pods: vec![pod],
+                    owner: Some(name.clone()),
+                    ..Resolved::default()
+                },
             }
         }
         LogScope::Workload { kind, name } => {
             let selector = workload_selector(client, &target.namespace, kind, name)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("{kind}/{name} has no pod selector"))?;
-            list_pods(&pods_api, &selector).await?
+            Resolved {
+                pods: list_pods(&pods_api, &selector).await?,
+                selector: Some(selector),
+                owner: Some(target.scope.name()),
+            }
         }
     };
-    if pods.is_empty() {
+    if resolved.pods.is_empty() {
         anyhow::bail!("no pods found for {}", target.scope.name());
     }
-    let mut out = Vec::new();
-    for pod in &pods {
-        let pod_name = pod.metadata.name.clone().unwrap_or_default();
-        for container in containers(pod, &target.container) {
-            out.push(LogSource::new(pod_name.clone(), container));
-        }
-    }
-    Ok(out)
+    Ok(resolved)
+}
+
+/// The sources of one pod: one per container the choice names.
+pub fn pod_sources(pod: &Pod, choice: &ContainerChoice) -> Vec<Arc<LogSource>> {
+    let pod_name = pod.metadata.name.clone().unwrap_or_default();
+    containers(pod, choice)
+        .into_iter()
+        .map(|container| LogSource::new(pod_name.clone(), container))
+        .collect()
 }
 
 /// Every container of the target's pod, for the container picker.
@@ -90,9 +117,14 @@ async fn list_pods(api: &Api<Pod>, selector: &str) -> anyhow::Result<Vec<Pod>> {
     Ok(pods)
 }
 
-/// The label selector of the workload that ultimately controls `pod` (a ReplicaSet's
-/// Deployment, a StatefulSet, a DaemonSet, a Job), or `None` for a bare pod.
-async fn owner_selector(client: &Client, ns: &str, pod: &Pod) -> anyhow::Result<Option<String>> {
+/// The workload that ultimately controls `pod` (a ReplicaSet's Deployment, a StatefulSet, a
+/// DaemonSet, a Job), as `kind/name`, with its label selector; `None` for a bare pod or an
+/// owner without a pod selector rkt knows.
+async fn owner_of(
+    client: &Client,
+    ns: &str,
+    pod: &Pod,
+) -> anyhow::Result<Option<(String, String)>> {
     let Some(owner) = controller_of(pod.metadata.owner_references.as_deref()) else {
         return Ok(None);
     };
@@ -100,17 +132,30 @@ async fn owner_selector(client: &Client, ns: &str, pod: &Pod) -> anyhow::Result<
         let rs: ReplicaSet = Api::namespaced(client.clone(), ns).get(&owner.name).await?;
         if let Some(dep) = controller_of(rs.metadata.owner_references.as_deref()) {
             if dep.kind == "Deployment" {
-                return workload_selector(client, ns, "Deployment", &dep.name).await;
+                let selector = workload_selector(client, ns, "Deployment", &dep.name).await?;
+                return Ok(selector.map(|s| (dep.label(), s)));
             }
         }
-        return Ok(rs.spec.map(|s| selector_string(&s.selector)));
+        let selector = rs
+            .spec
+            .map(|s| selector_string(&s.selector))
+            .filter(|s| !s.is_empty());
+        return Ok(selector.map(|s| (owner.label(), s)));
     }
-    workload_selector(client, ns, &owner.kind, &owner.name).await
+    let selector = workload_selector(client, ns, &owner.kind, &owner.name).await?;
+    Ok(selector.map(|s| (owner.label(), s)))
 }
 
 struct Owner {
     kind: String,
     name: String,
+}
+
+impl Owner {
+    /// `deployment/web`, as kubectl names objects.
+    fn label(&self) -> String {
+        format!("{}/{}", self.kind.to_lowercase(), self.name)
+    }
 }
 
 fn controller_of(

@@ -47,6 +47,11 @@ impl StreamState {
         }
     }
 
+    /// The stream is reading or about to (not ended, failed or retrying).
+    pub fn is_live(&self) -> bool {
+        matches!(self, StreamState::Streaming | StreamState::Connecting)
+    }
+
     /// Orders states for a combined title: the most noteworthy one wins.
     fn rank(&self) -> u8 {
         match self {
@@ -83,7 +88,11 @@ pub struct LogMsg {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum LogEvent {
-    /// The pods/containers this stream covers, sent once before any line.
+    /// What an owner or workload scope resolved to, as `kind/name` (`deployment/web`),
+    /// sent before the sources.
+    Owner(String),
+    /// The pods/containers this stream covers, sent before any of their lines: all of them
+    /// at the start, and later any that were added (a pod of the owner appeared).
     Sources(Vec<Arc<LogSource>>),
     /// A burst of lines, in arrival order (per source, in log order).
     Lines(Vec<LogLine>),

@@ -45,6 +45,14 @@ impl LogScope {
     }
 }
 
+/// Stream counts of a pane with several sources (see [`LogsState::streams`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamCounts {
+    pub open: usize,
+    pub reconnecting: usize,
+    pub failed: usize,
+}
+
 /// Which container(s) of each pod.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContainerChoice {
@@ -88,6 +96,8 @@ pub struct LogsState {
     pub notice: Option<String>,
     /// The stream could not start at all.
     pub failed: Option<String>,
+    /// What an owner scope resolved to (`deployment/web`), once the stream says.
+    pub owner: Option<String>,
 }
 
 impl LogsState {
@@ -108,6 +118,7 @@ impl LogsState {
             search_input: None,
             notice: None,
             failed: None,
+            owner: None,
         }
     }
 
@@ -133,6 +144,7 @@ impl LogsState {
             return false;
         }
         match msg.event {
+            LogEvent::Owner(owner) => self.owner = Some(owner),
             LogEvent::Sources(sources) => {
                 for s in sources {
                     self.source_index_or_insert(&s);
@@ -199,11 +211,44 @@ impl LogsState {
         self.sources.len() > 1 || self.target.container == ContainerChoice::All
     }
 
+    /// The state of the pane as a whole. With several sources one pod's trouble does not
+    /// take it over: while any source streams the pane is streaming (the trouble is counted
+    /// apart, see [`LogsState::streams`]).
     pub fn state(&self) -> Option<StreamState> {
         if let Some(err) = &self.failed {
             return Some(StreamState::Error(err.clone()));
         }
-        StreamState::combine(self.sources.iter().map(|(_, s)| s))
+        let states = || self.sources.iter().map(|(_, s)| s);
+        if self.sources.len() > 1 {
+            for live in [StreamState::Streaming, StreamState::Connecting] {
+                if states().any(|s| *s == live) {
+                    return Some(live);
+                }
+            }
+        }
+        StreamState::combine(states())
+    }
+
+    /// With several sources: how many streams are open (live or retrying; all of them
+    /// once none is), and how many of those are reconnecting and how many failed.
+    pub fn streams(&self) -> StreamCounts {
+        let count = |f: fn(&StreamState) -> bool| self.sources.iter().filter(|(_, s)| f(s)).count();
+        let reconnecting = count(|s| matches!(s, StreamState::Reconnecting(_)));
+        let open = count(StreamState::is_live) + reconnecting;
+        StreamCounts {
+            open: if open > 0 { open } else { self.sources.len() },
+            reconnecting,
+            failed: count(|s| matches!(s, StreamState::Error(_))),
+        }
+    }
+
+    /// What the pane streams, for its title and file names: the pod, `deployment/web` for
+    /// an owner once resolved, `kind/name` for a workload.
+    pub fn scope_name(&self) -> String {
+        match (&self.target.scope, &self.owner) {
+            (LogScope::OwnerOf(_), Some(owner)) => owner.clone(),
+            (scope, _) => scope.name(),
+        }
     }
 
     pub fn selected(&self) -> Option<u64> {
@@ -428,9 +473,7 @@ impl LogsState {
     /// File name for a save at `now`: `rkt-logs-<pod>-<UTC time>.log`.
     pub fn save_file_name(&self, now: jiff::Timestamp) -> String {
         let name: String = self
-            .target
-            .scope
-            .name()
+            .scope_name()
             .chars()
             .map(|c| {
                 if c.is_ascii_alphanumeric() || c == '-' || c == '.' {

@@ -211,6 +211,71 @@ fn several_pods_are_prefixed_and_coloured_apart() {
 }
 
 #[test]
+fn an_owner_pane_names_the_workload_counts_streams_and_keeps_one_pods_trouble_apart() {
+    let mut st = LogsState::new(
+        LogTarget {
+            scope: LogScope::OwnerOf("web-frontend-5c7b9d-aaaaa".into()),
+            ..target()
+        },
+        key(1),
+        1000,
+    );
+    assert!(st.title().contains("owner of web-frontend-5c7b9d-aaaaa"));
+    let pods = ["web-frontend-5c7b9d-aaaaa", "web-frontend-5c7b9d-bbbbb"];
+    let [a, b] = pods.map(|p| LogSource::new(p, "app"));
+    st.apply(msg(1, LogEvent::Owner("deployment/web-frontend".into())));
+    st.apply(msg(1, LogEvent::Sources(vec![a.clone(), b.clone()])));
+    let set = |st: &mut LogsState, source: &Arc<LogSource>, state: StreamState| {
+        st.apply(msg(
+            1,
+            LogEvent::State {
+                source: Arc::clone(source),
+                state,
+            },
+        ));
+    };
+    set(&mut st, &a, StreamState::Streaming);
+    set(&mut st, &b, StreamState::Streaming);
+    let title = st.title();
+    assert!(
+        title.starts_with("Logs default/deployment/web-frontend (2 streams) · streaming · 0 lines"),
+        "{title}"
+    );
+    // A third pod appears (scaled to 3), then one pod's stream breaks: counted, not the title.
+    let c = LogSource::new("web-frontend-5c7b9d-ccccc", "app");
+    st.apply(msg(1, LogEvent::Sources(vec![c.clone()])));
+    set(&mut st, &c, StreamState::Streaming);
+    set(
+        &mut st,
+        &b,
+        StreamState::Reconnecting("container is waiting to start".into()),
+    );
+    let title = st.title();
+    assert!(
+        title.contains("deployment/web-frontend (3 streams) · streaming, 1 reconnecting ·"),
+        "{title}"
+    );
+    assert!(!title.contains("waiting to start"), "{title}");
+    assert_eq!(st.state(), Some(StreamState::Streaming));
+    // A deleted pod's stream ends: no longer counted.
+    set(&mut st, &b, StreamState::Ended("pod deleted".into()));
+    let title = st.title();
+    assert!(title.contains("(2 streams) · streaming ·"), "{title}");
+    // When every stream is in trouble, that is the state.
+    for s in [&a, &c] {
+        set(&mut st, s, StreamState::Reconnecting("eof".into()));
+    }
+    assert!(st.title().contains("(2 streams) · reconnecting: eof"));
+    set(&mut st, &a, StreamState::Ended("pod deleted".into()));
+    assert!(st.title().contains("(1 stream) · reconnecting: eof"));
+    let now: jiff::Timestamp = "2024-05-01T10:11:12Z".parse().unwrap();
+    assert_eq!(
+        st.save_file_name(now),
+        "rkt-logs-deployment_web-frontend-20240501T101112Z.log"
+    );
+}
+
+#[test]
 fn timestamps_toggle_changes_export_and_copy_without_refetching() {
     let (mut st, _) = pane_with(&numbered(2));
     assert_eq!(st.copy_text().as_deref(), Some("line 1"));

@@ -24,15 +24,17 @@ pub fn title(st: &LogsState) -> String {
             });
             t.push(']');
         }
-        (scope, sources) => {
-            t.push_str(&scope.name());
+        (_, sources) => {
+            t.push_str(&st.scope_name());
             match &st.target.container {
                 ContainerChoice::Named(c) => t.push_str(&format!(" [{c}]")),
                 ContainerChoice::All => t.push_str(" [all containers]"),
                 ContainerChoice::Default => {}
             }
             if sources.len() > 1 {
-                t.push_str(&format!(" ({} streams)", sources.len()));
+                let open = st.streams().open;
+                let plural = if open == 1 { "" } else { "s" };
+                t.push_str(&format!(" ({open} stream{plural})"));
             }
         }
     }
@@ -42,6 +44,18 @@ pub fn title(st: &LogsState) -> String {
     if let Some(state) = st.state() {
         t.push_str(" · ");
         t.push_str(&state.to_string());
+        // One pod's trouble is a count here, never the title itself.
+        let counts = st.streams();
+        if st.sources().len() > 1 && state.is_live() {
+            for (n, what) in [
+                (counts.reconnecting, "reconnecting"),
+                (counts.failed, "failed"),
+            ] {
+                if n > 0 {
+                    t.push_str(&format!(", {n} {what}"));
+                }
+            }
+        }
     }
     t.push_str(&format!(" · {} lines", st.buffer.len()));
     let flags: Vec<&str> = [

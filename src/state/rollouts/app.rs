@@ -13,7 +13,7 @@ use crate::msg::{Notice, WatchEvent};
 use crate::state::workloads::WorkloadColumn;
 use crate::state::{AppState, Awaiting, Pane, Phase, WatchStatus};
 
-use super::{can_pause, dialog_key, target_of, DiffPanel, HistoryPane, RolloutDialog};
+use super::{can_pause, dialog_key, target_of, HistoryPane, RolloutDialog};
 
 /// The key context when the history pane has the keyboard.
 pub fn key_ctx(st: &AppState) -> Option<Ctx> {
@@ -102,16 +102,7 @@ fn on_history_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
                 pane.diff = None;
                 return Some(Vec::new());
             }
-            let revision = pane.selected_row()?.revision;
-            pane.diff = Some(DiffPanel {
-                revision,
-                lines: None,
-                scroll: 0,
-            });
-            let effect = RolloutEffect::Diff {
-                target: pane.target(),
-                revision,
-            };
+            let effect = pane.open_diff()?;
             return Some(vec![Effect::Rollout(Box::new(effect))]);
         }
         Action::Back => {
@@ -319,6 +310,19 @@ pub fn on_watch(st: &mut AppState, slot: WatchSlot, event: WatchEvent) {
         }
         _ => {}
     }
+}
+
+/// After a history watch event: an open diff the change made stale (a rollback renumbered
+/// its revision or changed the current template) is asked for again, or closed when its
+/// revision is gone.
+pub fn refresh_diff(st: &mut AppState) -> Vec<Effect> {
+    st.rollout
+        .history
+        .as_mut()
+        .and_then(HistoryPane::refresh_diff)
+        .map(|e| Effect::Rollout(Box::new(e)))
+        .into_iter()
+        .collect()
 }
 
 /// The answers of rollout effects.

@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::cluster::rollout::diff::TemplateChange;
 use crate::cluster::rollout::effects::{RolloutEffect, RolloutMsg, Target};
+use crate::cluster::rollout::history::ReplicaSetRow;
 use crate::cluster::rollout::plan::{Change, PatchBody, PlannedPatch, RollbackPlan};
 use crate::cluster::rollout::rows::WorkloadRow;
 use crate::cluster::rollout::{Outcome, Workload};
@@ -234,4 +236,133 @@ fn readonly_refuses_every_change_with_a_message() {
     // Looking is still allowed.
     let effects = update(&mut st, key('h'));
     assert!(effects.iter().any(|e| matches!(e, Effect::Watch { .. })));
+}
+
+fn replica_set(name: &str, revision: i64, template_key: u64) -> ReplicaSetRow {
+    ReplicaSetRow {
+        namespace: "default".into(),
+        name: name.into(),
+        owner_uid: Some("uid-web".into()),
+        revision: Some(revision),
+        change_cause: None,
+        images: vec![format!("nginx:{revision}")],
+        created: None,
+        replicas: 0,
+        ready: 0,
+        template_key,
+        former: Vec::new(),
+    }
+}
+
+fn diff_answer(revision: i64, changes: Result<Vec<TemplateChange>, String>) -> Msg {
+    Msg::Rollout(Box::new(RolloutMsg::Diff {
+        target: Target {
+            kind: Workload::Deployment,
+            namespace: "default".into(),
+            name: "web".into(),
+        },
+        revision,
+        changes,
+    }))
+}
+
+#[test]
+fn after_a_rollback_lands_the_open_diff_is_asked_for_again() {
+    // web is at revision 2 (template 20); revision 1 (template 10) is selected and diffed.
+    let web = WorkloadRow {
+        template_key: 20,
+        ..deployment("web", false)
+    };
+    let mut st = deployments_view(vec![web.clone()]);
+    update(&mut st, key('h'));
+    let rs_key = st.rollout.watch.key.unwrap();
+    let owner_key = st.rollout.owner_watch.key.unwrap();
+    for event in [
+        WatchEvent::Reset,
+        WatchEvent::Upsert(Rows::ReplicaSets(vec![
+            replica_set("web-a", 1, 10),
+            replica_set("web-b", 2, 20),
+        ])),
+        WatchEvent::Synced,
+    ] {
+        let effects = update(&mut st, Msg::Kube(KubeMsg { key: rs_key, event }));
+        assert!(rollout_effects(&effects).is_empty());
+    }
+    update(
+        &mut st,
+        Msg::Key(KeyEvent::new(KeyCode::End, KeyModifiers::NONE)),
+    );
+    let effects = rollout_effects(&update(
+        &mut st,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    ));
+    assert!(matches!(
+        &effects[..],
+        [RolloutEffect::Diff { revision: 1, .. }]
+    ));
+    update(
+        &mut st,
+        diff_answer(1, Err("image nginx:1 → nginx:2".into())),
+    );
+    let pane = st.rollout.history.as_ref().unwrap();
+    assert!(pane.diff.as_ref().unwrap().lines.is_some());
+
+    // The rollback to 1 lands: web's template is web-a's again, then web-a becomes revision 3.
+    let owner = Msg::Kube(KubeMsg {
+        key: owner_key,
+        event: WatchEvent::Upsert(Rows::Workloads(vec![WorkloadRow {
+            template_key: 10,
+            ..web
+        }])),
+    });
+    let effects = rollout_effects(&update(&mut st, owner));
+    assert!(matches!(
+        &effects[..],
+        [RolloutEffect::Diff { revision: 1, .. }]
+    ));
+    let renumbered = Msg::Kube(KubeMsg {
+        key: rs_key,
+        event: WatchEvent::Upsert(Rows::ReplicaSets(vec![replica_set("web-a", 3, 10)])),
+    });
+    let effects = rollout_effects(&update(&mut st, renumbered));
+    assert!(matches!(
+        &effects[..],
+        [RolloutEffect::Diff { revision: 3, .. }]
+    ));
+    let diff = st.rollout.history.as_ref().unwrap().diff.clone().unwrap();
+    assert_eq!(
+        (diff.revision, diff.lines),
+        (3, None),
+        "the old comparison is gone"
+    );
+    // A late answer for the old numbering is ignored; the new one is shown.
+    update(&mut st, diff_answer(1, Err("stale".into())));
+    assert_eq!(
+        st.rollout
+            .history
+            .as_ref()
+            .unwrap()
+            .diff
+            .as_ref()
+            .unwrap()
+            .lines,
+        None
+    );
+    update(&mut st, diff_answer(3, Ok(Vec::new())));
+    let diff = st.rollout.history.as_ref().unwrap().diff.clone().unwrap();
+    assert_eq!(diff.lines, Some(Ok(Vec::new())));
+    // Nothing moved: no new request. Its ReplicaSet deleted: the diff closes.
+    let same = Msg::Kube(KubeMsg {
+        key: rs_key,
+        event: WatchEvent::Upsert(Rows::ReplicaSets(vec![replica_set("web-b", 2, 20)])),
+    });
+    assert!(rollout_effects(&update(&mut st, same)).is_empty());
+    let gone = Msg::Kube(KubeMsg {
+        key: rs_key,
+        event: WatchEvent::Remove(vec![crate::cluster::rows::RowKey::namespaced(
+            "default", "web-a",
+        )]),
+    });
+    update(&mut st, gone);
+    assert!(st.rollout.history.as_ref().unwrap().diff.is_none());
 }

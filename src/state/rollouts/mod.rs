@@ -32,6 +32,11 @@ enum Source {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiffPanel {
     pub revision: i64,
+    /// The ReplicaSet / ControllerRevision behind `revision`, and the owner's template key
+    /// the diff was asked against: when either moves (a rollback renumbers the revision and
+    /// changes the template) the diff is asked for again.
+    pub source: String,
+    pub against: u64,
     /// `None` while loading.
     pub lines: Option<Result<Vec<String>, String>>,
     pub scroll: usize,
@@ -148,6 +153,54 @@ impl HistoryPane {
             }
         }
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+    }
+
+    /// Opens the diff of the selected revision against the current template; the effect
+    /// asks the cluster for it.
+    pub fn open_diff(&mut self) -> Option<RolloutEffect> {
+        let row = self.selected_row()?;
+        let (revision, source) = (row.revision, row.source.clone());
+        self.diff = Some(DiffPanel {
+            revision,
+            source,
+            against: self.owner.template_key,
+            lines: None,
+            scroll: 0,
+        });
+        Some(RolloutEffect::Diff {
+            target: self.target(),
+            revision,
+        })
+    }
+
+    /// After the history or the owner changed: the open diff is asked for again when what
+    /// it compares moved (its revision renumbered, the current template changed, as after
+    /// a rollback), and closed when its revision is gone. Waits while a relist is under way.
+    pub fn refresh_diff(&mut self) -> Option<RolloutEffect> {
+        let diff = self.diff.as_ref()?;
+        if !self.synced {
+            return None;
+        }
+        let Some(row) = self.rows.iter().find(|r| r.source == diff.source) else {
+            self.diff = None;
+            return None;
+        };
+        if row.revision == diff.revision && self.owner.template_key == diff.against {
+            return None;
+        }
+        let revision = row.revision;
+        let scroll = diff.scroll;
+        self.diff = Some(DiffPanel {
+            revision,
+            source: row.source.clone(),
+            against: self.owner.template_key,
+            lines: None,
+            scroll,
+        });
+        Some(RolloutEffect::Diff {
+            target: self.target(),
+            revision,
+        })
     }
 
     pub fn selected_row(&self) -> Option<&RevisionRow> {
