@@ -72,22 +72,22 @@ pub enum Effect {
     Copy(String),
     /// Start (or replace) the log stream; its messages arrive as `Msg::Logs`.
     StreamLogs {
-        key: crate::state::logs::LogStreamKey,
-        request: crate::cluster::logs::LogRequest,
+        key: crate::model::logs::LogStreamKey,
+        request: crate::model::logs::LogRequest,
     },
     /// Stop the log stream `key` if it is still the running one.
-    StopLogs(crate::state::logs::LogStreamKey),
+    StopLogs(crate::model::logs::LogStreamKey),
     /// Look up a pod's containers for the picker (answers `Msg::LogContainers`).
-    FetchContainers(crate::state::logs::LogTarget),
+    FetchContainers(crate::model::logs::LogTarget),
     /// Write a file (saved logs); answers a notice naming the path.
     WriteFile {
         path: std::path::PathBuf,
         contents: String,
     },
     /// Port-forward work for the runtime's forward manager.
-    Forward(crate::state::forwards_app::PfEffect),
+    Forward(crate::model::portforward::PfEffect),
     /// Rollout history, rollback, restart, scale, pause/resume (answers `Msg::Rollout`).
-    Rollout(Box<crate::cluster::rollout::effects::RolloutEffect>),
+    Rollout(Box<crate::model::rollout::effects::RolloutEffect>),
     /// Delete, YAML, describe (answers `Msg::Object`).
-    Object(crate::state::objects::ObjectEffect),
+    Object(crate::model::objects::ObjectEffect),
 }

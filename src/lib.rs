@@ -11,6 +11,7 @@ pub mod config;
 pub mod effect;
 pub mod error;
 pub mod keymap;
+pub mod model;
 pub mod msg;
 pub mod state;
 pub mod theme;

@@ -4,8 +4,8 @@ use crossterm::event::KeyEvent;
 use jiff::Timestamp;
 
 use crate::action::Action;
-use crate::cluster::rows::{RowKey, Rows};
 use crate::effect::WatchKey;
+use crate::model::rows::{RowKey, Rows};
 
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -23,18 +23,18 @@ pub enum Msg {
     /// Something to tell the user (results of one-shot effects).
     Notice(Notice),
     /// From the log stream task.
-    Logs(crate::state::logs::LogMsg),
+    Logs(crate::model::logs::LogMsg),
     /// The answer to `Effect::FetchContainers`: the pod's container names.
     LogContainers {
-        target: crate::state::logs::LogTarget,
+        target: crate::model::logs::LogTarget,
         containers: Result<Vec<String>, String>,
     },
     /// Port-forward answers and status snapshots.
-    Forward(crate::state::forwards_app::PfMsg),
+    Forward(crate::model::portforward::PfMsg),
     /// The answer to an `Effect::Rollout`.
-    Rollout(Box<crate::cluster::rollout::effects::RolloutMsg>),
+    Rollout(Box<crate::model::rollout::effects::RolloutMsg>),
     /// The answer to an `Effect::Object`.
-    Object(crate::state::objects::ObjectMsg),
+    Object(crate::model::objects::ObjectMsg),
 }
 
 /// A message from a watch task.

@@ -6,10 +6,11 @@
 mod common;
 
 use common::TestCluster;
-use rkt::cluster::objects::{self, Identity, ObjectKind, ObjectRef};
+use rkt::cluster::objects;
 use rkt::cluster::rollout::api;
-use rkt::cluster::rollout::plan::Change;
-use rkt::cluster::rollout::{Outcome, Workload};
+use rkt::model::objects::{Identity, ObjectKind, ObjectRef};
+use rkt::model::rollout::plan::Change;
+use rkt::model::rollout::{Outcome, Workload};
 
 const IMAGE: &str = "kicbase/echo-server:1.0";
 

@@ -10,8 +10,8 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use ratatui::Terminal;
-use rkt::cluster::rows::Rows;
 use rkt::effect::WatchSlot;
+use rkt::model::rows::Rows;
 use rkt::msg::{Msg, WatchEvent};
 use rkt::state::{update, AppState};
 use rkt::theme::Theme;
@@ -224,8 +224,8 @@ fn no_color_keeps_selection_visible() {
 /// The deployments view of `default` with `web` listed and its history pane open, showing
 /// revisions whose change-causes and images are longer than the pane is wide.
 fn history_state() -> AppState {
-    use rkt::cluster::rollout::history::ReplicaSetRow;
-    use rkt::cluster::rollout::rows::WorkloadRow;
+    use rkt::model::rollout::history::ReplicaSetRow;
+    use rkt::model::rollout::rows::WorkloadRow;
     let (mut st, _) = started(Some("default"));
     for c in ":deploy".chars() {
         key(&mut st, c);

@@ -6,8 +6,8 @@ mod common;
 
 use common::{wait_for, TestCluster};
 use rkt::cluster::rollout::api::{self, execute_rollback, plan_rollback};
-use rkt::cluster::rollout::plan::Change;
-use rkt::cluster::rollout::{deployment_history, Outcome, RollbackPlan, Workload};
+use rkt::model::rollout::plan::Change;
+use rkt::model::rollout::{deployment_history, Outcome, RollbackPlan, Workload};
 use serde_json::Value;
 
 const IMAGE: &str = "kicbase/echo-server";
@@ -557,7 +557,7 @@ fn statefulset_and_daemonset_rollback_like_kubectl() {
             "web",
         ))
         .unwrap();
-    let rows = rkt::cluster::rollout::revision_history(&view.uid, &view.template, &view.revisions);
+    let rows = rkt::model::rollout::revision_history(&view.uid, &view.template, &view.revisions);
     let ours: Vec<(i64, bool)> = rows.iter().map(|r| (r.revision, r.current)).collect();
     assert_eq!(ours, [(3, true), (2, false)]);
 

@@ -8,9 +8,9 @@ use std::collections::HashSet;
 use common::tui_fixtures::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rkt::action::Action;
-use rkt::cluster::rows::{RowKey, Rows};
 use rkt::effect::{Effect, ResourceKind, Scope, WatchSlot, WatchTarget};
 use rkt::keymap::{parse_keys, Ctx, DEFAULTS};
+use rkt::model::rows::{RowKey, Rows};
 use rkt::msg::{Level, Msg, WatchEvent};
 use rkt::state::{update, AppState, Connection, Pane};
 
@@ -542,9 +542,9 @@ fn key_table_has_no_duplicate_keys_in_a_context_and_every_binding_a_description(
     }
 }
 
-fn selected_pod_ref() -> rkt::cluster::objects::ObjectRef {
-    rkt::cluster::objects::ObjectRef {
-        kind: rkt::cluster::objects::ObjectKind::Pod,
+fn selected_pod_ref() -> rkt::model::objects::ObjectRef {
+    rkt::model::objects::ObjectRef {
+        kind: rkt::model::objects::ObjectKind::Pod,
         namespace: Some("kube-system".into()),
         name: "coredns-668d6bf9bc-x7k2p".into(),
     }
@@ -552,8 +552,8 @@ fn selected_pod_ref() -> rkt::cluster::objects::ObjectRef {
 
 #[test]
 fn delete_asks_first_and_only_y_deletes() {
-    use rkt::cluster::objects::Identity;
-    use rkt::state::objects::{ObjectEffect, ObjectMsg};
+    use rkt::model::objects::Identity;
+    use rkt::model::objects::{ObjectEffect, ObjectMsg};
     let mut st = kube_system_state();
     st.refresh();
     assert_eq!(
@@ -602,7 +602,7 @@ fn readonly_refuses_delete_without_asking() {
 
 #[test]
 fn yaml_view_loads_scrolls_and_closes() {
-    use rkt::state::objects::{ObjectEffect, ObjectMsg};
+    use rkt::model::objects::{ObjectEffect, ObjectMsg};
     let mut st = kube_system_state();
     st.refresh();
     let effects = press(&mut st, "y");

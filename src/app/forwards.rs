@@ -5,9 +5,10 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::cluster::portforward::{resolve_target, suggest_local_port, ForwardManager, StatusSink};
+use crate::model::portforward::DialogPort;
+use crate::model::portforward::{PfEffect, PfMsg};
 use crate::msg::Msg;
-use crate::state::forwards_app::{PfEffect, PfMsg};
-use crate::state::pf_dialog::{DialogPort, DEFAULT_ADDRESS};
+use crate::state::pf_dialog::DEFAULT_ADDRESS;
 
 pub struct Forwards {
     manager: ForwardManager,

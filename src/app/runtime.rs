@@ -68,7 +68,7 @@ impl Runtime {
                 let client = self.client.clone();
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
-                    let msg = crate::cluster::rollout::effects::run(&client, *effect).await;
+                    let msg = crate::cluster::rollout::run(&client, *effect).await;
                     let _ = tx.send(Msg::Rollout(Box::new(msg)));
                 });
             }

@@ -7,7 +7,7 @@ use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
 use kube::{Client, Config};
 
 use crate::error::StartupError;
-use crate::state::ClusterInfo;
+use crate::model::ClusterInfo;
 
 /// Where a kubeconfig came from, for messages.
 #[derive(Debug, Clone)]

@@ -6,73 +6,23 @@ use k8s_openapi::api::core::v1::{Event, Namespace, Pod, Service};
 use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, ListParams, Preconditions};
 use kube::Client;
 
-use super::describe;
-use crate::state::objects::{ObjectEffect, ObjectMsg};
+use crate::model::describe;
+use crate::model::objects::{Identity, ObjectEffect, ObjectKind, ObjectMsg, ObjectRef};
 
-/// The kinds whose objects can be deleted, shown as YAML or described.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ObjectKind {
-    Pod,
-    Deployment,
-    StatefulSet,
-    DaemonSet,
-    Service,
-    Namespace,
-}
-
-impl ObjectKind {
-    /// As kubectl names it in messages (`pod`, `deployment.apps`).
-    pub fn label(self) -> &'static str {
-        match self {
-            ObjectKind::Pod => "pod",
-            ObjectKind::Deployment => "deployment.apps",
-            ObjectKind::StatefulSet => "statefulset.apps",
-            ObjectKind::DaemonSet => "daemonset.apps",
-            ObjectKind::Service => "service",
-            ObjectKind::Namespace => "namespace",
-        }
+/// The API resource behind a kind.
+fn resource(kind: ObjectKind) -> ApiResource {
+    match kind {
+        ObjectKind::Pod => ApiResource::erase::<Pod>(&()),
+        ObjectKind::Deployment => ApiResource::erase::<Deployment>(&()),
+        ObjectKind::StatefulSet => ApiResource::erase::<StatefulSet>(&()),
+        ObjectKind::DaemonSet => ApiResource::erase::<DaemonSet>(&()),
+        ObjectKind::Service => ApiResource::erase::<Service>(&()),
+        ObjectKind::Namespace => ApiResource::erase::<Namespace>(&()),
     }
-
-    fn resource(self) -> ApiResource {
-        match self {
-            ObjectKind::Pod => ApiResource::erase::<Pod>(&()),
-            ObjectKind::Deployment => ApiResource::erase::<Deployment>(&()),
-            ObjectKind::StatefulSet => ApiResource::erase::<StatefulSet>(&()),
-            ObjectKind::DaemonSet => ApiResource::erase::<DaemonSet>(&()),
-            ObjectKind::Service => ApiResource::erase::<Service>(&()),
-            ObjectKind::Namespace => ApiResource::erase::<Namespace>(&()),
-        }
-    }
-}
-
-/// An object picked in a table.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ObjectRef {
-    pub kind: ObjectKind,
-    /// `None` for cluster-scoped kinds.
-    pub namespace: Option<String>,
-    pub name: String,
-}
-
-impl ObjectRef {
-    /// `pod default/web-0`, `namespace dev`.
-    pub fn label(&self) -> String {
-        match &self.namespace {
-            Some(ns) => format!("{} {ns}/{}", self.kind.label(), self.name),
-            None => format!("{} {}", self.kind.label(), self.name),
-        }
-    }
-}
-
-/// Which object, exactly, a confirmation was about: a name can be reused by a new object.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Identity {
-    pub uid: String,
-    pub resource_version: String,
 }
 
 fn api(client: &Client, obj: &ObjectRef) -> Api<DynamicObject> {
-    let resource = obj.kind.resource();
+    let resource = resource(obj.kind);
     match &obj.namespace {
         Some(ns) => Api::namespaced_with(client.clone(), ns, &resource),
         None => Api::all_with(client.clone(), &resource),
@@ -171,7 +121,7 @@ async fn events_of(client: &Client, obj: &ObjectRef) -> Vec<Event> {
         Some(ns) => Api::namespaced(client.clone(), ns),
         None => Api::all(client.clone()),
     };
-    let kind = obj.kind.resource().kind;
+    let kind = resource(obj.kind).kind;
     let selector = format!(
         "involvedObject.name={},involvedObject.kind={kind}",
         obj.name

@@ -15,10 +15,10 @@ use serde::de::DeserializeOwned;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::time::Instant;
 
-use crate::cluster::convert::{self, Interner};
-use crate::cluster::rollout::rows::convert as rollout_rows;
-use crate::cluster::rows::{RowKey, Rows};
 use crate::effect::{ResourceKind, Scope, WatchKey, WatchTarget};
+use crate::model::convert::{self, Interner};
+use crate::model::rollout::rows::convert as rollout_rows;
+use crate::model::rows::{RowKey, Rows};
 use crate::msg::{KubeMsg, Msg, WatchEvent};
 
 /// Objects per page of the initial list.
@@ -100,8 +100,8 @@ pub fn spawn(
             scoped::<k8s_openapi::api::core::v1::Service>(client, &target.scope),
             key,
             tx,
-            crate::cluster::services::service_row,
-            crate::cluster::services::service_key,
+            crate::model::services::service_row,
+            crate::model::services::service_key,
             Rows::Services,
         )),
     }

@@ -1,7 +1,7 @@
 //! The forwards pane (`:pf`): one row per forward, live from the forward manager's
 //! status snapshots. Pure state; the runtime owns the forwards themselves.
 
-use crate::cluster::portforward::{ForwardId, ForwardState, ForwardStatus};
+use crate::model::portforward::{ForwardId, ForwardState, ForwardStatus};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Forwards {
@@ -98,7 +98,7 @@ pub fn human_bytes(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::portforward::{TargetKind, TargetRef};
+    use crate::model::portforward::{TargetKind, TargetRef};
 
     fn status(id: ForwardId, state: ForwardState) -> ForwardStatus {
         ForwardStatus {

@@ -3,41 +3,13 @@
 //! `update`; synchronous and free of I/O like the rest of it.
 
 use crate::action::Action;
-use crate::cluster::portforward::{
-    ForwardId, ForwardSpec, ForwardStarted, ForwardState, ForwardStatus, TargetKind, TargetRef,
-};
 use crate::effect::{Effect, Scope};
 use crate::keymap::{Ctx, KeyChord};
+use crate::model::portforward::{ForwardState, ForwardStatus, TargetKind, TargetRef};
+use crate::model::portforward::{PfEffect, PfMsg};
 use crate::msg::Notice;
-use crate::state::pf_dialog::{DialogPort, PfDialog};
+use crate::state::pf_dialog::PfDialog;
 use crate::state::{AppState, MainView, Pane};
-
-/// What `update` asks the runtime's forward manager to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PfEffect {
-    /// Look up the target's ports and suggest free local ports (answers `PfMsg::Ports`).
-    LoadPorts(TargetRef),
-    /// Bind and start (answers `PfMsg::Started` or `PfMsg::StartFailed`).
-    Start(ForwardSpec),
-    Stop(ForwardId),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PfMsg {
-    Ports {
-        target: TargetRef,
-        result: Result<Vec<DialogPort>, String>,
-    },
-    Started {
-        spec: ForwardSpec,
-        started: ForwardStarted,
-    },
-    StartFailed {
-        target: TargetRef,
-        error: String,
-    },
-    Status(ForwardStatus),
-}
 
 /// The key context while the dialog or the forwards pane has the keyboard.
 pub fn key_ctx(st: &AppState) -> Option<Ctx> {

@@ -4,9 +4,11 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
-use crate::cluster::portforward::{PortOption, TargetPort};
-use crate::cluster::rows::{Health, PodRow};
 use crate::keymap::Keymap;
+use crate::model::portforward::{
+    DialogPort, ForwardId, ForwardSpec, ForwardStarted, PortOption, TargetPort,
+};
+use crate::model::rows::{Health, PodRow};
 use crate::msg::{Level, Msg};
 use crate::state::{update, ClusterInfo};
 
@@ -233,9 +235,9 @@ fn a_forward_ending_on_its_own_is_announced_and_dismissable() {
 
 #[test]
 fn the_services_view_lists_services_and_shift_f_forwards_to_one() {
-    use crate::cluster::rows::Rows;
-    use crate::cluster::services::ServiceRow;
     use crate::effect::{ResourceKind, WatchTarget};
+    use crate::model::rows::Rows;
+    use crate::model::services::ServiceRow;
     use crate::msg::{KubeMsg, WatchEvent};
 
     let mut st = state();

@@ -6,6 +6,7 @@
 
 pub mod forwards;
 pub mod forwards_app;
+pub mod layout;
 pub mod logs;
 pub mod namespaces;
 mod notice;
@@ -27,6 +28,7 @@ use ratatui::layout::Rect;
 
 use crate::effect::{Effect, ResourceKind, Scope, WatchKey, WatchSlot, WatchTarget};
 use crate::keymap::{Ctx, KeyChord, Keymap};
+pub use crate::model::ClusterInfo;
 use crate::msg::Notice;
 use namespaces::NamespaceTable;
 use pods::PodTable;
@@ -43,14 +45,6 @@ pub enum Pane {
 }
 
 pub const FOCUS_ORDER: [Pane; 2] = [Pane::Namespaces, Pane::Main];
-
-/// What the header says about the cluster; known before any network answer.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ClusterInfo {
-    pub context: String,
-    pub server: String,
-    pub version: Option<String>,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Phase {
@@ -324,7 +318,7 @@ impl AppState {
     /// Brings tables (order, filter, cursor, viewport) up to date for drawing. Call once
     /// after draining messages, before `ui::render`.
     pub fn refresh(&mut self) {
-        let areas = crate::ui::layout::areas(Rect::new(0, 0, self.size.0, self.size.1), self);
+        let areas = layout::areas(Rect::new(0, 0, self.size.0, self.size.1), self);
         self.namespaces.viewport = areas
             .namespaces
             .map_or(0, |r| r.height.saturating_sub(2) as usize);
@@ -340,7 +334,7 @@ impl AppState {
             pane.scroll_into_view(r.height.saturating_sub(4) as usize);
         }
         if let Some(view) = self.text_view.as_mut() {
-            view.clamp(crate::ui::objects::text_height(self.size.1));
+            view.clamp(layout::text_height(self.size.1));
         }
         self.namespaces.refresh();
         self.pods.refresh();

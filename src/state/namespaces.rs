@@ -2,7 +2,7 @@
 
 use std::cmp::Ordering;
 
-use crate::cluster::rows::{NamespaceRow, RowKey};
+use crate::model::rows::{NamespaceRow, RowKey};
 use crate::state::table::{contains_ignore_case, ResourceTable, Sort, TableRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

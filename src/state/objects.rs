@@ -2,52 +2,12 @@
 //! and the YAML / describe text view.
 
 use crate::action::Action;
-use crate::cluster::objects::{Identity, ObjectKind, ObjectRef};
-use crate::cluster::rollout::Workload;
 use crate::effect::Effect;
 use crate::keymap::KeyChord;
+use crate::model::objects::{Identity, ObjectEffect, ObjectKind, ObjectMsg, ObjectRef};
+use crate::model::rollout::Workload;
 use crate::msg::Notice;
 use crate::state::{AppState, MainView, Pane};
-
-/// What the runtime does for these actions.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ObjectEffect {
-    /// Learn the uid and resourceVersion of the object a confirmation names.
-    Identify(ObjectRef),
-    /// Delete the object, only if it is still the one confirmed.
-    Delete {
-        obj: ObjectRef,
-        confirmed: Identity,
-    },
-    Yaml(ObjectRef),
-    Describe(ObjectRef),
-}
-
-impl ObjectEffect {
-    /// The text view's title for what this effect fetches.
-    pub fn title(&self) -> String {
-        match self {
-            ObjectEffect::Identify(o) => format!("identify {}", o.label()),
-            ObjectEffect::Delete { obj, .. } => format!("delete {}", obj.label()),
-            ObjectEffect::Yaml(o) => format!("YAML {}", o.label()),
-            ObjectEffect::Describe(o) => format!("describe {}", o.label()),
-        }
-    }
-}
-
-/// The runtime's answers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ObjectMsg {
-    Identified {
-        obj: ObjectRef,
-        result: Result<Identity, String>,
-    },
-    Deleted(Result<String, String>),
-    Text {
-        title: String,
-        result: Result<String, String>,
-    },
-}
 
 /// The delete confirmation: what it names, and which object exactly once the server said.
 #[derive(Debug, Clone, PartialEq, Eq)]

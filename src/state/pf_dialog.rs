@@ -4,15 +4,7 @@
 
 use std::net::IpAddr;
 
-use crate::cluster::portforward::{ForwardSpec, PortOption, TargetRef};
-
-/// A port offered by the target, with the local port to suggest for it
-/// (the same number when that is free, else one the system picked).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DialogPort {
-    pub option: PortOption,
-    pub suggested_local: u16,
-}
+use crate::model::portforward::{DialogPort, ForwardSpec, TargetRef};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {

@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used)]
 use super::*;
-use crate::cluster::portforward::{TargetKind, TargetPort};
+use crate::model::portforward::PortOption;
+use crate::model::portforward::{TargetKind, TargetPort};
 
 fn port(remote: u16, protocol: &str, suggested: u16) -> DialogPort {
     DialogPort {

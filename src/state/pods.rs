@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 
 use crate::action::Action;
-use crate::cluster::rows::{PodRow, RowKey};
+use crate::model::rows::{PodRow, RowKey};
 use crate::state::table::{contains_ignore_case, then_by_name, ResourceTable, Sort, TableRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -74,8 +74,8 @@ impl MainView {
     }
 
     /// The workload kind of a rollout view (deploy, sts, ds); `None` for pods.
-    pub fn workload(self) -> Option<crate::cluster::rollout::Workload> {
-        use crate::cluster::rollout::Workload;
+    pub fn workload(self) -> Option<crate::model::rollout::Workload> {
+        use crate::model::rollout::Workload;
         match self {
             MainView::Pods | MainView::Services => None,
             MainView::Deployments => Some(Workload::Deployment),

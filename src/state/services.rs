@@ -3,8 +3,8 @@
 use std::cmp::Ordering;
 
 use crate::action::Action;
-use crate::cluster::rows::RowKey;
-use crate::cluster::services::ServiceRow;
+use crate::model::rows::RowKey;
+use crate::model::services::ServiceRow;
 use crate::state::table::{contains_ignore_case, then_by_name, ResourceTable, Sort, TableRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

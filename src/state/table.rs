@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt::Debug;
 
-use crate::cluster::rows::RowKey;
+use crate::model::rows::RowKey;
 
 /// A row kind the table can hold.
 pub trait TableRow: Clone {

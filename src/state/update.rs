@@ -3,9 +3,9 @@
 use crossterm::event::{KeyCode, KeyModifiers};
 
 use crate::action::Action;
-use crate::cluster::rows::Rows;
 use crate::effect::{Effect, Scope, WatchSlot};
 use crate::keymap::{KeyChord, Lookup};
+use crate::model::rows::Rows;
 use crate::msg::{KubeMsg, Msg, Notice, WatchEvent};
 use crate::state::forwards_app;
 use crate::state::logs;
@@ -522,7 +522,7 @@ fn switch_to_named(st: &mut AppState, name: &str) -> Vec<Effect> {
     if name == ALL_NAMESPACES_ARG {
         return switch_scope(st, Scope::All);
     }
-    let key = crate::cluster::rows::RowKey::cluster(name);
+    let key = crate::model::rows::RowKey::cluster(name);
     let known = st.namespaces.get(&key).is_some();
     let list_usable = st.ns_watch.phase == Phase::Live && st.ns_watch.error.is_none();
     if !known && list_usable {

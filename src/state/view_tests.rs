@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::cluster::rollout::effects::{RolloutEffect, RolloutMsg};
-use crate::cluster::rollout::rows::WorkloadRow;
-use crate::cluster::rows::Rows;
 use crate::effect::{Effect, Scope, WatchSlot};
 use crate::keymap::Keymap;
+use crate::model::rollout::effects::{RolloutEffect, RolloutMsg};
+use crate::model::rollout::rows::WorkloadRow;
+use crate::model::rows::Rows;
 use crate::msg::{KubeMsg, Msg, WatchEvent};
 use crate::state::{update, AppState, ClusterInfo};
 
@@ -128,13 +128,13 @@ fn a_late_answer_does_not_open_a_pane_in_the_view_the_user_moved_to() {
     list(
         &mut st,
         WatchSlot::Main,
-        Rows::Pods(vec![crate::cluster::rows::PodRow {
+        Rows::Pods(vec![crate::model::rows::PodRow {
             namespace: "kube-system".into(),
             name: "kube-proxy-abcde".into(),
             ready: 1,
             total: 1,
             status: "Running".into(),
-            health: crate::cluster::rows::Health::Ok,
+            health: crate::model::rows::Health::Ok,
             restarts: 0,
             last_restart: None,
             created: None,

@@ -6,9 +6,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 use ratatui::Frame;
 
+use crate::model::format;
 use crate::state::{AppState, MainView};
 use crate::theme::Theme;
-use crate::ui::{format, pods::health_style};
+use crate::ui::pods::health_style;
 
 pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
     let block = Block::default()

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table};
 use ratatui::Frame;
 
-use crate::cluster::portforward::{ForwardState, ForwardStatus};
+use crate::model::portforward::{ForwardState, ForwardStatus};
 use crate::state::forwards::human_bytes;
 use crate::state::pf_dialog::{Field, PfDialog};
 use crate::state::{AppState, Pane};

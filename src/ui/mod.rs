@@ -3,10 +3,8 @@
 
 pub mod confirm;
 pub mod details;
-pub mod format;
 pub mod forwards;
 pub mod help;
-pub mod layout;
 pub mod logs;
 pub mod namespaces;
 pub mod objects;
@@ -27,7 +25,7 @@ use crate::theme::Theme;
 pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) {
     let area = f.area();
     f.render_widget(Block::default().style(theme.base), area);
-    let areas = layout::areas(area, st);
+    let areas = crate::state::layout::areas(area, st);
     status::draw_header(f, areas.header, st, theme);
     status::draw_hints(f, areas.hints, st, keymap, theme);
     if let Some(r) = areas.namespaces {

@@ -10,8 +10,7 @@ use crate::keymap::Keymap;
 use crate::state::AppState;
 use crate::theme::Theme;
 
-/// Rows above the body (header, hints) and below it (status line).
-const CHROME_ROWS: u16 = 3;
+use crate::state::layout::CHROME_ROWS;
 
 /// The body area the text view covers, like the help screen.
 fn body(area: Rect) -> Rect {
@@ -20,11 +19,6 @@ fn body(area: Rect) -> Rect {
         height: area.height.saturating_sub(CHROME_ROWS),
         ..area
     }
-}
-
-/// Text lines that fit in the view on a terminal `rows` high (inside the borders).
-pub fn text_height(rows: u16) -> usize {
-    rows.saturating_sub(CHROME_ROWS + 2) as usize
 }
 
 pub fn draw(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &Theme) {

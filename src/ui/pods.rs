@@ -5,11 +5,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
-use crate::cluster::rows::{Health, PodRow};
+use crate::model::format;
+use crate::model::rows::{Health, PodRow};
 use crate::state::pods::PodColumn;
 use crate::state::{AppState, Pane, Phase};
 use crate::theme::Theme;
-use crate::ui::format;
 use crate::ui::table::{self, CellCtx, Column, PaneTitle, TableView};
 
 pub fn health_style(health: Health, theme: &Theme) -> Style {

@@ -8,13 +8,13 @@ use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row, 
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
-use crate::cluster::rollout::history::RevisionRow;
 use crate::keymap::Keymap;
+use crate::model::format;
+use crate::model::rollout::history::RevisionRow;
 use crate::state::rollouts::{DiffPanel, HistoryPane, RolloutDialog};
 use crate::state::AppState;
 use crate::theme::Theme;
 use crate::ui::confirm::{answer_line, Subject};
-use crate::ui::format;
 use crate::ui::table::{fit_cells, shrink_to_fit};
 
 fn block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {

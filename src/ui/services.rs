@@ -5,11 +5,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
-use crate::cluster::services::ServiceRow;
+use crate::model::format;
+use crate::model::services::ServiceRow;
 use crate::state::services::ServiceColumn;
 use crate::state::{AppState, Pane, Phase};
 use crate::theme::Theme;
-use crate::ui::format;
 use crate::ui::table::{self, CellCtx, Column, PaneTitle, TableView};
 
 type C = Column<ServiceRow, ServiceColumn>;

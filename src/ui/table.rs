@@ -8,9 +8,9 @@ use ratatui::widgets::{Block, BorderType, Borders, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
+use crate::model::format;
 use crate::state::table::{ResourceTable, TableRow};
 use crate::theme::Theme;
-use crate::ui::format;
 
 /// One column of a resource view.
 pub struct Column<R, C> {

@@ -5,12 +5,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
-use crate::cluster::rollout::rows::WorkloadRow;
-use crate::cluster::rollout::Workload;
+use crate::model::format;
+use crate::model::rollout::rows::WorkloadRow;
+use crate::model::rollout::Workload;
 use crate::state::workloads::WorkloadColumn;
 use crate::state::{AppState, Pane, Phase};
 use crate::theme::Theme;
-use crate::ui::format;
 use crate::ui::table::{self, CellCtx, Column, PaneTitle, TableView};
 
 type C = Column<WorkloadRow, WorkloadColumn>;

@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use rkt::cluster::rows::{Health, NamespaceRow, PodRow, Rows};
 use rkt::effect::{Effect, Scope, WatchKey, WatchSlot};
 use rkt::keymap::Keymap;
+use rkt::model::rows::{Health, NamespaceRow, PodRow, Rows};
 use rkt::msg::{KubeMsg, Msg, WatchEvent};
 use rkt::state::{update, AppState, ClusterInfo};
 

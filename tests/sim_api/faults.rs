@@ -82,12 +82,21 @@ async fn dropping_watches_and_restarting_end_open_streams() {
         pods.create(&Default::default(), &pod(&format!("p{i}")))
             .await
             .unwrap();
-        let first = tokio::time::timeout(Duration::from_secs(30), stream.next())
-            .await
-            .expect("an event")
-            .expect("the stream is open")
-            .unwrap();
-        assert!(matches!(first, WatchEvent::Added(_)));
+        // The stream is live: the new pod's ADDED arrives (other pods' status changes and
+        // bookmarks may come first).
+        let name = format!("p{i}");
+        let added = tokio::time::timeout(Duration::from_secs(30), async {
+            while let Some(item) = stream.next().await {
+                if let Ok(WatchEvent::Added(p)) = item {
+                    if p.metadata.name.as_deref() == Some(name.as_str()) {
+                        return true;
+                    }
+                }
+            }
+            false
+        })
+        .await;
+        assert_eq!(added, Ok(true), "ADDED {name} on the open watch");
         fault(&sim);
         let end = tokio::time::timeout(Duration::from_secs(30), async {
             while let Some(item) = stream.next().await {

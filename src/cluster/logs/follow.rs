@@ -17,7 +17,7 @@ use tokio::task::{AbortHandle, JoinSet};
 
 use super::resolve::pod_sources;
 use super::{source, Internal, LogRequest};
-use crate::state::logs::{LogSource, StreamState};
+use crate::model::logs::{LogSource, StreamState};
 
 /// Why the readers of a pod were ended.
 const POD_DELETED: &str = "pod deleted";

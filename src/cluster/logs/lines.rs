@@ -6,7 +6,7 @@ use std::hash::{Hash, Hasher};
 
 use jiff::Timestamp;
 
-use crate::state::logs::line::split_timestamp;
+use crate::model::logs::line::split_timestamp;
 
 /// Longest line kept; the rest of a longer line is dropped (a log without newlines must not
 /// grow memory without bound).

@@ -22,56 +22,10 @@ use tokio::sync::mpsc;
 use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
 
-pub use crate::state::logs::{LogEvent, LogMsg, LogStreamKey, StreamState};
-use crate::state::logs::{LogLine, LogSource, LogTarget, DEFAULT_TAIL_LINES};
-
-/// What to stream and how.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogRequest {
-    pub target: LogTarget,
-    /// Keep the stream open for new lines (`-f`). Previous-container logs never follow.
-    pub follow: bool,
-    /// Lines of history to start with (`--tail`); `None` for all.
-    pub tail_lines: Option<i64>,
-    /// Ends each connection after this many bytes (`limitBytes`). A following stream then
-    /// reconnects and resumes, so tests and benchmarks use it to force reconnects.
-    pub limit_bytes: Option<i64>,
-    pub batch: BatchConfig,
-}
-
-impl LogRequest {
-    pub fn follow(target: LogTarget, tail_lines: Option<i64>) -> Self {
-        LogRequest {
-            target,
-            follow: true,
-            tail_lines,
-            limit_bytes: None,
-            batch: BatchConfig::default(),
-        }
-    }
-
-    pub fn new(target: LogTarget) -> Self {
-        Self::follow(target, Some(DEFAULT_TAIL_LINES))
-    }
-}
-
-/// How lines are grouped into messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BatchConfig {
-    /// A batch is sent at most this long after its first line arrived.
-    pub max_delay: Duration,
-    /// A batch is sent as soon as it holds this many lines.
-    pub max_lines: usize,
-}
-
-impl Default for BatchConfig {
-    fn default() -> Self {
-        BatchConfig {
-            max_delay: Duration::from_millis(25),
-            max_lines: 5_000,
-        }
-    }
-}
+pub use crate::model::logs::{
+    BatchConfig, LogEvent, LogMsg, LogRequest, LogStreamKey, StreamState,
+};
+use crate::model::logs::{LogLine, LogSource};
 
 /// What source readers send to the merging task.
 #[derive(Debug)]

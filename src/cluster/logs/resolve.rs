@@ -10,7 +10,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use kube::api::{Api, ListParams};
 use kube::Client;
 
-use crate::state::logs::{ContainerChoice, LogScope, LogSource, LogTarget};
+use crate::model::logs::{ContainerChoice, LogScope, LogSource, LogTarget};
 
 const DEFAULT_CONTAINER_ANNOTATION: &str = "kubectl.kubernetes.io/default-container";
 

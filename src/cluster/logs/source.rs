@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 
 use super::lines::{LineSplitter, Resume};
 use super::{Internal, LogRequest};
-use crate::state::logs::{format_timestamp, LogLine, LogSource, StreamState};
+use crate::model::logs::{format_timestamp, LogLine, LogSource, StreamState};
 
 /// Waits between reconnect attempts: short after a stream that delivered, growing while
 /// attempts keep failing or bring nothing.

@@ -19,7 +19,8 @@ use super::choose::{choose_pod, Phase, PodCandidate};
 use super::counted::Counted;
 use super::manager::{ForwardOptions, StatusSink};
 use super::pods::{self, PodSet};
-use super::target::{resolve_target, PodSelector, TargetInfo};
+use super::target::{resolve_target, TargetInfo};
+use super::PodSelector;
 use super::{ForwardError, ForwardId, ForwardSpec, ForwardState, ForwardStatus};
 
 pub(crate) struct ForwardCtx {

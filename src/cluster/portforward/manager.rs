@@ -12,7 +12,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::forward::{self, ForwardCtx};
-use super::{ForwardError, ForwardId, ForwardSpec, ForwardStatus};
+use super::{ForwardError, ForwardId, ForwardSpec, ForwardStarted, ForwardStatus};
 
 /// Where status snapshots go (the runtime turns them into its own messages).
 pub type StatusSink = Arc<dyn Fn(ForwardStatus) + Send + Sync>;
@@ -33,14 +33,6 @@ impl Default for ForwardOptions {
             status_interval: Duration::from_millis(500),
         }
     }
-}
-
-/// A forward that is listening.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ForwardStarted {
-    pub id: ForwardId,
-    /// The bound address (with the real port when 0 was asked for).
-    pub local: SocketAddr,
 }
 
 struct Running {

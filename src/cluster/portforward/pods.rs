@@ -13,7 +13,7 @@ use kube::Api;
 use tokio::sync::watch;
 
 use super::choose::PodCandidate;
-use super::target::PodSelector;
+use super::PodSelector;
 
 /// The pods matching a forward's selector, as last seen.
 #[derive(Debug, Clone, Default, PartialEq)]

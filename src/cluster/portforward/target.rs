@@ -2,7 +2,6 @@
 //! StatefulSet; which ports it offers; and how a chosen remote port maps to a pod port.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec, Service};
@@ -12,110 +11,7 @@ use kube::api::ListParams;
 use kube::{Api, Client};
 
 use super::choose::{choose_pod, container_ports, ContainerPort, PodCandidate};
-use super::ForwardError;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TargetKind {
-    Pod,
-    Service,
-    Deployment,
-    StatefulSet,
-}
-
-impl TargetKind {
-    /// The lower-case name kubectl uses in `TYPE/NAME`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TargetKind::Pod => "pod",
-            TargetKind::Service => "service",
-            TargetKind::Deployment => "deployment",
-            TargetKind::StatefulSet => "statefulset",
-        }
-    }
-
-    /// Parses kubectl's names and short names (`po`, `svc`, `deploy`, `sts`, plurals).
-    pub fn parse(s: &str) -> Option<TargetKind> {
-        match s.to_ascii_lowercase().as_str() {
-            "pod" | "pods" | "po" => Some(TargetKind::Pod),
-            "service" | "services" | "svc" => Some(TargetKind::Service),
-            "deployment" | "deployments" | "deploy" => Some(TargetKind::Deployment),
-            "statefulset" | "statefulsets" | "sts" => Some(TargetKind::StatefulSet),
-            _ => None,
-        }
-    }
-}
-
-/// `kind/name` in a namespace.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct TargetRef {
-    pub kind: TargetKind,
-    pub namespace: String,
-    pub name: String,
-}
-
-impl TargetRef {
-    pub fn new(kind: TargetKind, namespace: impl Into<String>, name: impl Into<String>) -> Self {
-        TargetRef {
-            kind,
-            namespace: namespace.into(),
-            name: name.into(),
-        }
-    }
-}
-
-impl fmt::Display for TargetRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.kind.as_str(), self.name)
-    }
-}
-
-/// Which pods a forward may use.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PodSelector {
-    /// Exactly this pod; when it is gone, so is the forward.
-    Name(String),
-    /// Any pod matching this label selector (`a=b,c in (d)`), chosen per connection.
-    Labels(String),
-}
-
-/// A Service's `targetPort`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TargetPort {
-    Number(u16),
-    /// A container port name, looked up in the pod that serves the connection.
-    Name(String),
-}
-
-/// One port the user can choose in the dialog.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PortOption {
-    /// The port named in the forward: the Service port for a Service, else a container port.
-    pub remote_port: u16,
-    pub name: Option<String>,
-    pub protocol: String,
-    /// For a Service: where the port goes in the pod (None for other kinds).
-    pub target: Option<TargetPort>,
-    /// The pod port it resolves to right now, when known.
-    pub pod_port: Option<u16>,
-}
-
-impl PortOption {
-    /// `8080/TCP`, `80→8080/TCP (http)`, `80→http(8080)/TCP`.
-    pub fn label(&self) -> String {
-        let target = match (&self.target, self.pod_port) {
-            (Some(TargetPort::Number(n)), _) if *n != self.remote_port => format!("→{n}"),
-            (Some(TargetPort::Name(n)), Some(p)) => format!("→{n}({p})"),
-            (Some(TargetPort::Name(n)), None) => format!("→{n}"),
-            _ => String::new(),
-        };
-        let name = self
-            .name
-            .as_deref()
-            .map(|n| format!(" ({n})"))
-            .unwrap_or_default();
-        format!("{}{target}/{}{name}", self.remote_port, self.protocol)
-    }
-}
+use super::{ForwardError, PodSelector, PortOption, TargetKind, TargetPort, TargetRef};
 
 /// A resolved target: how to find its pods and the ports it offers.
 #[derive(Debug, Clone, PartialEq, Eq)]

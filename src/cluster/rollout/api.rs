@@ -11,11 +11,11 @@ use kube::api::{ListParams, Patch, PatchParams};
 use kube::{Api, Client, Resource};
 use serde::de::DeserializeOwned;
 
-use super::plan::{
+use crate::model::rollout::plan::{
     plan_change, plan_deployment_rollback, plan_revision_rollback, Change, ChangePlan,
     DeploymentView, PatchBody, PlannedPatch, RevisionedView, RollbackPlan,
 };
-use super::{controlled_by, selector_query, Outcome, Workload};
+use crate::model::rollout::{controlled_by, selector_query, Outcome, Workload};
 
 /// GETs a Deployment and lists the ReplicaSets it controls (by its selector, then by
 /// controller owner reference, as kubectl does).
@@ -400,7 +400,7 @@ pub async fn revision_diff(
     namespace: &str,
     name: &str,
     revision: i64,
-) -> Result<Vec<super::TemplateChange>, String> {
+) -> Result<Vec<crate::model::rollout::TemplateChange>, String> {
     let not_found = || format!("unable to find specified revision {revision} in history");
     match kind {
         Workload::Deployment => {
@@ -411,14 +411,14 @@ pub async fn revision_diff(
             let rs = view
                 .replica_sets
                 .iter()
-                .find(|rs| super::revision_of(&rs.metadata) == Some(revision))
+                .find(|rs| crate::model::rollout::revision_of(&rs.metadata) == Some(revision))
                 .ok_or_else(not_found)?;
             let target = rs
                 .spec
                 .as_ref()
                 .and_then(|s| s.template.clone())
                 .unwrap_or_default();
-            Ok(super::template_diff(&current, &target))
+            Ok(crate::model::rollout::template_diff(&current, &target))
         }
         _ => {
             let view = fetch_revisioned_view(client, kind, namespace, name)
@@ -429,8 +429,11 @@ pub async fn revision_diff(
                 .iter()
                 .find(|r| r.revision == revision)
                 .ok_or_else(not_found)?;
-            let target = super::history::revision_template(cr).unwrap_or_default();
-            Ok(super::template_diff(&view.template, &target))
+            let target = crate::model::rollout::history::revision_template(cr).unwrap_or_default();
+            Ok(crate::model::rollout::template_diff(
+                &view.template,
+                &target,
+            ))
         }
     }
 }
@@ -440,7 +443,7 @@ pub async fn pod_owner(
     client: &Client,
     namespace: &str,
     pod: &str,
-) -> Result<super::rows::WorkloadRow, String> {
+) -> Result<crate::model::rollout::rows::WorkloadRow, String> {
     use k8s_openapi::api::core::v1::Pod;
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
     fn controller(meta: &ObjectMeta) -> Option<(String, String)> {
@@ -472,7 +475,9 @@ pub async fn pod_owner(
                         .get(&d)
                         .await
                         .map_err(describe)?;
-                    Ok(super::rows::WorkloadRow::from_deployment(&d))
+                    Ok(crate::model::rollout::rows::WorkloadRow::from_deployment(
+                        &d,
+                    ))
                 }
                 _ => Err(format!(
                     "pod {pod:?} belongs to ReplicaSet {name:?}, which no Deployment controls"
@@ -484,14 +489,16 @@ pub async fn pod_owner(
                 .get(&name)
                 .await
                 .map_err(describe)?;
-            Ok(super::rows::WorkloadRow::from_statefulset(&s))
+            Ok(crate::model::rollout::rows::WorkloadRow::from_statefulset(
+                &s,
+            ))
         }
         "DaemonSet" => {
             let d = Api::<DaemonSet>::namespaced(client.clone(), namespace)
                 .get(&name)
                 .await
                 .map_err(describe)?;
-            Ok(super::rows::WorkloadRow::from_daemonset(&d))
+            Ok(crate::model::rollout::rows::WorkloadRow::from_daemonset(&d))
         }
         _ => Err(none()),
     }

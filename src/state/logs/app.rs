@@ -8,9 +8,9 @@ use super::{
     ContainerChoice, ContainerPicker, LogMsg, LogScope, LogStreamKey, LogTarget, LogsState,
 };
 use crate::action::Action;
-use crate::cluster::logs::LogRequest;
 use crate::effect::Effect;
 use crate::keymap::Ctx;
+use crate::model::logs::LogRequest;
 use crate::msg::Notice;
 use crate::state::{AppState, Awaiting, Pane};
 

@@ -4,46 +4,20 @@
 
 pub mod app;
 pub mod buffer;
-pub mod event;
-pub mod line;
 pub mod picker;
-pub mod sanitize;
 pub mod search;
 mod view;
 
 use std::sync::Arc;
 
+pub use crate::model::logs::StyledText;
+pub use crate::model::logs::{
+    event, format_timestamp, line, sanitize, ContainerChoice, LogEvent, LogLine, LogMsg,
+    LogRequest, LogScope, LogSource, LogStreamKey, LogTarget, StreamState, DEFAULT_TAIL_LINES,
+};
 pub use buffer::{LogBuffer, DEFAULT_CAP};
-pub use event::{LogEvent, LogMsg, LogStreamKey, StreamState};
-pub use line::{format_timestamp, LogLine, LogSource};
 pub use picker::ContainerPicker;
-pub use sanitize::StyledText;
 pub use search::Pattern;
-
-/// Default number of lines asked for when a stream opens (`tailLines`).
-pub const DEFAULT_TAIL_LINES: i64 = 500;
-
-/// Which pods a logs pane streams.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LogScope {
-    /// One pod.
-    Pod(String),
-    /// Every pod of the workload that controls this pod (`L` on a pod).
-    OwnerOf(String),
-    /// Every pod of a workload (`l` on a Deployment): kind such as `Deployment`, and name.
-    Workload { kind: String, name: String },
-}
-
-impl LogScope {
-    /// A short name for titles and file names.
-    pub fn name(&self) -> String {
-        match self {
-            LogScope::Pod(p) => p.clone(),
-            LogScope::OwnerOf(p) => format!("owner of {p}"),
-            LogScope::Workload { kind, name } => format!("{}/{name}", kind.to_lowercase()),
-        }
-    }
-}
 
 /// Stream counts of a pane with several sources (see [`LogsState::streams`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,26 +25,6 @@ pub struct StreamCounts {
     pub open: usize,
     pub reconnecting: usize,
     pub failed: usize,
-}
-
-/// Which container(s) of each pod.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ContainerChoice {
-    /// The pod's default container (`kubectl.kubernetes.io/default-container`, else the first).
-    Default,
-    Named(String),
-    /// Every container, each line prefixed with its container.
-    All,
-}
-
-/// What a logs pane shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogTarget {
-    pub namespace: String,
-    pub scope: LogScope,
-    pub container: ContainerChoice,
-    /// Logs of the previous (terminated) container instance, like `kubectl logs -p`.
-    pub previous: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -2,13 +2,13 @@
 //! pane, the history watches, the dialogs, and the answers of rollout effects.
 
 use crate::action::Action;
-use crate::cluster::rollout::effects::{RolloutEffect, RolloutMsg, Target};
-use crate::cluster::rollout::plan::{Change, RollbackPlan};
-use crate::cluster::rollout::rows::WorkloadRow;
-use crate::cluster::rollout::{Outcome, Workload};
-use crate::cluster::rows::Rows;
 use crate::effect::{Effect, ResourceKind, Scope, WatchSlot, WatchTarget};
 use crate::keymap::{Ctx, KeyChord};
+use crate::model::rollout::effects::{RolloutEffect, RolloutMsg, Target};
+use crate::model::rollout::plan::{Change, RollbackPlan};
+use crate::model::rollout::rows::WorkloadRow;
+use crate::model::rollout::{Outcome, Workload};
+use crate::model::rows::Rows;
 use crate::msg::{Notice, WatchEvent};
 use crate::state::workloads::WorkloadColumn;
 use crate::state::{AppState, Awaiting, Pane, Phase, WatchStatus};

@@ -5,15 +5,15 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::cluster::rollout::diff::TemplateChange;
-use crate::cluster::rollout::effects::{RolloutEffect, RolloutMsg, Target};
-use crate::cluster::rollout::history::ReplicaSetRow;
-use crate::cluster::rollout::plan::{Change, PatchBody, PlannedPatch, RollbackPlan};
-use crate::cluster::rollout::rows::WorkloadRow;
-use crate::cluster::rollout::{Outcome, Workload};
-use crate::cluster::rows::Rows;
 use crate::effect::{Effect, ResourceKind, Scope, WatchSlot};
 use crate::keymap::Keymap;
+use crate::model::rollout::diff::TemplateChange;
+use crate::model::rollout::effects::{RolloutEffect, RolloutMsg, Target};
+use crate::model::rollout::history::ReplicaSetRow;
+use crate::model::rollout::plan::{Change, PatchBody, PlannedPatch, RollbackPlan};
+use crate::model::rollout::rows::WorkloadRow;
+use crate::model::rollout::{Outcome, Workload};
+use crate::model::rows::Rows;
 use crate::msg::{KubeMsg, Level, Msg, WatchEvent};
 use crate::state::rollouts::RolloutDialog;
 use crate::state::{update, AppState, ClusterInfo, MainView};
@@ -91,7 +91,7 @@ fn h_opens_a_live_history_with_two_watches_and_esc_closes_it() {
     );
     assert!(st.rollout.history_focused());
     let rs_key = st.rollout.watch.key.unwrap();
-    let rs = crate::cluster::rollout::history::ReplicaSetRow {
+    let rs = crate::model::rollout::history::ReplicaSetRow {
         namespace: "default".into(),
         name: "web-1".into(),
         owner_uid: Some("uid-web".into()),
@@ -359,7 +359,7 @@ fn after_a_rollback_lands_the_open_diff_is_asked_for_again() {
     assert!(rollout_effects(&update(&mut st, same)).is_empty());
     let gone = Msg::Kube(KubeMsg {
         key: rs_key,
-        event: WatchEvent::Remove(vec![crate::cluster::rows::RowKey::namespaced(
+        event: WatchEvent::Remove(vec![crate::model::rows::RowKey::namespaced(
             "default", "web-a",
         )]),
     });

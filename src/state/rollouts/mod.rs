@@ -12,12 +12,12 @@ use std::collections::HashMap;
 use crossterm::event::KeyCode;
 use jiff::Timestamp;
 
-use crate::cluster::rollout::effects::{RolloutEffect, Target};
-use crate::cluster::rollout::history::{history_from_rows, ReplicaSetRow, RevisionRow};
-use crate::cluster::rollout::plan::{Change, PlannedPatch};
-use crate::cluster::rollout::rows::{history_from_revision_rows, RevisionDataRow, WorkloadRow};
-use crate::cluster::rollout::Workload;
 use crate::keymap::KeyChord;
+use crate::model::rollout::effects::{RolloutEffect, Target};
+use crate::model::rollout::history::{history_from_rows, ReplicaSetRow, RevisionRow};
+use crate::model::rollout::plan::{Change, PlannedPatch};
+use crate::model::rollout::rows::{history_from_revision_rows, RevisionDataRow, WorkloadRow};
+use crate::model::rollout::Workload;
 
 /// Where a history comes from.
 #[derive(Debug, Clone, Default)]

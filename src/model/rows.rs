@@ -96,10 +96,10 @@ pub enum Rows {
     Namespaces(Vec<NamespaceRow>),
     Pods(Vec<PodRow>),
     /// Deployments, StatefulSets or DaemonSets.
-    Workloads(Vec<crate::cluster::rollout::rows::WorkloadRow>),
-    ReplicaSets(Vec<crate::cluster::rollout::history::ReplicaSetRow>),
-    Revisions(Vec<crate::cluster::rollout::rows::RevisionDataRow>),
-    Services(Vec<crate::cluster::services::ServiceRow>),
+    Workloads(Vec<crate::model::rollout::rows::WorkloadRow>),
+    ReplicaSets(Vec<crate::model::rollout::history::ReplicaSetRow>),
+    Revisions(Vec<crate::model::rollout::rows::RevisionDataRow>),
+    Services(Vec<crate::model::services::ServiceRow>),
 }
 
 impl Rows {

@@ -1,4 +1,5 @@
-//! Where the panes go. Pure; used by the renderer and by `AppState::refresh` (page sizes).
+//! Where the panes go. Pure geometry derived from the state: the renderer draws into these
+//! areas and `AppState::refresh` takes page sizes from them.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
@@ -66,4 +67,12 @@ pub fn areas(area: Rect, st: &AppState) -> Areas {
     out.main = Some(main);
     out.details = Some(details);
     out
+}
+
+/// Rows above the body (header, hints) and below it (status line).
+pub const CHROME_ROWS: u16 = 3;
+
+/// Text lines that fit in the view on a terminal `rows` high (inside the borders).
+pub fn text_height(rows: u16) -> usize {
+    rows.saturating_sub(CHROME_ROWS + 2) as usize
 }

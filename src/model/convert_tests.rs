@@ -54,14 +54,14 @@ fn running_pod_row_like_kubectl() {
     );
     let now: Timestamp = NOW_YAML.parse().unwrap();
     assert_eq!(
-        crate::ui::format::restarts(s.restarts, s.last_restart, now),
+        crate::model::format::restarts(s.restarts, s.last_restart, now),
         "3 (5m ago)"
     );
     let row = pod_row(&p, &mut Interner::default()).unwrap();
     assert_eq!(row.health, Health::Ok);
     assert_eq!(row.ip, Some("10.244.0.5".parse().unwrap()));
     assert_eq!(row.node.as_deref(), Some("minikube"));
-    assert_eq!(crate::ui::format::age(row.created, now), "120m"); // kubectl: minutes up to 3h
+    assert_eq!(crate::model::format::age(row.created, now), "120m"); // kubectl: minutes up to 3h
 }
 
 #[test]

@@ -249,9 +249,9 @@ pub mod convert {
     use kube::Resource;
 
     use super::{RevisionDataRow, WorkloadRow};
-    use crate::cluster::convert::Interner;
-    use crate::cluster::rollout::history::ReplicaSetRow;
-    use crate::cluster::rows::RowKey;
+    use crate::model::convert::Interner;
+    use crate::model::rollout::history::ReplicaSetRow;
+    use crate::model::rows::RowKey;
 
     pub fn deployment_row(d: &Deployment, _: &mut Interner) -> Option<WorkloadRow> {
         Some(WorkloadRow::from_deployment(d))

@@ -1,9 +1,7 @@
 //! The rollout side effects the TUI asks for, and the messages that answer them. The app's
-//! runtime hands a [`RolloutEffect`] to [`run`] in a task and sends back the [`RolloutMsg`].
+//! runtime hands a [`RolloutEffect`] to `cluster::rollout::run` in a task and sends back the
+//! [`RolloutMsg`].
 
-use kube::Client;
-
-use super::api;
 use super::plan::{Change, PlannedPatch, RollbackPlan};
 use super::rows::WorkloadRow;
 use super::{Outcome, TemplateChange, Workload};
@@ -67,69 +65,4 @@ pub enum RolloutMsg {
         pod: String,
         owner: Result<WorkloadRow, String>,
     },
-}
-
-/// Carries out one effect against the cluster.
-pub async fn run(client: &Client, effect: RolloutEffect) -> RolloutMsg {
-    match effect {
-        RolloutEffect::PlanRollback { target, revision } => {
-            let plan = api::plan_rollback(
-                client,
-                target.kind,
-                &target.namespace,
-                &target.name,
-                revision,
-            )
-            .await;
-            RolloutMsg::Planned {
-                target,
-                revision,
-                plan,
-            }
-        }
-        RolloutEffect::Rollback(plan) => {
-            let target = Target {
-                kind: plan.kind,
-                namespace: plan.namespace.clone(),
-                name: plan.name.clone(),
-            };
-            let outcome = api::apply_rollback(client, &plan).await;
-            RolloutMsg::Done { target, outcome }
-        }
-        RolloutEffect::Diff { target, revision } => {
-            let changes = api::revision_diff(
-                client,
-                target.kind,
-                &target.namespace,
-                &target.name,
-                revision,
-            )
-            .await;
-            RolloutMsg::Diff {
-                target,
-                revision,
-                changes,
-            }
-        }
-        RolloutEffect::Change {
-            target,
-            change,
-            uid,
-        } => {
-            let outcome = api::change(
-                client,
-                target.kind,
-                &target.namespace,
-                &target.name,
-                change,
-                Some(&uid),
-            )
-            .await;
-            RolloutMsg::Done { target, outcome }
-        }
-        RolloutEffect::PodOwner { namespace, pod } => {
-            let owner = api::pod_owner(client, &namespace, &pod).await;
-            RolloutMsg::Owner { pod, owner }
-        }
-    }
 }

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Service;
 
-use crate::cluster::convert::Interner;
-use crate::cluster::rows::RowKey;
+use crate::model::convert::Interner;
+use crate::model::rows::RowKey;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceRow {

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{Container, ContainerStatus, Namespace, Pod};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
-use crate::cluster::rows::{Health, NamespaceRow, PodRow, RowKey};
+use crate::model::rows::{Health, NamespaceRow, PodRow, RowKey};
 
 /// Shares repeated strings (namespaces, node names, statuses) between rows.
 #[derive(Default)]

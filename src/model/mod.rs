@@ -1,0 +1,22 @@
+//! The words every layer shares: rows, object references, kinds, and the payloads of
+//! `Msg` and `Effect`, with the pure Kubernetes logic that makes them (object → row, describe
+//! text, rollout history, diff and plans). Nothing here does I/O, and nothing here imports
+//! `state`, `cluster` or `ui`.
+
+pub mod convert;
+pub mod describe;
+pub mod format;
+pub mod logs;
+pub mod objects;
+pub mod portforward;
+pub mod rollout;
+pub mod rows;
+pub mod services;
+
+/// What the header says about the cluster; known before any network answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClusterInfo {
+    pub context: String,
+    pub server: String,
+    pub version: Option<String>,
+}
