@@ -9,7 +9,7 @@ use crate::model::portforward::{ForwardState, ForwardStatus, TargetKind, TargetR
 use crate::model::portforward::{PfEffect, PfMsg};
 use crate::msg::Notice;
 use crate::state::pf_dialog::PfDialog;
-use crate::state::{AppState, MainView, Pane};
+use crate::state::{AppState, Pane};
 
 /// The key context while the dialog or the forwards pane has the keyboard.
 pub fn key_ctx(st: &AppState) -> Option<Ctx> {
@@ -134,27 +134,11 @@ fn forward_selected(st: &mut AppState) -> Vec<Effect> {
     if st.focus != Pane::Main || st.forwards_open {
         return Vec::new();
     }
-    let target = match st.view {
-        MainView::Pods => st
-            .pods
-            .selected_row()
-            .map(|r| TargetRef::new(TargetKind::Pod, &*r.namespace, &*r.name)),
-        MainView::Deployments | MainView::StatefulSets => {
-            let kind = if st.view == MainView::Deployments {
-                TargetKind::Deployment
-            } else {
-                TargetKind::StatefulSet
-            };
-            st.workloads
-                .selected_row()
-                .map(|r| TargetRef::new(kind, &*r.namespace, &*r.name))
-        }
-        MainView::DaemonSets => None,
-        MainView::Services => st
-            .services
-            .selected_row()
-            .map(|r| TargetRef::new(TargetKind::Service, &*r.namespace, &*r.name)),
-    };
+    // What the view's rows forward to (none for DaemonSets, as in kubectl).
+    let target = st.view.spec().forward.and_then(|kind| {
+        let obj = st.main_table().selected_object()?;
+        Some(TargetRef::new(kind, obj.namespace?, obj.name))
+    });
     match target {
         Some(t) => open_dialog(st, t),
         None => {

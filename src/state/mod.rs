@@ -19,6 +19,8 @@ pub mod services;
 pub mod table;
 mod update;
 pub mod view;
+pub mod view_table;
+pub mod views;
 pub mod workloads;
 
 use std::sync::Arc;
@@ -32,9 +34,11 @@ pub use crate::model::ClusterInfo;
 use crate::msg::Notice;
 use namespaces::NamespaceTable;
 use pods::PodTable;
-pub use prompt::{MainView, Prompt, PromptKind};
+pub use prompt::{Prompt, PromptKind};
 pub use update::update;
 pub use view::{Awaiting, ViewId};
+pub use view_table::ViewTable;
+pub use views::MainView;
 
 /// Panes that take the focus, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -276,43 +280,61 @@ impl AppState {
     }
 
     pub fn pane_ctx(&self, pane: Pane) -> Ctx {
-        match (pane, self.view) {
-            (Pane::Namespaces, _) => Ctx::Namespaces,
-            (Pane::Main, MainView::Pods) => Ctx::Pods,
-            (Pane::Main, MainView::Services) => Ctx::Services,
-            (Pane::Main, _) => Ctx::Workloads,
+        match pane {
+            Pane::Namespaces => Ctx::Namespaces,
+            Pane::Main => self.view.spec().ctx,
+        }
+    }
+
+    /// The table of the main view shown now: the one place that maps views to tables.
+    pub fn main_table(&self) -> &dyn ViewTable {
+        match self.view {
+            MainView::Pods => &self.pods,
+            MainView::Services => &self.services,
+            MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets => {
+                &self.workloads
+            }
+        }
+    }
+
+    pub fn main_table_mut(&mut self) -> &mut dyn ViewTable {
+        match self.view {
+            MainView::Pods => &mut self.pods,
+            MainView::Services => &mut self.services,
+            MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets => {
+                &mut self.workloads
+            }
+        }
+    }
+
+    /// A pane's table.
+    pub fn table(&self, pane: Pane) -> &dyn ViewTable {
+        match pane {
+            Pane::Namespaces => &self.namespaces,
+            Pane::Main => self.main_table(),
+        }
+    }
+
+    pub fn table_mut(&mut self, pane: Pane) -> &mut dyn ViewTable {
+        match pane {
+            Pane::Namespaces => &mut self.namespaces,
+            Pane::Main => self.main_table_mut(),
         }
     }
 
     /// The filter currently applied to a pane's table.
     pub fn filter_of(&self, pane: Pane) -> &str {
-        match (pane, self.view) {
-            (Pane::Namespaces, _) => self.namespaces.filter(),
-            (Pane::Main, MainView::Pods) => self.pods.filter(),
-            (Pane::Main, MainView::Services) => self.services.filter(),
-            (Pane::Main, _) => self.workloads.filter(),
-        }
+        self.table(pane).filter()
     }
 
     /// (shown, total) rows of a pane's table, for counts.
     pub fn counts_of(&self, pane: Pane) -> (usize, usize) {
-        match (pane, self.view) {
-            (Pane::Namespaces, _) => (self.namespaces.visible_len(), self.namespaces.len()),
-            (Pane::Main, MainView::Pods) => (self.pods.visible_len(), self.pods.len()),
-            (Pane::Main, MainView::Services) => (self.services.visible_len(), self.services.len()),
-            (Pane::Main, _) => (self.workloads.visible_len(), self.workloads.len()),
-        }
+        self.table(pane).counts()
     }
 
     /// Empties the main view's table (scope or view changed); sort settings stay.
     fn clear_main(&mut self) {
-        match self.view {
-            MainView::Pods => self.pods.clear(),
-            MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets => {
-                self.workloads.clear()
-            }
-            MainView::Services => self.services.clear(),
-        }
+        self.main_table_mut().clear();
     }
 
     /// Brings tables (order, filter, cursor, viewport) up to date for drawing. Call once
@@ -322,14 +344,13 @@ impl AppState {
         self.namespaces.viewport = areas
             .namespaces
             .map_or(0, |r| r.height.saturating_sub(2) as usize);
-        self.pods.viewport = areas
+        let main_rows = areas
             .main
             .map_or(0, |r| r.height.saturating_sub(3) as usize);
-        self.services.viewport = self.pods.viewport;
+        self.main_table_mut().set_viewport(main_rows);
         if let (Some(logs), Some(r)) = (self.logs.as_mut(), areas.logs) {
             logs.viewport = r.height.saturating_sub(2);
         }
-        self.workloads.viewport = self.pods.viewport;
         if let (Some(pane), Some(r)) = (self.rollout.history.as_mut(), areas.details) {
             pane.scroll_into_view(r.height.saturating_sub(4) as usize);
         }
@@ -337,9 +358,7 @@ impl AppState {
             view.clamp(layout::text_height(self.size.1));
         }
         self.namespaces.refresh();
-        self.pods.refresh();
-        self.workloads.refresh();
-        self.services.refresh();
+        self.main_table_mut().refresh();
     }
 
     pub fn notify(&mut self, notice: Notice) {

@@ -4,10 +4,9 @@
 use crate::action::Action;
 use crate::effect::Effect;
 use crate::keymap::KeyChord;
-use crate::model::objects::{Identity, ObjectEffect, ObjectKind, ObjectMsg, ObjectRef};
-use crate::model::rollout::Workload;
+use crate::model::objects::{Identity, ObjectEffect, ObjectMsg, ObjectRef};
 use crate::msg::Notice;
-use crate::state::{AppState, MainView, Pane};
+use crate::state::{AppState, Pane};
 
 /// The delete confirmation: what it names, and which object exactly once the server said.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,37 +57,10 @@ impl TextView {
 
 /// The object under the cursor of the focused table, if the pane shows objects.
 pub fn selected_object(st: &AppState) -> Option<ObjectRef> {
-    match st.focus {
-        Pane::Namespaces => st.namespaces.selected_row().map(|r| ObjectRef {
-            kind: ObjectKind::Namespace,
-            namespace: None,
-            name: r.name.to_string(),
-        }),
-        Pane::Main if st.forwards_open => None,
-        Pane::Main => match st.view {
-            MainView::Pods => st.pods.selected_row().map(|r| ObjectRef {
-                kind: ObjectKind::Pod,
-                namespace: Some(r.namespace.to_string()),
-                name: r.name.to_string(),
-            }),
-            MainView::Services => st.services.selected_row().map(|r| ObjectRef {
-                kind: ObjectKind::Service,
-                namespace: Some(r.namespace.to_string()),
-                name: r.name.to_string(),
-            }),
-            MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets => {
-                st.workloads.selected_row().map(|r| ObjectRef {
-                    kind: match r.kind {
-                        Workload::Deployment => ObjectKind::Deployment,
-                        Workload::StatefulSet => ObjectKind::StatefulSet,
-                        Workload::DaemonSet => ObjectKind::DaemonSet,
-                    },
-                    namespace: Some(r.namespace.to_string()),
-                    name: r.name.to_string(),
-                })
-            }
-        },
+    if st.focus == Pane::Main && st.forwards_open {
+        return None;
     }
+    st.table(st.focus).selected_object()
 }
 
 /// Delete, YAML, describe, and the keys of an open text view; `None` leaves the action to

@@ -29,61 +29,7 @@ impl Prompt {
     }
 }
 
-/// The resource views the main pane can show. Adding one (`:deploy`) = a variant here, an
-/// entry in [`COMMANDS`], a table in the state and columns in the UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum MainView {
-    Pods,
-    Deployments,
-    StatefulSets,
-    DaemonSets,
-    Services,
-}
-
-impl MainView {
-    pub fn title(self) -> &'static str {
-        match self {
-            MainView::Pods => "Pods",
-            MainView::Deployments => "Deployments",
-            MainView::StatefulSets => "StatefulSets",
-            MainView::DaemonSets => "DaemonSets",
-            MainView::Services => "Services",
-        }
-    }
-
-    /// The header's word before the count of this view's rows.
-    pub fn count_label(self) -> &'static str {
-        match self {
-            MainView::Pods => "pods ",
-            MainView::Deployments => "deployments ",
-            MainView::StatefulSets => "statefulsets ",
-            MainView::DaemonSets => "daemonsets ",
-            MainView::Services => "services ",
-        }
-    }
-
-    pub fn kind(self) -> crate::effect::ResourceKind {
-        use crate::effect::ResourceKind;
-        match self {
-            MainView::Pods => ResourceKind::Pods,
-            MainView::Deployments => ResourceKind::Deployments,
-            MainView::StatefulSets => ResourceKind::StatefulSets,
-            MainView::DaemonSets => ResourceKind::DaemonSets,
-            MainView::Services => ResourceKind::Services,
-        }
-    }
-
-    /// The workload kind of a rollout view (deploy, sts, ds); `None` for pods.
-    pub fn workload(self) -> Option<crate::model::rollout::Workload> {
-        use crate::model::rollout::Workload;
-        match self {
-            MainView::Pods | MainView::Services => None,
-            MainView::Deployments => Some(Workload::Deployment),
-            MainView::StatefulSets => Some(Workload::StatefulSet),
-            MainView::DaemonSets => Some(Workload::DaemonSet),
-        }
-    }
-}
+use crate::state::views::{MainView, VIEWS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CommandKind {
@@ -106,42 +52,13 @@ pub struct CommandSpec {
     pub desc: &'static str,
 }
 
-pub const COMMANDS: &[CommandSpec] = &[
-    CommandSpec {
-        names: &["pods", "po", "pod"],
-        kind: CommandKind::View(MainView::Pods),
-        takes_namespace: true,
-        desc: "pods [NAMESPACE|all]",
-    },
-    CommandSpec {
-        names: &["deploy", "dp", "deployments", "deployment"],
-        kind: CommandKind::View(MainView::Deployments),
-        takes_namespace: true,
-        desc: "deployments [NAMESPACE|all]",
-    },
-    CommandSpec {
-        names: &["sts", "statefulsets", "statefulset"],
-        kind: CommandKind::View(MainView::StatefulSets),
-        takes_namespace: true,
-        desc: "statefulsets [NAMESPACE|all]",
-    },
-    CommandSpec {
-        names: &["ds", "daemonsets", "daemonset"],
-        kind: CommandKind::View(MainView::DaemonSets),
-        takes_namespace: true,
-        desc: "daemonsets [NAMESPACE|all]",
-    },
+/// The commands that are not views (views bring their own, see [`VIEWS`]).
+const OTHER_COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         names: &["ns", "namespaces", "namespace"],
         kind: CommandKind::Namespace,
         takes_namespace: true,
         desc: "namespaces; ns NAME switches (all = every namespace)",
-    },
-    CommandSpec {
-        names: &["svc", "services", "service"],
-        kind: CommandKind::View(MainView::Services),
-        takes_namespace: true,
-        desc: "services [NAMESPACE|all]",
     },
     CommandSpec {
         names: &["pf", "portforwards", "port-forward"],
@@ -163,6 +80,11 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
 ];
 
+/// Every `:` command: the views' from the registry, then the others.
+pub fn commands() -> impl Iterator<Item = &'static CommandSpec> {
+    VIEWS.iter().map(|v| &v.command).chain(OTHER_COMMANDS)
+}
+
 /// The argument that means "every namespace".
 pub const ALL_NAMESPACES_ARG: &str = "all";
 
@@ -173,7 +95,7 @@ pub struct ParsedCommand {
 }
 
 pub fn find_command(name: &str) -> Option<&'static CommandSpec> {
-    COMMANDS.iter().find(|c| c.names.contains(&name))
+    commands().find(|c| c.names.contains(&name))
 }
 
 pub fn parse_command(input: &str) -> Result<ParsedCommand, String> {
@@ -182,7 +104,7 @@ pub fn parse_command(input: &str) -> Result<ParsedCommand, String> {
         return Err("empty command".into());
     };
     let spec = find_command(name).ok_or_else(|| {
-        let known: Vec<&str> = COMMANDS.iter().map(|c| c.names[0]).collect();
+        let known: Vec<&str> = commands().map(|c| c.names[0]).collect();
         format!("unknown command {name:?} (try {})", known.join(", "))
     })?;
     let arg = words.next().map(str::to_owned);
@@ -230,8 +152,7 @@ pub fn complete<'a>(
         (Some((last, rest)), false) => (rest, last),
     };
     let mut candidates: Vec<String> = match done {
-        [] => COMMANDS
-            .iter()
+        [] => commands()
             .flat_map(|c| c.names.iter())
             .filter(|n| n.starts_with(word))
             .map(|n| n.to_string())

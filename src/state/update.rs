@@ -5,17 +5,14 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use crate::action::Action;
 use crate::effect::{Effect, Scope, WatchSlot};
 use crate::keymap::{KeyChord, Lookup};
-use crate::model::rows::Rows;
 use crate::msg::{KubeMsg, Msg, Notice, WatchEvent};
 use crate::state::forwards_app;
 use crate::state::logs;
 use crate::state::objects;
-use crate::state::pods::PodColumn;
 use crate::state::prompt::{self, CommandKind, ALL_NAMESPACES_ARG};
 use crate::state::rollouts;
-use crate::state::services::ServiceColumn;
 use crate::state::{
-    AppState, Connection, HelpState, MainView, Pane, Phase, Prompt, PromptKind, FOCUS_ORDER,
+    AppState, Connection, HelpState, Pane, Phase, Prompt, PromptKind, ViewTable, FOCUS_ORDER,
 };
 
 pub fn update(st: &mut AppState, msg: Msg) -> Vec<Effect> {
@@ -128,54 +125,12 @@ fn apply_kube(st: &mut AppState, km: KubeMsg) {
     if matches!(km.event, WatchEvent::Synced) {
         watch.phase = Phase::Live;
     }
-    match (km.key.slot, km.event) {
-        (WatchSlot::Namespaces, event) => apply(&mut st.namespaces, event, |rows| match rows {
-            Rows::Namespaces(v) => Some(v),
-            _ => None,
-        }),
-        (WatchSlot::History | WatchSlot::HistoryOwner, event) => {
-            rollouts::app::on_watch(st, km.key.slot, event)
+    match km.key.slot {
+        WatchSlot::Namespaces => st.namespaces.apply(km.event),
+        WatchSlot::History | WatchSlot::HistoryOwner => {
+            rollouts::app::on_watch(st, km.key.slot, km.event)
         }
-        // One arm per main view: a new view (deployments …) adds its table here.
-        (WatchSlot::Main, event) => match st.view {
-            MainView::Pods => apply(&mut st.pods, event, |rows| match rows {
-                Rows::Pods(v) => Some(v),
-                _ => None,
-            }),
-            MainView::Services => apply(&mut st.services, event, |rows| match rows {
-                Rows::Services(v) => Some(v),
-                _ => None,
-            }),
-            MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets => {
-                apply(&mut st.workloads, event, |rows| match rows {
-                    Rows::Workloads(v) => Some(v),
-                    _ => None,
-                })
-            }
-        },
-    }
-}
-
-/// Applies a watch event to a table; `pick` takes the rows of the table's kind.
-fn apply<R: crate::state::table::TableRow>(
-    table: &mut crate::state::table::ResourceTable<R>,
-    event: WatchEvent,
-    pick: impl FnOnce(Rows) -> Option<Vec<R>>,
-) {
-    match event {
-        WatchEvent::Reset => table.begin_relist(),
-        WatchEvent::Upsert(rows) => {
-            for row in pick(rows).into_iter().flatten() {
-                table.upsert(row);
-            }
-        }
-        WatchEvent::Remove(keys) => {
-            for key in &keys {
-                table.remove(key);
-            }
-        }
-        WatchEvent::Synced => table.end_relist(),
-        WatchEvent::Error(_) => {}
+        WatchSlot::Main => st.main_table_mut().apply(km.event),
     }
 }
 
@@ -268,12 +223,12 @@ fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
                 st.notice = None;
             }
         }
-        Action::Up => with_focused_table(st, |t| t.move_by(-1)),
-        Action::Down => with_focused_table(st, |t| t.move_by(1)),
-        Action::PageUp => with_focused_table(st, |t| t.page(-1)),
-        Action::PageDown => with_focused_table(st, |t| t.page(1)),
-        Action::Top => with_focused_table(st, |t| t.select_first()),
-        Action::Bottom => with_focused_table(st, |t| t.select_last()),
+        Action::Up => st.table_mut(st.focus).move_by(-1),
+        Action::Down => st.table_mut(st.focus).move_by(1),
+        Action::PageUp => st.table_mut(st.focus).page(-1),
+        Action::PageDown => st.table_mut(st.focus).page(1),
+        Action::Top => st.table_mut(st.focus).select_first(),
+        Action::Bottom => st.table_mut(st.focus).select_last(),
         Action::Select => {
             if st.focus == Pane::Namespaces {
                 if let Some(row) = st.namespaces.selected_row() {
@@ -284,14 +239,7 @@ fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::AllNamespaces => return switch_scope(st, Scope::All),
         Action::Copy => {
-            let name = match st.focus {
-                Pane::Namespaces => st.namespaces.selected_row().map(|r| r.name.to_string()),
-                Pane::Main => match st.view {
-                    MainView::Pods => st.pods.selected_row().map(|r| r.name.to_string()),
-                    MainView::Services => st.services.selected_row().map(|r| r.name.to_string()),
-                    _ => st.workloads.selected_row().map(|r| r.name.to_string()),
-                },
-            };
+            let name = st.table(st.focus).selected_name();
             return match name {
                 Some(n) => vec![Effect::Copy(n)],
                 None => {
@@ -300,58 +248,13 @@ fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
                 }
             };
         }
-        a if st.view == MainView::Services => {
-            if let Some(column) = ServiceColumn::from_sort_action(a) {
-                if st.focus == Pane::Main {
-                    st.services
-                        .toggle_sort(column, column == ServiceColumn::Age);
-                }
-            }
-        }
         a => {
-            if let Some(column) = PodColumn::from_sort_action(a) {
-                if st.focus == Pane::Main {
-                    st.pods.toggle_sort(column, column.default_descending());
-                }
+            if st.focus == Pane::Main {
+                st.main_table_mut().sort_by(a);
             }
         }
     }
     Vec::new()
-}
-
-/// Runs `f` on the focused pane's table.
-fn with_focused_table(st: &mut AppState, f: impl Fn(&mut dyn TableNav)) {
-    match st.focus {
-        Pane::Namespaces => f(&mut st.namespaces),
-        Pane::Main => match st.view {
-            MainView::Pods => f(&mut st.pods),
-            MainView::Services => f(&mut st.services),
-            _ => f(&mut st.workloads),
-        },
-    }
-}
-
-/// Navigation common to every table, so key handling does not care which one has focus.
-trait TableNav {
-    fn move_by(&mut self, delta: isize);
-    fn page(&mut self, pages: isize);
-    fn select_first(&mut self);
-    fn select_last(&mut self);
-}
-
-impl<R: crate::state::table::TableRow> TableNav for crate::state::table::ResourceTable<R> {
-    fn move_by(&mut self, delta: isize) {
-        Self::move_by(self, delta)
-    }
-    fn page(&mut self, pages: isize) {
-        Self::page(self, pages)
-    }
-    fn select_first(&mut self) {
-        Self::select_first(self)
-    }
-    fn select_last(&mut self) {
-        Self::select_last(self)
-    }
 }
 
 fn cycle_focus(st: &mut AppState, step: isize) {
@@ -391,14 +294,7 @@ pub(super) fn switch_scope(st: &mut AppState, scope: Scope) -> Vec<Effect> {
 }
 
 fn set_filter(st: &mut AppState, pane: Pane, text: &str) {
-    match pane {
-        Pane::Namespaces => st.namespaces.set_filter(text),
-        Pane::Main => match st.view {
-            MainView::Pods => st.pods.set_filter(text),
-            MainView::Services => st.services.set_filter(text),
-            _ => st.workloads.set_filter(text),
-        },
-    }
+    st.table_mut(pane).set_filter(text);
 }
 
 fn edit_prompt(st: &mut AppState, f: impl FnOnce(&mut String)) -> Vec<Effect> {

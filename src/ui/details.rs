@@ -22,7 +22,9 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
     let lines = match st.view {
         _ if st.forwards_open => Vec::new(),
         MainView::Services => service_lines(st, theme),
-        _ => pod_lines(st, theme),
+        MainView::Pods => pod_lines(st, theme),
+        // Workload views draw their rollout status in this region (ui::rollouts).
+        MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets => Vec::new(),
     };
     f.render_widget(Paragraph::new(lines).style(theme.base), inner);
 }

@@ -7,7 +7,7 @@ use ratatui::Frame;
 
 use crate::action::Action;
 use crate::keymap::{Ctx, Keymap};
-use crate::state::prompt::COMMANDS;
+use crate::state::prompt::commands;
 use crate::theme::Theme;
 
 /// The help text as lines (also what the snapshot tests see).
@@ -38,7 +38,7 @@ pub fn lines<'a>(keymap: &Keymap, theme: &Theme) -> Vec<Line<'a>> {
         out.push(Line::default());
     }
     out.push(Line::from(Span::styled("Commands (after :)", theme.header)));
-    for c in COMMANDS {
+    for c in commands() {
         // The canonical name and its short alias; the rest still work.
         let names = c
             .names

@@ -19,7 +19,7 @@ use ratatui::widgets::Block;
 use ratatui::Frame;
 
 use crate::keymap::Keymap;
-use crate::state::AppState;
+use crate::state::{AppState, MainView};
 use crate::theme::Theme;
 
 pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) {
@@ -32,14 +32,13 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) {
         namespaces::draw(f, r, st, theme);
     }
     if let Some(r) = areas.main {
-        if st.forwards_open {
-            forwards::draw(f, r, st, theme);
-        } else if st.view.workload().is_some() {
-            workloads::draw(f, r, st, theme);
-        } else if st.view == crate::state::MainView::Services {
-            services::draw(f, r, st, theme);
-        } else {
-            pods::draw(f, r, st, theme);
+        match st.view {
+            _ if st.forwards_open => forwards::draw(f, r, st, theme),
+            MainView::Pods => pods::draw(f, r, st, theme),
+            MainView::Services => services::draw(f, r, st, theme),
+            MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets => {
+                workloads::draw(f, r, st, theme)
+            }
         }
     }
     if let Some(r) = areas.details {
