@@ -838,3 +838,44 @@ fn both_human_durations_print_kubectls_text() {
     }
     assert!(wrong.is_empty(), "human durations differ:\n{wrong}");
 }
+
+/// The ages around those durations: rkt's `format::age` and the simulator's `Now::since`
+/// must count whole seconds as Go's `int(d.Seconds())` (toward zero), also for fractional
+/// instants (MicroTime) and timestamps slightly ahead of the clock.
+#[test]
+fn both_ages_count_seconds_like_kubectl() {
+    let t: Timestamp = "2026-01-01T12:00:00Z".parse().unwrap();
+    let cases: &[(&str, &str)] = &[
+        ("2026-01-01T12:00:00Z", "0s"),
+        ("2026-01-01T12:00:00.999Z", "0s"),
+        ("2026-01-01T12:01:59.999Z", "119s"),
+        ("2026-01-01T12:02:00Z", "2m"),
+        ("2026-01-01T12:05:02.5Z", "5m2s"),
+        ("2026-01-01T15:05:00Z", "3h5m"),
+        ("2026-01-03T14:00:00Z", "2d2h"),
+        ("2027-02-05T12:00:00Z", "400d"),
+        ("2026-01-01T11:59:59.5Z", "0s"),
+        ("2026-01-01T11:59:58.5Z", "0s"),
+        ("2026-01-01T11:59:57.5Z", "<invalid>"),
+    ];
+    let mut wrong = String::new();
+    for &(now, want) in cases {
+        let now: Timestamp = now.parse().unwrap();
+        let rkt = rkt::ui::format::age(Some(t), now);
+        let sim = rkt_sim::api::table::Now(now).since(&json!(t.to_string()));
+        if rkt != want || sim != want {
+            writeln!(
+                wrong,
+                "at {now}: kubectl {want:?}, rkt {rkt:?}, sim {sim:?}"
+            )
+            .unwrap();
+        }
+    }
+    // A MicroTime (an event's eventTime) 0.7 s before a whole second.
+    let micro = json!("2026-01-01T12:00:00.300000Z");
+    let sim = rkt_sim::api::table::Now("2026-01-01T12:00:01Z".parse().unwrap()).since(&micro);
+    if sim != "0s" {
+        writeln!(wrong, "MicroTime 0.7 s ago: kubectl \"0s\", sim {sim:?}").unwrap();
+    }
+    assert!(wrong.is_empty(), "ages differ:\n{wrong}");
+}
