@@ -93,10 +93,12 @@ pub fn human_duration(seconds: i64) -> String {
     format!("{}y", hours / 24 / 365)
 }
 
-/// Time since `t`, or kubectl's `<unknown>`.
+/// Time since `t`, or kubectl's `<unknown>`. Whole seconds are counted toward zero, as
+/// Go's `int(d.Seconds())` does: a timestamp 1.5 s ahead of the local clock (skew
+/// between rkt's machine and the cluster) is kubectl's "0s", not "<invalid>".
 pub fn age(t: Option<Timestamp>, now: Timestamp) -> String {
     match t {
-        Some(t) => human_duration(now.as_second() - t.as_second()),
+        Some(t) => human_duration(now.duration_since(t).as_secs()),
         None => "<unknown>".into(),
     }
 }
@@ -145,5 +147,15 @@ mod tests {
         assert_eq!(human_duration(40 * 86400), "40d");
         assert_eq!(human_duration((365 * 2 + 10) * 86400), "2y10d");
         assert_eq!(human_duration(365 * 9 * 86400), "9y");
+    }
+
+    #[test]
+    fn ages_count_whole_seconds_toward_zero() {
+        let t: Timestamp = "2026-01-01T00:00:10Z".parse().unwrap();
+        let at = |s: &str| s.parse::<Timestamp>().unwrap();
+        assert_eq!(age(Some(t), at("2026-01-01T00:00:11.9Z")), "1s");
+        assert_eq!(age(Some(t), at("2026-01-01T00:00:08.5Z")), "0s");
+        assert_eq!(age(Some(t), at("2026-01-01T00:00:07.5Z")), "<invalid>");
+        assert_eq!(age(None, t), "<unknown>");
     }
 }

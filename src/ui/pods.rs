@@ -91,6 +91,12 @@ fn columns(all_namespaces: bool) -> Vec<Column<PodRow, PodColumn>> {
     cols
 }
 
+/// The cells of `row` in the all-namespaces view at `now`, titled, exactly as the pane
+/// draws them (before cutting to width); the agreement test compares them with kubectl's.
+pub fn cells(row: &PodRow, now: jiff::Timestamp) -> Vec<(&'static str, String)> {
+    table::titled_cells(&columns(true), row, &CellCtx { now })
+}
+
 pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
     let focused = st.focus == Pane::Main;
     let loading = st.main_watch.phase == Phase::Loading;

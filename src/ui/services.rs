@@ -69,6 +69,12 @@ fn row_style(_: &ServiceRow, theme: &Theme) -> Style {
     theme.value
 }
 
+/// The cells of `row` in the all-namespaces view at `now`, titled, exactly as the pane
+/// draws them (before cutting to width); the agreement test compares them with kubectl's.
+pub fn cells(row: &ServiceRow, now: jiff::Timestamp) -> Vec<(&'static str, String)> {
+    table::titled_cells(&columns(true), row, &CellCtx { now })
+}
+
 pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
     let focused = st.focus == Pane::Main;
     let loading = st.main_watch.phase == Phase::Loading;

@@ -39,6 +39,24 @@ pub struct TableView<'a, R: TableRow> {
     pub empty_text: Line<'a>,
 }
 
+/// The text of each of `columns` for `row`: what [`draw`] shows before cutting to width.
+pub fn cell_texts<R, C>(columns: &[Column<R, C>], row: &R, ctx: &CellCtx) -> Vec<String> {
+    columns.iter().map(|c| (c.cell)(row, ctx)).collect()
+}
+
+/// Each column's title with its text for `row`.
+pub fn titled_cells<R, C>(
+    columns: &[Column<R, C>],
+    row: &R,
+    ctx: &CellCtx,
+) -> Vec<(&'static str, String)> {
+    columns
+        .iter()
+        .map(|c| c.title)
+        .zip(cell_texts(columns, row, ctx))
+        .collect()
+}
+
 const GAP: u16 = 1;
 /// Width the name column is assumed to need when deciding which columns fit.
 const FILL_MIN: u16 = 24;
@@ -99,7 +117,7 @@ pub fn draw<R: TableRow>(
     let rows: Vec<&R> = table.visible_window(start, height).collect();
     let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| view.columns.iter().map(|c| (c.cell)(r, ctx)).collect())
+        .map(|r| cell_texts(&view.columns, r, ctx))
         .collect();
     let sort = table.sort();
     let titles: Vec<String> = view

@@ -74,6 +74,12 @@ pub fn row_style(row: &WorkloadRow, theme: &Theme) -> Style {
     }
 }
 
+/// The cells of `row` in the all-namespaces view at `now`, titled, exactly as the pane
+/// draws them (before cutting to width); the agreement test compares them with kubectl's.
+pub fn cells(row: &WorkloadRow, now: jiff::Timestamp) -> Vec<(&'static str, String)> {
+    table::titled_cells(&columns(row.kind, true), row, &CellCtx { now })
+}
+
 pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
     let Some(kind) = st.view.workload() else {
         return;

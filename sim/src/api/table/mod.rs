@@ -57,10 +57,12 @@ struct Printer {
 pub struct Now(pub jiff::Timestamp);
 
 impl Now {
-    /// `5m2s`-style age of an RFC 3339 timestamp, `<unknown>` when it is missing.
+    /// `5m2s`-style age of an RFC 3339 timestamp, `<unknown>` when it is missing. Whole
+    /// seconds count toward zero, as `int(d.Seconds())` in Go: 0.7 s after a MicroTime
+    /// (an event's `eventTime`) is "0s", and 1.5 s before a timestamp is "0s".
     pub fn since(&self, ts: &Value) -> String {
         match ts.as_str().and_then(|s| s.parse::<jiff::Timestamp>().ok()) {
-            Some(t) => human_duration(self.0.as_second() - t.as_second()),
+            Some(t) => human_duration(self.0.duration_since(t).as_secs()),
             None => "<unknown>".to_string(),
         }
     }
@@ -297,6 +299,18 @@ mod tests {
         for (secs, want) in cases {
             assert_eq!(human_duration(secs), want, "{secs}s");
         }
+    }
+
+    #[test]
+    fn ages_count_whole_seconds_toward_zero() {
+        let at = |s: &str| Now(s.parse().unwrap());
+        let t = json!("2026-01-01T00:00:10Z");
+        assert_eq!(at("2026-01-01T00:00:11.9Z").since(&t), "1s");
+        assert_eq!(at("2026-01-01T00:00:08.5Z").since(&t), "0s");
+        assert_eq!(at("2026-01-01T00:00:07.5Z").since(&t), "<invalid>");
+        let micro = json!("2026-01-01T00:00:10.300000Z");
+        assert_eq!(at("2026-01-01T00:00:11Z").since(&micro), "0s");
+        assert_eq!(at("2026-01-01T00:00:11Z").since(&json!(null)), "<unknown>");
     }
 
     #[test]
