@@ -25,9 +25,9 @@ use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::{Pod, Service};
 use kube::api::{Api, ListParams, ObjectList, PostParams};
 use kube::Client;
-use rkt::cluster::convert::{pod_row, Interner};
-use rkt::cluster::rollout::rows::WorkloadRow;
-use rkt::cluster::services::service_row;
+use rkt::model::convert::{pod_row, Interner};
+use rkt::model::rollout::rows::WorkloadRow;
+use rkt::model::services::service_row;
 use rkt_sim::resources::PODS;
 use rkt_sim::store::UpdateScope;
 use rkt_sim::{Seed, SimConfig};
@@ -148,9 +148,9 @@ async fn server_table(client: &Client, kind: Kind) -> ServerTable {
 
 /// rkt's rows of one kind, converted by the watch tasks' own conversions.
 enum RktRows {
-    Pods(Vec<rkt::cluster::rows::PodRow>),
+    Pods(Vec<rkt::model::rows::PodRow>),
     Workloads(Vec<WorkloadRow>),
-    Services(Vec<rkt::cluster::services::ServiceRow>),
+    Services(Vec<rkt::model::services::ServiceRow>),
 }
 
 impl RktRows {
@@ -830,7 +830,7 @@ fn both_human_durations_print_kubectls_text() {
     ];
     let mut wrong = String::new();
     for &(secs, want) in cases {
-        let rkt = rkt::ui::format::human_duration(secs);
+        let rkt = rkt::model::format::human_duration(secs);
         let sim = rkt_sim::api::table::human_duration(secs);
         if rkt != want || sim != want {
             writeln!(wrong, "{secs}s: kubectl {want:?}, rkt {rkt:?}, sim {sim:?}").unwrap();
@@ -861,7 +861,7 @@ fn both_ages_count_seconds_like_kubectl() {
     let mut wrong = String::new();
     for &(now, want) in cases {
         let now: Timestamp = now.parse().unwrap();
-        let rkt = rkt::ui::format::age(Some(t), now);
+        let rkt = rkt::model::format::age(Some(t), now);
         let sim = rkt_sim::api::table::Now(now).since(&json!(t.to_string()));
         if rkt != want || sim != want {
             writeln!(
