@@ -27,23 +27,25 @@ fn pane_focused(st: &AppState) -> bool {
 }
 
 /// Keys that are text, not bindings: typing in the dialog, answering a stop confirmation.
-pub fn on_key(st: &mut AppState, key: KeyChord) -> Option<Vec<Effect>> {
-    if st.prompt.is_some() || st.help.is_some() {
-        return None;
-    }
+/// A character typed into the port-forward dialog.
+pub fn on_dialog_char(st: &mut AppState, c: char) -> Vec<Effect> {
     if let Some(dialog) = st.pf_dialog.as_mut() {
-        let c = key.text_char()?;
         dialog.type_char(c);
-        return Some(Vec::new());
     }
-    let id = st.forwards.confirm_stop.take()?;
-    // Any answer but the confirm key cancels.
+    Vec::new()
+}
+
+/// The answer to "stop forward …?": the confirm key stops it, any other key keeps it.
+pub fn on_stop_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
+    let Some(id) = st.forwards.confirm_stop.take() else {
+        return Vec::new();
+    };
     if st.keymap.confirms(key) {
         st.notice = None;
-        return Some(vec![Effect::Forward(PfEffect::Stop(id))]);
+        return vec![Effect::Forward(PfEffect::Stop(id))];
     }
     st.notify(Notice::info("stop cancelled"));
-    Some(Vec::new())
+    Vec::new()
 }
 
 pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {

@@ -8,6 +8,7 @@ pub mod forwards;
 pub mod forwards_app;
 pub mod layout;
 pub mod logs;
+pub mod modal;
 pub mod namespaces;
 mod notice;
 pub mod objects;
@@ -262,12 +263,8 @@ impl AppState {
 
     /// The key context of what has the keyboard now.
     pub fn key_ctx(&self) -> Ctx {
-        if self.prompt.is_some() {
-            Ctx::Prompt
-        } else if self.help.is_some() {
-            Ctx::Help
-        } else if self.text_view.is_some() {
-            Ctx::Text
+        if let Some(modal) = self.modal() {
+            modal.ctx()
         } else if let Some(ctx) = forwards_app::key_ctx(self) {
             ctx
         } else if let Some(ctx) = logs::app::key_ctx(self) {

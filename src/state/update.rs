@@ -8,6 +8,7 @@ use crate::keymap::{KeyChord, Lookup};
 use crate::msg::{KubeMsg, Msg, Notice, WatchEvent};
 use crate::state::forwards_app;
 use crate::state::logs;
+use crate::state::modal::Modal;
 use crate::state::objects;
 use crate::state::prompt::{self, CommandKind, ALL_NAMESPACES_ARG};
 use crate::state::rollouts;
@@ -135,22 +136,23 @@ fn apply_kube(st: &mut AppState, km: KubeMsg) {
 }
 
 fn on_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
-    if let Some(effects) = forwards_app::on_key(st, key) {
-        return effects;
-    }
-    if st.rollout.dialog.is_some() {
-        return rollouts::app::on_dialog_key(st, key);
-    }
-    if st.confirm_delete.is_some() {
-        return objects::on_confirm_key(st, key);
+    let modal = st.modal();
+    match modal {
+        // Questions take the next key whatever it is: yes, or cancel.
+        Some(Modal::RolloutConfirm | Modal::RolloutPlanning) => {
+            return rollouts::app::on_dialog_key(st, key)
+        }
+        Some(Modal::ConfirmDelete) => return objects::on_confirm_key(st, key),
+        Some(Modal::StopForward) => return forwards_app::on_stop_key(st, key),
+        // Printable characters are text; other keys go through the table.
+        Some(m) if m.takes_text() => {
+            if let Some(c) = key.text_char() {
+                return type_char(st, m, c);
+            }
+        }
+        _ => {}
     }
     let ctx = st.key_ctx();
-    if st.prompt.is_some() {
-        // Printable characters are text; other keys go through the table.
-        if let Some(c) = key.text_char() {
-            return edit_prompt(st, |input| input.push(c));
-        }
-    }
     match st.keymap.lookup(ctx, &st.pending_keys, key) {
         Lookup::Action(a) => {
             st.pending_keys.clear();
@@ -171,12 +173,22 @@ fn on_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
     }
 }
 
-fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
-    if st.prompt.is_some() {
-        return on_prompt_action(st, action);
+/// A printable key typed into the modal that takes text.
+fn type_char(st: &mut AppState, modal: Modal, c: char) -> Vec<Effect> {
+    match modal {
+        Modal::Prompt => edit_prompt(st, |input| input.push(c)),
+        Modal::ScaleInput => rollouts::app::on_scale_char(st, c),
+        Modal::PortForwardDialog => forwards_app::on_dialog_char(st, c),
+        _ => Vec::new(),
     }
-    if st.help.is_some() {
-        return on_help_action(st, action);
+}
+
+fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
+    match st.modal() {
+        Some(Modal::Prompt) => return on_prompt_action(st, action),
+        Some(Modal::Help) => return on_help_action(st, action),
+        Some(Modal::ScaleInput) => return rollouts::app::on_scale_action(st, action),
+        _ => {}
     }
     if let Some(effects) = objects::on_action(st, action) {
         return effects;

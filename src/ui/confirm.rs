@@ -48,3 +48,17 @@ pub fn answer_line<'t>(keymap: &Keymap, verb: &str, theme: &Theme) -> Line<'t> {
         Span::styled(" cancel", theme.hint),
     ])
 }
+
+/// `enter start · tab field · esc cancel`: each action's key in `ctx` as bound now, with
+/// the caller's word for it. Actions with no key are left out.
+pub fn inline_hints(keymap: &Keymap, ctx: Ctx, items: &[(Action, &str)]) -> String {
+    items
+        .iter()
+        .filter_map(|(action, word)| {
+            keymap
+                .label_for(ctx, *action)
+                .map(|key| format!("{key} {word}"))
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}

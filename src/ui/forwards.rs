@@ -6,11 +6,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table};
 use ratatui::Frame;
 
+use crate::action::Action;
+use crate::keymap::{Ctx, Keymap};
 use crate::model::portforward::{ForwardState, ForwardStatus};
 use crate::state::forwards::human_bytes;
 use crate::state::pf_dialog::{Field, PfDialog};
 use crate::state::{AppState, Pane};
 use crate::theme::Theme;
+use crate::ui::confirm::inline_hints;
 use crate::ui::table::{fit_cells, shrink_to_fit};
 
 fn state_style(state: &ForwardState, theme: &Theme) -> Style {
@@ -52,7 +55,7 @@ const TITLES: [&str; 7] = [
     "OUT",
 ];
 
-pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &Theme) {
     let focused = st.focus == Pane::Main;
     let (border, title_style) = if focused {
         (theme.border_focus, theme.title_focus)
@@ -73,8 +76,11 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
     let [table_area, detail_area] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
     if forwards.is_empty() {
+        let key = keymap
+            .label_for(Ctx::Pods, Action::PortForward)
+            .unwrap_or_else(|| "port-forward".into());
         let text = Line::styled(
-            "no port-forwards: shift-f on a pod, or :pf svc/NAME",
+            format!("no port-forwards: {key} on a pod, or :pf svc/NAME"),
             theme.muted,
         );
         f.render_widget(Paragraph::new(text).centered(), table_area);
@@ -143,7 +149,7 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
 }
 
 /// The dialog, centred over `area`.
-pub fn draw_dialog(f: &mut Frame, area: Rect, dialog: &PfDialog, theme: &Theme) {
+pub fn draw_dialog(f: &mut Frame, area: Rect, dialog: &PfDialog, keymap: &Keymap, theme: &Theme) {
     let port_lines = dialog.ports.len().max(1) as u16;
     let height = (port_lines + 8).min(area.height);
     let width = area.width.clamp(20, 64);
@@ -227,10 +233,18 @@ pub fn draw_dialog(f: &mut Frame, area: Rect, dialog: &PfDialog, theme: &Theme) 
         Some(e) => Line::styled(format!(" {e}"), theme.error_msg),
         None => Line::default(),
     });
-    lines.push(Line::styled(
-        " enter start · tab field · ↑↓ port · esc cancel",
-        theme.hint,
-    ));
+    let hints = inline_hints(
+        keymap,
+        Ctx::PortForward,
+        &[
+            (Action::Submit, "start"),
+            (Action::FocusNext, "field"),
+            (Action::Up, "previous port"),
+            (Action::Down, "next port"),
+            (Action::Cancel, "cancel"),
+        ],
+    );
+    lines.push(Line::styled(format!(" {hints}"), theme.hint));
     f.render_widget(
         Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
         inner,

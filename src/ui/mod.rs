@@ -33,7 +33,7 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) {
     }
     if let Some(r) = areas.main {
         match st.view {
-            _ if st.forwards_open => forwards::draw(f, r, st, theme),
+            _ if st.forwards_open => forwards::draw(f, r, st, keymap, theme),
             MainView::Pods => pods::draw(f, r, st, theme),
             MainView::Services => services::draw(f, r, st, theme),
             MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets => {
@@ -61,7 +61,7 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) {
             height: area.height.saturating_sub(3),
             ..area
         };
-        forwards::draw_dialog(f, body, dialog, theme);
+        forwards::draw_dialog(f, body, dialog, keymap, theme);
     }
     objects::draw(f, area, st, keymap, theme);
     if let Some(help) = &st.help {

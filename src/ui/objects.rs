@@ -5,7 +5,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-use super::confirm::{answer_line, Subject};
+use super::confirm::{answer_line, inline_hints, Subject};
+use crate::action::Action;
+use crate::keymap::Ctx;
 use crate::keymap::Keymap;
 use crate::state::AppState;
 use crate::theme::Theme;
@@ -39,7 +41,11 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &T
             .border_type(BorderType::Rounded)
             .border_style(theme.border_focus)
             .title(Span::styled(
-                format!(" {} · {position} · esc closes ", view.title),
+                format!(
+                    " {} · {position} · {} ",
+                    view.title,
+                    inline_hints(keymap, Ctx::Text, &[(Action::Back, "closes")])
+                ),
                 theme.title_focus,
             ));
         let inner = block.inner(r);

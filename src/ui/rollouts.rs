@@ -8,13 +8,15 @@ use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row, 
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
+use crate::action::Action;
+use crate::keymap::Ctx;
 use crate::keymap::Keymap;
 use crate::model::format;
 use crate::model::rollout::history::RevisionRow;
 use crate::state::rollouts::{DiffPanel, HistoryPane, RolloutDialog};
 use crate::state::AppState;
 use crate::theme::Theme;
-use crate::ui::confirm::{answer_line, Subject};
+use crate::ui::confirm::{answer_line, inline_hints, Subject};
 use crate::ui::table::{fit_cells, shrink_to_fit};
 
 fn block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
@@ -324,16 +326,12 @@ pub fn draw_dialog(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, th
                 Span::styled("replicas: ", theme.label),
                 Span::styled(format!("{input}█"), theme.prompt),
             ]));
-            (
-                " Scale ",
-                lines,
-                Line::from(vec![
-                    key("enter"),
-                    hint(" continue   "),
-                    key("esc"),
-                    hint(" cancel"),
-                ]),
-            )
+            let keys = inline_hints(
+                keymap,
+                Ctx::Prompt,
+                &[(Action::Submit, "continue"), (Action::Cancel, "cancel")],
+            );
+            (" Scale ", lines, Line::from(Span::styled(keys, theme.hint)))
         }
     };
     lines.push(Line::default());

@@ -13,7 +13,9 @@ use crate::msg::{Notice, WatchEvent};
 use crate::state::workloads::WorkloadColumn;
 use crate::state::{AppState, Awaiting, Pane, Phase, WatchStatus};
 
-use super::{can_pause, dialog_key, target_of, HistoryPane, RolloutDialog};
+use super::{
+    can_pause, dialog_answer, scale_action, scale_char, target_of, HistoryPane, RolloutDialog,
+};
 
 /// The key context when the history pane has the keyboard.
 pub fn key_ctx(st: &AppState) -> Option<Ctx> {
@@ -26,7 +28,7 @@ pub fn on_dialog_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
         return Vec::new();
     };
     let yes = st.keymap.confirms(key);
-    let (next, effect) = dialog_key(dialog, key, yes, st.now);
+    let (next, effect) = dialog_answer(dialog, yes, st.now);
     st.rollout.dialog = next;
     match effect {
         Some(e) => vec![Effect::Rollout(Box::new(e))],
@@ -37,6 +39,30 @@ pub fn on_dialog_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// A character typed into the scale dialog.
+pub fn on_scale_char(st: &mut AppState, c: char) -> Vec<Effect> {
+    if let Some(dialog) = st.rollout.dialog.as_mut() {
+        scale_char(dialog, c);
+    }
+    Vec::new()
+}
+
+/// The scale dialog's keys, resolved through the prompt's bindings.
+pub fn on_scale_action(st: &mut AppState, action: Action) -> Vec<Effect> {
+    if action == Action::Quit {
+        st.quit = true;
+        return Vec::new();
+    }
+    let Some(dialog) = st.rollout.dialog.take() else {
+        return Vec::new();
+    };
+    st.rollout.dialog = scale_action(dialog, action);
+    if st.rollout.dialog.is_none() {
+        st.notify(Notice::info("cancelled"));
+    }
+    Vec::new()
 }
 
 /// Actions for the history pane and the workload views; `None` leaves the action to the

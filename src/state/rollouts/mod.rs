@@ -9,10 +9,9 @@ mod app_tests;
 
 use std::collections::HashMap;
 
-use crossterm::event::KeyCode;
+use crate::action::Action;
 use jiff::Timestamp;
 
-use crate::keymap::KeyChord;
 use crate::model::rollout::effects::{RolloutEffect, Target};
 use crate::model::rollout::history::{history_from_rows, ReplicaSetRow, RevisionRow};
 use crate::model::rollout::plan::{Change, PlannedPatch};
@@ -326,11 +325,11 @@ impl RolloutDialog {
     }
 }
 
-/// What a key does to an open dialog: the dialog that stays open (if any) and the effect.
-/// `yes` says whether the key is the confirm key of the key table.
-pub fn dialog_key(
+/// The answer to a question (rollback, restart, pause, resume, scale confirmation): `yes`
+/// when the key was the key table's confirm key. Returns the dialog that stays open (if
+/// any) and the effect.
+pub fn dialog_answer(
     dialog: RolloutDialog,
-    key: KeyChord,
     yes: bool,
     now: Timestamp,
 ) -> (Option<RolloutDialog>, Option<RolloutEffect>) {
@@ -358,73 +357,59 @@ pub fn dialog_key(
                 }),
             )
         }
-        RolloutDialog::Scale {
-            target,
-            seen,
-            mut input,
-            uid,
-        } => match key.code {
-            KeyCode::Char(c) if c.is_ascii_digit() && input.len() < 6 => {
-                input.push(c);
-                (
-                    Some(RolloutDialog::Scale {
-                        target,
-                        seen,
-                        input,
-                        uid,
-                    }),
-                    None,
-                )
-            }
-            KeyCode::Backspace => {
-                input.pop();
-                (
-                    Some(RolloutDialog::Scale {
-                        target,
-                        seen,
-                        input,
-                        uid,
-                    }),
-                    None,
-                )
-            }
-            KeyCode::Enter => match input.parse::<i32>() {
-                Ok(replicas) => {
-                    let change = Change::Scale {
-                        replicas,
-                        seen: Some(seen),
-                    };
-                    (
-                        Some(RolloutDialog::Confirm {
-                            target,
-                            change,
-                            uid,
-                        }),
-                        None,
-                    )
-                }
-                Err(_) => (
-                    Some(RolloutDialog::Scale {
-                        target,
-                        seen,
-                        input,
-                        uid,
-                    }),
-                    None,
-                ),
-            },
-            KeyCode::Char(_) => (
-                Some(RolloutDialog::Scale {
-                    target,
-                    seen,
-                    input,
-                    uid,
-                }),
-                None,
-            ),
-            _ => (None, None),
-        },
+        // The scale dialog takes its keys through `scale_char` and `scale_action`.
+        scale @ RolloutDialog::Scale { .. } => (Some(scale), None),
     }
+}
+
+/// A digit typed into the scale dialog; other characters are ignored.
+pub fn scale_char(dialog: &mut RolloutDialog, c: char) {
+    if let RolloutDialog::Scale { input, .. } = dialog {
+        if c.is_ascii_digit() && input.len() < 6 {
+            input.push(c);
+        }
+    }
+}
+
+/// The scale dialog's actions, from the prompt's keys: submit asks for confirmation of the
+/// typed count, delete-back and clear-line edit it, cancel closes the dialog (`None`).
+pub fn scale_action(dialog: RolloutDialog, action: Action) -> Option<RolloutDialog> {
+    let RolloutDialog::Scale {
+        target,
+        seen,
+        mut input,
+        uid,
+    } = dialog
+    else {
+        return Some(dialog);
+    };
+    match action {
+        Action::Submit => {
+            if let Ok(replicas) = input.parse::<i32>() {
+                let change = Change::Scale {
+                    replicas,
+                    seen: Some(seen),
+                };
+                return Some(RolloutDialog::Confirm {
+                    target,
+                    change,
+                    uid,
+                });
+            }
+        }
+        Action::DeleteBack => {
+            input.pop();
+        }
+        Action::ClearLine => input.clear(),
+        Action::Cancel | Action::Back => return None,
+        _ => {}
+    }
+    Some(RolloutDialog::Scale {
+        target,
+        seen,
+        input,
+        uid,
+    })
 }
 
 /// The target of a row in a workload view.
@@ -445,7 +430,6 @@ pub fn can_pause(kind: Workload) -> bool {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crossterm::event::KeyModifiers;
 
     fn owner(key: u64) -> WorkloadRow {
         let d: k8s_openapi::api::apps::v1::Deployment = serde_json::from_value(serde_json::json!({
@@ -473,10 +457,6 @@ mod tests {
             template_key: key,
             former: Vec::new(),
         }
-    }
-
-    fn key(code: KeyCode) -> KeyChord {
-        KeyChord::new(code, KeyModifiers::NONE)
     }
 
     #[test]
@@ -507,7 +487,7 @@ mod tests {
     }
 
     #[test]
-    fn dialogs_confirm_with_y_only() {
+    fn dialogs_act_on_the_confirm_key_and_scale_takes_prompt_keys() {
         let target = Target {
             kind: Workload::Deployment,
             namespace: "default".into(),
@@ -519,16 +499,9 @@ mod tests {
             change: Change::Pause,
             uid: "u1".into(),
         };
+        assert_eq!(dialog_answer(confirm.clone(), false, now), (None, None));
         assert_eq!(
-            dialog_key(confirm.clone(), key(KeyCode::Char('n')), false, now),
-            (None, None)
-        );
-        assert_eq!(
-            dialog_key(confirm.clone(), key(KeyCode::Enter), false, now),
-            (None, None)
-        );
-        assert_eq!(
-            dialog_key(confirm, key(KeyCode::Char('y')), true, now),
+            dialog_answer(confirm, true, now),
             (
                 None,
                 Some(RolloutEffect::Change {
@@ -545,15 +518,14 @@ mod tests {
             uid: "u1".into(),
         };
         for c in ['1', 'x', '2', '3'] {
-            scale = dialog_key(scale, key(KeyCode::Char(c)), false, now)
-                .0
-                .unwrap();
+            scale_char(&mut scale, c);
         }
-        scale = dialog_key(scale, key(KeyCode::Backspace), false, now)
-            .0
-            .unwrap();
-        let (next, effect) = dialog_key(scale, key(KeyCode::Enter), false, now);
-        assert_eq!(effect, None);
+        scale = scale_action(scale, Action::DeleteBack).unwrap();
+        assert!(
+            scale_action(scale.clone(), Action::Cancel).is_none(),
+            "esc closes"
+        );
+        let next = scale_action(scale, Action::Submit);
         let change = Change::Scale {
             replicas: 12,
             seen: Some(2),
@@ -567,7 +539,7 @@ mod tests {
             })
         );
         assert_eq!(
-            dialog_key(next.unwrap(), key(KeyCode::Char('y')), true, now).1,
+            dialog_answer(next.unwrap(), true, now).1,
             Some(RolloutEffect::Change {
                 target,
                 change,
