@@ -100,17 +100,6 @@ impl Tui {
         Ok(Tui { terminal })
     }
 
-    /// Gives the terminal back (for `$EDITOR`, exec) until `resume`.
-    pub fn suspend(&mut self) -> io::Result<()> {
-        restore();
-        Ok(())
-    }
-
-    pub fn resume(&mut self) -> io::Result<()> {
-        enter()?;
-        self.terminal.clear()
-    }
-
     /// Writes raw bytes to the terminal between frames (OSC 52 clipboard).
     pub fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
         let out = self.terminal.backend_mut();

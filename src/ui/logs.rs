@@ -58,22 +58,6 @@ impl Default for LogsStyles {
 }
 
 impl LogsStyles {
-    /// Without colours (NO_COLOR): emphasis only through modifiers.
-    pub fn monochrome() -> Self {
-        LogsStyles {
-            border: Style::default(),
-            title: Style::default().add_modifier(Modifier::BOLD),
-            timestamp: Style::default().add_modifier(Modifier::DIM),
-            selected: Style::default().add_modifier(Modifier::REVERSED),
-            matched: Style::default().add_modifier(Modifier::UNDERLINED | Modifier::BOLD),
-            notice: Style::default(),
-            error: Style::default().add_modifier(Modifier::BOLD),
-            sources: vec![Color::Reset],
-        }
-    }
-}
-
-impl LogsStyles {
     /// The logs pane's styles from the app theme.
     pub fn from_theme(theme: &Theme) -> Self {
         let mut sources: Vec<Color> = [

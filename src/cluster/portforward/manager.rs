@@ -68,11 +68,6 @@ impl ForwardManager {
         (Self::new(client, sink), rx)
     }
 
-    pub fn with_options(mut self, opts: ForwardOptions) -> Self {
-        self.opts = opts;
-        self
-    }
-
     /// Binds the local port (a port in use fails here, before anything else happens)
     /// and starts the forward. Must be called inside a tokio runtime.
     pub fn start(&mut self, spec: ForwardSpec) -> Result<ForwardStarted, ForwardError> {

@@ -323,10 +323,6 @@ impl LogsState {
         }
     }
 
-    pub fn cancel_search(&mut self) {
-        self.search_input = None;
-    }
-
     /// Confirms the typed pattern (an empty one clears the search) and jumps to the first
     /// match at or after the selection.
     pub fn confirm_search(&mut self) {
