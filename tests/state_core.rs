@@ -3,6 +3,9 @@
 
 mod common;
 
+use rkt::state::objects::DeleteConfirm;
+use rkt::state::objects::TextView;
+use rkt::state::HelpState;
 use std::collections::HashSet;
 
 use common::tui_fixtures::*;
@@ -400,11 +403,11 @@ fn quit_by_key_by_command_and_from_the_prompt() {
 fn help_opens_scrolls_and_closes() {
     let mut st = kube_system_state();
     press(&mut st, "?");
-    assert!(st.help.is_some());
+    assert!(st.overlays.is_open::<HelpState>());
     press(&mut st, "j, j");
-    assert_eq!(st.help.as_ref().unwrap().scroll, 2);
+    assert_eq!(st.overlays.get::<HelpState>().unwrap().scroll, 2);
     press(&mut st, "q");
-    assert!(st.help.is_none());
+    assert!(!st.overlays.is_open::<HelpState>());
     assert!(!st.quit, "q closes help, it does not quit");
 }
 
@@ -561,10 +564,13 @@ fn delete_asks_first_and_only_y_deletes() {
         vec![Effect::Object(ObjectEffect::Identify(selected_pod_ref()))],
         "nothing is deleted before confirming; the object's uid is looked up"
     );
-    assert_eq!(st.confirm_delete.as_ref().unwrap().obj, selected_pod_ref());
+    assert_eq!(
+        st.overlays.get::<DeleteConfirm>().unwrap().obj,
+        selected_pod_ref()
+    );
     // Any other key cancels, and is not also taken as a command.
     assert!(press(&mut st, "q").is_empty());
-    assert!(st.confirm_delete.is_none() && !st.quit);
+    assert!(!st.overlays.is_open::<DeleteConfirm>() && !st.quit);
     press(&mut st, "ctrl-d");
     let identity = Identity {
         uid: "uid-1".into(),
@@ -585,7 +591,7 @@ fn delete_asks_first_and_only_y_deletes() {
             confirmed: identity,
         })]
     );
-    assert!(st.confirm_delete.is_none());
+    assert!(!st.overlays.is_open::<DeleteConfirm>());
 }
 
 #[test]
@@ -594,7 +600,7 @@ fn readonly_refuses_delete_without_asking() {
     st.readonly = true;
     st.refresh();
     assert!(press(&mut st, "ctrl-d").is_empty());
-    assert!(st.confirm_delete.is_none());
+    assert!(!st.overlays.is_open::<DeleteConfirm>());
     let notice = st.notice.clone().unwrap();
     assert_eq!(notice.level, Level::Warning);
     assert!(notice.text.contains("--readonly"), "{}", notice.text);
@@ -608,7 +614,7 @@ fn yaml_view_loads_scrolls_and_closes() {
     let effects = press(&mut st, "y");
     let expected = ObjectEffect::Yaml(selected_pod_ref());
     assert_eq!(effects, vec![Effect::Object(expected.clone())]);
-    assert!(st.text_view.as_ref().unwrap().loading);
+    assert!(st.overlays.get::<TextView>().unwrap().loading);
     let text: String = (0..200).map(|i| format!("line{i}\n")).collect();
     update(
         &mut st,
@@ -618,17 +624,17 @@ fn yaml_view_loads_scrolls_and_closes() {
         }),
     );
     st.refresh();
-    let view = st.text_view.as_ref().unwrap();
+    let view = st.overlays.get::<TextView>().unwrap();
     assert_eq!(
         (view.lines.len(), view.scroll, view.loading),
         (200, 0, false)
     );
     press(&mut st, "j j G");
-    let view = st.text_view.as_ref().unwrap();
+    let view = st.overlays.get::<TextView>().unwrap();
     assert_eq!(view.scroll, 200 - view.viewport, "G stops at the last page");
     assert_eq!(press(&mut st, "c").len(), 1, "c copies the whole text");
     press(&mut st, "esc");
-    assert!(st.text_view.is_none());
+    assert!(!st.overlays.is_open::<TextView>());
     // A late answer for a closed view is dropped.
     update(
         &mut st,
@@ -637,5 +643,5 @@ fn yaml_view_loads_scrolls_and_closes() {
             result: Ok("late".into()),
         }),
     );
-    assert!(st.text_view.is_none());
+    assert!(!st.overlays.is_open::<TextView>());
 }

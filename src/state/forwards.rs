@@ -8,8 +8,6 @@ pub struct Forwards {
     /// In start order (ids grow).
     rows: Vec<ForwardStatus>,
     pub selected: usize,
-    /// A stop waiting for the user's yes.
-    pub confirm_stop: Option<ForwardId>,
 }
 
 impl Forwards {
@@ -24,9 +22,6 @@ impl Forwards {
             (Err(_), ForwardState::Stopped) => {}
             (Ok(i), _) => self.rows[i] = status,
             (Err(i), _) => self.rows.insert(i, status),
-        }
-        if self.confirm_stop.is_some_and(|id| !self.contains(id)) {
-            self.confirm_stop = None;
         }
         self.clamp();
     }
@@ -43,7 +38,7 @@ impl Forwards {
         self.rows.is_empty()
     }
 
-    fn contains(&self, id: ForwardId) -> bool {
+    pub fn contains(&self, id: ForwardId) -> bool {
         self.rows.iter().any(|r| r.id == id)
     }
 
@@ -127,11 +122,9 @@ mod tests {
         assert_eq!(ids, [1, 2]);
         assert_eq!(f.rows()[1].state, ForwardState::Active);
         f.bottom();
-        f.confirm_stop = Some(2);
         f.apply(status(2, ForwardState::Stopped));
         assert_eq!(f.len(), 1);
         assert_eq!(f.selected, 0, "selection stays in range");
-        assert_eq!(f.confirm_stop, None);
         // A late status for a stopped forward does not bring it back.
         f.apply(status(2, ForwardState::Stopped));
         assert_eq!(f.len(), 1);

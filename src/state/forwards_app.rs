@@ -8,12 +8,13 @@ use crate::keymap::{Ctx, KeyChord};
 use crate::model::portforward::{ForwardState, ForwardStatus, TargetKind, TargetRef};
 use crate::model::portforward::{PfEffect, PfMsg};
 use crate::msg::Notice;
+use crate::state::overlay::StopForward;
 use crate::state::pf_dialog::PfDialog;
 use crate::state::{AppState, Pane};
 
 /// The key context while the dialog or the forwards pane has the keyboard.
 pub fn key_ctx(st: &AppState) -> Option<Ctx> {
-    if st.pf_dialog.is_some() {
+    if st.overlays.is_open::<PfDialog>() {
         Some(Ctx::PortForward)
     } else if pane_focused(st) {
         Some(Ctx::Forwards)
@@ -29,7 +30,7 @@ fn pane_focused(st: &AppState) -> bool {
 /// Keys that are text, not bindings: typing in the dialog, answering a stop confirmation.
 /// A character typed into the port-forward dialog.
 pub fn on_dialog_char(st: &mut AppState, c: char) -> Vec<Effect> {
-    if let Some(dialog) = st.pf_dialog.as_mut() {
+    if let Some(dialog) = st.overlays.get_mut::<PfDialog>() {
         dialog.type_char(c);
     }
     Vec::new()
@@ -37,7 +38,7 @@ pub fn on_dialog_char(st: &mut AppState, c: char) -> Vec<Effect> {
 
 /// The answer to "stop forward …?": the confirm key stops it, any other key keeps it.
 pub fn on_stop_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
-    let Some(id) = st.forwards.confirm_stop.take() else {
+    let Some(StopForward(id)) = st.overlays.close::<StopForward>() else {
         return Vec::new();
     };
     if st.keymap.confirms(key) {
@@ -49,7 +50,7 @@ pub fn on_stop_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
 }
 
 pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
-    if st.pf_dialog.is_some() {
+    if st.overlays.is_open::<PfDialog>() {
         return Some(on_dialog_action(st, action));
     }
     if action == Action::PortForward {
@@ -85,7 +86,7 @@ pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
             if finished {
                 forwards.dismiss(id);
             } else {
-                forwards.confirm_stop = Some(id);
+                st.overlays.open(StopForward(id));
                 let yes = st
                     .keymap
                     .label_for(Ctx::Confirm, Action::Confirm)
@@ -106,7 +107,7 @@ pub fn describe(f: &ForwardStatus) -> String {
 }
 
 fn on_dialog_action(st: &mut AppState, action: Action) -> Vec<Effect> {
-    let Some(dialog) = st.pf_dialog.as_mut() else {
+    let Some(dialog) = st.overlays.get_mut::<PfDialog>() else {
         return Vec::new();
     };
     match action {
@@ -114,7 +115,9 @@ fn on_dialog_action(st: &mut AppState, action: Action) -> Vec<Effect> {
             Ok(spec) => return vec![Effect::Forward(PfEffect::Start(spec))],
             Err(e) => dialog.error = Some(e),
         },
-        Action::Cancel | Action::Back => st.pf_dialog = None,
+        Action::Cancel | Action::Back => {
+            st.overlays.close::<PfDialog>();
+        }
         Action::Quit => st.quit = true,
         Action::FocusNext => dialog.next_field(),
         Action::FocusPrev => dialog.prev_field(),
@@ -127,7 +130,7 @@ fn on_dialog_action(st: &mut AppState, action: Action) -> Vec<Effect> {
 }
 
 fn open_dialog(st: &mut AppState, target: TargetRef) -> Vec<Effect> {
-    st.pf_dialog = Some(PfDialog::new(target.clone()));
+    st.overlays.open(PfDialog::new(target.clone()));
     vec![Effect::Forward(PfEffect::LoadPorts(target))]
 }
 
@@ -186,17 +189,21 @@ pub fn on_msg(st: &mut AppState, msg: PfMsg) -> Vec<Effect> {
     st.dirty = true;
     match msg {
         PfMsg::Ports { target, result } => {
-            if let Some(d) = st.pf_dialog.as_mut().filter(|d| d.target == target) {
+            if let Some(d) = st
+                .overlays
+                .get_mut::<PfDialog>()
+                .filter(|d| d.target == target)
+            {
                 d.loaded(result);
             }
         }
         PfMsg::Started { spec, started } => {
             if st
-                .pf_dialog
-                .as_ref()
+                .overlays
+                .get::<PfDialog>()
                 .is_some_and(|d| d.target == spec.target)
             {
-                st.pf_dialog = None;
+                st.overlays.close::<PfDialog>();
             }
             st.notify(Notice::info(format!(
                 "forwarding {} → {}:{} (:pf lists forwards)",
@@ -204,7 +211,11 @@ pub fn on_msg(st: &mut AppState, msg: PfMsg) -> Vec<Effect> {
             )));
         }
         PfMsg::StartFailed { target, error } => {
-            match st.pf_dialog.as_mut().filter(|d| d.target == target) {
+            match st
+                .overlays
+                .get_mut::<PfDialog>()
+                .filter(|d| d.target == target)
+            {
                 Some(d) => d.error = Some(error),
                 None => st.notify(Notice::error(format!("port-forward {target}: {error}"))),
             }
@@ -222,6 +233,12 @@ pub fn on_msg(st: &mut AppState, msg: PfMsg) -> Vec<Effect> {
                 }
             }
             st.forwards.apply(status);
+            // A question about a forward that is gone has no answer left.
+            if let Some(StopForward(id)) = st.overlays.get::<StopForward>().copied() {
+                if !st.forwards.contains(id) {
+                    st.overlays.close::<StopForward>();
+                }
+            }
         }
     }
     Vec::new()

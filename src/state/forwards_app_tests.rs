@@ -95,7 +95,7 @@ fn shift_f_on_a_pod_opens_the_dialog_and_enter_starts_the_forward() {
     assert_eq!(st.key_ctx(), Ctx::PortForward);
     // Enter while loading explains instead of starting.
     assert!(key(&mut st, KeyCode::Enter, KeyModifiers::NONE).is_empty());
-    assert!(st.pf_dialog.as_ref().unwrap().error.is_some());
+    assert!(st.overlays.get::<PfDialog>().unwrap().error.is_some());
 
     update(
         &mut st,
@@ -119,8 +119,8 @@ fn shift_f_on_a_pod_opens_the_dialog_and_enter_starts_the_forward() {
         }),
     );
     let d = st
-        .pf_dialog
-        .as_ref()
+        .overlays
+        .get::<PfDialog>()
         .expect("the dialog stays open on an error");
     assert_eq!(
         d.error.as_deref(),
@@ -132,7 +132,7 @@ fn shift_f_on_a_pod_opens_the_dialog_and_enter_starts_the_forward() {
         local: ([127, 0, 0, 1], 8080).into(),
     };
     update(&mut st, Msg::Forward(PfMsg::Started { spec, started }));
-    assert!(st.pf_dialog.is_none());
+    assert!(!st.overlays.is_open::<PfDialog>());
     let notice = st.notice.as_ref().unwrap();
     assert!(
         notice.text.contains("127.0.0.1:8080 → pod/hello-1:8080"),
@@ -146,7 +146,7 @@ fn esc_cancels_the_dialog() {
     let mut st = state();
     key(&mut st, KeyCode::Char('F'), KeyModifiers::SHIFT);
     key(&mut st, KeyCode::Esc, KeyModifiers::NONE);
-    assert!(st.pf_dialog.is_none());
+    assert!(!st.overlays.is_open::<PfDialog>());
     assert_eq!(st.key_ctx(), Ctx::Pods);
 }
 
@@ -188,10 +188,13 @@ fn the_forwards_pane_lists_copies_and_stops_with_confirmation() {
 
     // ctrl-d asks; n cancels; ctrl-d then y stops.
     assert!(key(&mut st, KeyCode::Char('d'), KeyModifiers::CONTROL).is_empty());
-    assert_eq!(st.forwards.confirm_stop, Some(1));
+    assert_eq!(
+        st.overlays.get::<crate::state::overlay::StopForward>(),
+        Some(&crate::state::overlay::StopForward(1))
+    );
     assert!(st.notice.as_ref().unwrap().text.contains("(y stops it"));
     assert!(typed(&mut st, "n").is_empty());
-    assert_eq!(st.forwards.confirm_stop, None);
+    assert!(!st.overlays.is_open::<crate::state::overlay::StopForward>());
     key(&mut st, KeyCode::Down, KeyModifiers::NONE);
     key(&mut st, KeyCode::Char('d'), KeyModifiers::CONTROL);
     assert_eq!(
@@ -230,7 +233,7 @@ fn a_forward_ending_on_its_own_is_announced_and_dismissable() {
     // Nothing to stop: ctrl-d removes the row without asking.
     assert!(key(&mut st, KeyCode::Char('d'), KeyModifiers::CONTROL).is_empty());
     assert!(st.forwards.is_empty());
-    assert_eq!(st.forwards.confirm_stop, None);
+    assert!(!st.overlays.is_open::<crate::state::overlay::StopForward>());
 }
 
 #[test]

@@ -12,6 +12,7 @@ pub mod modal;
 pub mod namespaces;
 mod notice;
 pub mod objects;
+pub mod overlay;
 pub mod pf_dialog;
 pub mod pods;
 pub mod prompt;
@@ -24,6 +25,7 @@ pub mod view_table;
 pub mod views;
 pub mod workloads;
 
+use crate::state::objects::TextView;
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -106,7 +108,8 @@ pub struct AppState {
     pub services: services::ServiceTable,
     pub main_watch: WatchStatus,
     pub prompt: Option<Prompt>,
-    pub help: Option<HelpState>,
+    /// Help, text views, dialogs and confirmations (see [`overlay`]).
+    pub overlays: overlay::Overlays,
     pub notice: Option<Notice>,
     /// When the notice was first seen (it expires by its level's lifetime, on `Msg::Tick`).
     pub notice_since: Option<Timestamp>,
@@ -118,8 +121,6 @@ pub struct AppState {
     pub readonly: bool,
     /// The logs view, when open (it fills the body).
     pub logs: Option<logs::LogsState>,
-    /// The container picker shown before streaming a multi-container pod.
-    pub log_picker: Option<logs::ContainerPicker>,
     pub log_settings: logs::app::LogSettings,
     /// Generation of the newest log stream.
     pub log_gen: u64,
@@ -127,15 +128,10 @@ pub struct AppState {
     /// `shift-f` dialog (port-forward does not change the cluster: allowed in --readonly).
     pub forwards: forwards::Forwards,
     pub forwards_open: bool,
-    pub pf_dialog: Option<pf_dialog::PfDialog>,
     /// The Deployments / StatefulSets / DaemonSets view's table.
     pub workloads: workloads::WorkloadTable,
     /// Rollout history pane and dialogs.
     pub rollout: rollouts::RolloutState,
-    /// The delete confirmation, while it asks.
-    pub confirm_delete: Option<objects::DeleteConfirm>,
-    /// The YAML / describe view, when open (it covers the body).
-    pub text_view: Option<objects::TextView>,
     /// The view that the open dialogs and panes belong to (see [`view`]).
     view_owner: Option<ViewId>,
     /// A request whose answer opens something in the current view.
@@ -167,7 +163,7 @@ impl AppState {
             services: services::new_table(),
             main_watch: WatchStatus::idle(),
             prompt: None,
-            help: None,
+            overlays: overlay::Overlays::default(),
             notice: None,
             notice_since: None,
             pending_keys: Vec::new(),
@@ -175,16 +171,12 @@ impl AppState {
             size: (80, 24),
             readonly: false,
             logs: None,
-            log_picker: None,
             log_settings: logs::app::LogSettings::default(),
             log_gen: 0,
             forwards: forwards::Forwards::default(),
             forwards_open: false,
-            pf_dialog: None,
             workloads: workloads::new_table(),
             rollout: rollouts::RolloutState::default(),
-            confirm_delete: None,
-            text_view: None,
             view_owner: None,
             awaiting: None,
             dirty: true,
@@ -351,7 +343,7 @@ impl AppState {
         if let (Some(pane), Some(r)) = (self.rollout.history.as_mut(), areas.details) {
             pane.scroll_into_view(r.height.saturating_sub(4) as usize);
         }
-        if let Some(view) = self.text_view.as_mut() {
+        if let Some(view) = self.overlays.get_mut::<TextView>() {
             view.clamp(layout::text_height(self.size.1));
         }
         self.namespaces.refresh();

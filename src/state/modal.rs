@@ -3,6 +3,7 @@
 //! view that opened it (see `view`), so it closes when the view changes.
 
 use crate::keymap::Ctx;
+use crate::state::overlay::Overlay;
 use crate::state::rollouts::RolloutDialog;
 use crate::state::AppState;
 
@@ -50,26 +51,38 @@ impl Modal {
     }
 }
 
+impl Modal {
+    /// What an overlay is, as far as the keyboard is concerned.
+    fn of(overlay: &Overlay) -> Modal {
+        match overlay {
+            Overlay::Help(_) => Modal::Help,
+            Overlay::Text(_) => Modal::Text,
+            Overlay::ConfirmDelete(_) => Modal::ConfirmDelete,
+            Overlay::PortForward(_) => Modal::PortForwardDialog,
+            Overlay::LogPicker(_) => Modal::LogPicker,
+            Overlay::StopForward(_) => Modal::StopForward,
+            Overlay::Rollout(RolloutDialog::Rollback(_) | RolloutDialog::Confirm { .. }) => {
+                Modal::RolloutConfirm
+            }
+            Overlay::Rollout(RolloutDialog::Scale { .. }) => Modal::ScaleInput,
+            Overlay::Rollout(RolloutDialog::Planning { .. }) => Modal::RolloutPlanning,
+        }
+    }
+
+    /// A question takes the next key, before the command line.
+    fn is_question(self) -> bool {
+        self.ctx() == Ctx::Confirm
+    }
+}
+
 impl AppState {
-    /// The modal thing that has the keyboard, if any.
+    /// The modal thing that has the keyboard, if any: a question on top of the overlays,
+    /// else the command line, else the top overlay.
     pub fn modal(&self) -> Option<Modal> {
-        let rollout = self.rollout.dialog.as_ref().map(|d| match d {
-            RolloutDialog::Rollback(_) | RolloutDialog::Confirm { .. } => Modal::RolloutConfirm,
-            RolloutDialog::Scale { .. } => Modal::ScaleInput,
-            RolloutDialog::Planning { .. } => Modal::RolloutPlanning,
-        });
-        rollout.or_else(|| {
-            [
-                (self.confirm_delete.is_some(), Modal::ConfirmDelete),
-                (self.forwards.confirm_stop.is_some(), Modal::StopForward),
-                (self.prompt.is_some(), Modal::Prompt),
-                (self.help.is_some(), Modal::Help),
-                (self.pf_dialog.is_some(), Modal::PortForwardDialog),
-                (self.text_view.is_some(), Modal::Text),
-                (self.log_picker.is_some(), Modal::LogPicker),
-            ]
-            .into_iter()
-            .find_map(|(open, modal)| open.then_some(modal))
-        })
+        match self.overlays.top().map(Modal::of) {
+            Some(m) if m.is_question() => Some(m),
+            _ if self.prompt.is_some() => Some(Modal::Prompt),
+            top => top,
+        }
     }
 }

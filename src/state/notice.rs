@@ -14,7 +14,10 @@ impl AppState {
         };
         // A notice set directly (not through `notify`) starts its clock now.
         let since = *self.notice_since.get_or_insert(self.now);
-        if self.forwards.confirm_stop.is_some() {
+        if self
+            .overlays
+            .is_open::<crate::state::overlay::StopForward>()
+        {
             return;
         }
         if self.now.duration_since(since) >= notice.lifetime() {
@@ -98,14 +101,14 @@ mod tests {
     #[test]
     fn a_pending_question_stays_until_answered() {
         let mut st = state();
-        st.forwards.confirm_stop = Some(1);
+        st.overlays.open(crate::state::overlay::StopForward(1));
         update(
             &mut st,
             Msg::Notice(Notice::warning("stop forward x? (y/n)")),
         );
         tick(&mut st, 60);
         assert!(st.notice.is_some());
-        st.forwards.confirm_stop = None;
+        st.overlays.close::<crate::state::overlay::StopForward>();
         tick(&mut st, 61);
         assert_eq!(st.notice, None);
     }

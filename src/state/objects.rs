@@ -66,7 +66,7 @@ pub fn selected_object(st: &AppState) -> Option<ObjectRef> {
 /// Delete, YAML, describe, and the keys of an open text view; `None` leaves the action to
 /// the general handling.
 pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
-    if st.text_view.is_some() {
+    if st.overlays.is_open::<TextView>() {
         return Some(on_text_action(st, action));
     }
     let make: fn(ObjectRef) -> ObjectEffect = match action {
@@ -76,7 +76,7 @@ pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
                     "read-only mode (--readonly): delete refused",
                 ));
             } else if let Some(obj) = selected_object(st) {
-                st.confirm_delete = Some(DeleteConfirm {
+                st.overlays.open(DeleteConfirm {
                     context: st.cluster.context.clone(),
                     obj: obj.clone(),
                     identity: None,
@@ -96,17 +96,19 @@ pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
         return Some(Vec::new());
     };
     let effect = make(obj);
-    st.text_view = Some(TextView::loading(effect.title()));
+    st.overlays.open(TextView::loading(effect.title()));
     Some(vec![Effect::Object(effect)])
 }
 
 fn on_text_action(st: &mut AppState, action: Action) -> Vec<Effect> {
-    let Some(view) = st.text_view.as_mut() else {
+    let Some(view) = st.overlays.get_mut::<TextView>() else {
         return Vec::new();
     };
     let page = view.viewport.max(1) as isize;
     match action {
-        Action::Back | Action::Yaml | Action::Describe => st.text_view = None,
+        Action::Back | Action::Yaml | Action::Describe => {
+            st.overlays.close::<TextView>();
+        }
         Action::Quit => st.quit = true,
         Action::Down => view.scroll_by(1),
         Action::Up => view.scroll_by(-1),
@@ -123,7 +125,7 @@ fn on_text_action(st: &mut AppState, action: Action) -> Vec<Effect> {
 /// The delete confirmation has the keyboard: the confirm key deletes the object it names
 /// (once its uid is known), any other key cancels.
 pub fn on_confirm_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
-    let Some(confirm) = st.confirm_delete.take() else {
+    let Some(confirm) = st.overlays.close::<DeleteConfirm>() else {
         return Vec::new();
     };
     if !st.keymap.confirms(key) {
@@ -135,7 +137,7 @@ pub fn on_confirm_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
             "still looking up {}; confirm again in a moment",
             confirm.obj.label()
         )));
-        st.confirm_delete = Some(confirm);
+        st.overlays.open(confirm);
         return Vec::new();
     };
     st.notify(Notice::info(format!("deleting {}…", confirm.obj.label())));
@@ -149,13 +151,17 @@ pub fn on_msg(st: &mut AppState, msg: ObjectMsg) {
     match msg {
         ObjectMsg::Identified { obj, result } => {
             // Only the confirmation that asked takes the answer.
-            let Some(confirm) = st.confirm_delete.as_mut().filter(|c| c.obj == obj) else {
+            let Some(confirm) = st
+                .overlays
+                .get_mut::<DeleteConfirm>()
+                .filter(|c| c.obj == obj)
+            else {
                 return;
             };
             match result {
                 Ok(identity) => confirm.identity = Some(identity),
                 Err(e) => {
-                    st.confirm_delete = None;
+                    st.overlays.close::<DeleteConfirm>();
                     st.notify(Notice::error(format!("cannot delete: {e}")));
                 }
             }
@@ -165,14 +171,18 @@ pub fn on_msg(st: &mut AppState, msg: ObjectMsg) {
         ObjectMsg::Deleted(Err(text)) => st.notify(Notice::error(text)),
         ObjectMsg::Text { title, result } => {
             // An answer for a view the user already closed is dropped.
-            let Some(view) = st.text_view.as_mut().filter(|v| v.title == title) else {
+            let Some(view) = st
+                .overlays
+                .get_mut::<TextView>()
+                .filter(|v| v.title == title)
+            else {
                 return;
             };
             view.loading = false;
             match result {
                 Ok(text) => view.lines = text.lines().map(str::to_owned).collect(),
                 Err(e) => {
-                    st.text_view = None;
+                    st.overlays.close::<TextView>();
                     st.notify(Notice::error(e));
                 }
             }

@@ -199,7 +199,7 @@ fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
     if let Some(effects) = logs::app::on_action(st, action) {
         return effects;
     }
-    if st.logs.is_none() && st.log_picker.is_none() {
+    if st.logs.is_none() && !st.overlays.is_open::<logs::ContainerPicker>() {
         if let Some(effects) = logs::app::on_pods_action(st, action) {
             return effects;
         }
@@ -209,7 +209,7 @@ fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
     }
     match action {
         Action::Quit => st.quit = true,
-        Action::Help => st.help = Some(HelpState::default()),
+        Action::Help => st.overlays.open(HelpState::default()),
         Action::Command => st.prompt = Some(Prompt::new(PromptKind::Command, String::new())),
         Action::Filter if st.logs.is_some() => {
             let current = st
@@ -276,11 +276,13 @@ fn cycle_focus(st: &mut AppState, step: isize) {
 }
 
 fn on_help_action(st: &mut AppState, action: Action) -> Vec<Effect> {
-    let Some(help) = st.help.as_mut() else {
+    let Some(help) = st.overlays.get_mut::<HelpState>() else {
         return Vec::new();
     };
     match action {
-        Action::Back | Action::Help => st.help = None,
+        Action::Back | Action::Help => {
+            st.overlays.close::<HelpState>();
+        }
         Action::Quit => st.quit = true,
         Action::Down => help.scroll += 1,
         Action::Up => help.scroll = help.scroll.saturating_sub(1),
@@ -396,7 +398,7 @@ fn run_parsed_command(st: &mut AppState, cmd: prompt::ParsedCommand) -> Vec<Effe
             Vec::new()
         }
         CommandKind::Help => {
-            st.help = Some(HelpState::default());
+            st.overlays.open(HelpState::default());
             Vec::new()
         }
         CommandKind::Namespace => match cmd.arg {

@@ -39,25 +39,13 @@ impl AppState {
 
     /// Whether anything that belongs to a view is open or awaited.
     fn has_view_owned(&self) -> bool {
-        self.rollout.history.is_some()
-            || self.rollout.dialog.is_some()
-            || self.confirm_delete.is_some()
-            || self.pf_dialog.is_some()
-            || self.text_view.is_some()
-            || self.log_picker.is_some()
-            || self.forwards.confirm_stop.is_some()
-            || self.awaiting.is_some()
+        self.rollout.history.is_some() || !self.overlays.is_empty() || self.awaiting.is_some()
     }
 
     /// Closes everything that belongs to a view (the history pane's watches stop).
     fn close_view_owned(&mut self) -> Vec<Effect> {
         self.view_owner = None;
-        self.rollout.dialog = None;
-        self.confirm_delete = None;
-        self.pf_dialog = None;
-        self.text_view = None;
-        self.log_picker = None;
-        self.forwards.confirm_stop = None;
+        self.overlays.clear();
         self.awaiting = None;
         if self.rollout.history.is_some() {
             rollouts::app::close_history(self)

@@ -1,6 +1,7 @@
 //! Everything opened in a view closes with it; confirmations act only on what they named.
 #![allow(clippy::unwrap_used)]
 
+use crate::state::rollouts::RolloutDialog;
 use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -104,7 +105,7 @@ fn switching_views_closes_the_history_pane_and_stops_its_watches() {
             "{k:?}: {effects:?}"
         );
     }
-    assert!(st.rollout.dialog.is_none());
+    assert!(!st.overlays.is_open::<RolloutDialog>());
 }
 
 #[test]

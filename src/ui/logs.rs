@@ -5,6 +5,7 @@
 //! characters reaches the terminal, and the cost per frame is bounded by the pane's size,
 //! not by how many lines the buffer holds.
 
+use crate::state::logs::ContainerPicker;
 use std::ops::Range;
 
 use ratatui::buffer::Buffer;
@@ -98,8 +99,7 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
 }
 
 /// The container picker: a small box under the hint line.
-pub fn draw_picker(f: &mut Frame, below: Rect, st: &AppState, theme: &Theme) {
-    let Some(picker) = &st.log_picker else { return };
+pub fn draw_picker(f: &mut Frame, below: Rect, picker: &ContainerPicker, theme: &Theme) {
     let screen = f.area();
     let title = match &picker.scope {
         crate::state::logs::LogScope::Pod(p) => format!(" Logs of {p}: container "),

@@ -19,6 +19,7 @@ use ratatui::widgets::Block;
 use ratatui::Frame;
 
 use crate::keymap::Keymap;
+use crate::state::overlay::Overlay;
 use crate::state::{AppState, MainView};
 use crate::theme::Theme;
 
@@ -51,26 +52,27 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) {
     if let Some(r) = areas.logs {
         logs::draw(f, r, st, theme);
     }
-    if st.log_picker.is_some() {
-        logs::draw_picker(f, areas.hints, st, theme);
-    }
     status::draw_status(f, areas.status, st, theme);
-    if let Some(dialog) = &st.pf_dialog {
-        let body = ratatui::layout::Rect {
-            y: areas.hints.y + 1,
-            height: area.height.saturating_sub(3),
-            ..area
-        };
-        forwards::draw_dialog(f, body, dialog, keymap, theme);
+    // Overlays bottom first: the one with the keyboard is drawn last, on top.
+    let body = ratatui::layout::Rect {
+        y: areas.hints.y + 1,
+        height: area.height.saturating_sub(3),
+        ..area
+    };
+    for overlay in st.overlays.iter() {
+        match overlay {
+            Overlay::Help(help) => help::draw(f, body, help.scroll, keymap, theme),
+            Overlay::Text(view) => objects::draw_text(f, area, view, keymap, theme),
+            Overlay::ConfirmDelete(confirm) => {
+                objects::draw_delete(f, area, confirm, keymap, theme)
+            }
+            Overlay::PortForward(dialog) => forwards::draw_dialog(f, body, dialog, keymap, theme),
+            Overlay::LogPicker(picker) => logs::draw_picker(f, areas.hints, picker, theme),
+            Overlay::Rollout(dialog) => {
+                rollouts::draw_dialog(f, area, dialog, &st.cluster.context, keymap, theme)
+            }
+            // Asked in the status line.
+            Overlay::StopForward(_) => {}
+        }
     }
-    objects::draw(f, area, st, keymap, theme);
-    if let Some(help) = &st.help {
-        let body = ratatui::layout::Rect {
-            y: areas.hints.y + 1,
-            height: area.height.saturating_sub(3),
-            ..area
-        };
-        help::draw(f, body, help.scroll, keymap, theme);
-    }
-    rollouts::draw_dialog(f, area, st, keymap, theme);
 }

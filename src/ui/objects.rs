@@ -1,5 +1,7 @@
 //! The YAML / describe text view and the delete confirmation.
 
+use crate::state::objects::DeleteConfirm;
+use crate::state::objects::TextView;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
@@ -9,7 +11,6 @@ use super::confirm::{answer_line, inline_hints, Subject};
 use crate::action::Action;
 use crate::keymap::Ctx;
 use crate::keymap::Keymap;
-use crate::state::AppState;
 use crate::theme::Theme;
 
 use crate::state::layout::CHROME_ROWS;
@@ -23,8 +24,9 @@ fn body(area: Rect) -> Rect {
     }
 }
 
-pub fn draw(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &Theme) {
-    if let Some(view) = &st.text_view {
+/// The YAML / describe text over the body.
+pub fn draw_text(f: &mut Frame, area: Rect, view: &TextView, keymap: &Keymap, theme: &Theme) {
+    {
         let r = body(area);
         let position = if view.loading {
             "loading…".to_string()
@@ -60,7 +62,17 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &T
         f.render_widget(Clear, r);
         f.render_widget(Paragraph::new(lines).block(block), r);
     }
-    if let Some(confirm) = &st.confirm_delete {
+}
+
+/// The delete confirmation, naming exactly what it deletes.
+pub fn draw_delete(
+    f: &mut Frame,
+    area: Rect,
+    confirm: &DeleteConfirm,
+    keymap: &Keymap,
+    theme: &Theme,
+) {
+    {
         let obj = &confirm.obj;
         let subject = Subject {
             context: &confirm.context,

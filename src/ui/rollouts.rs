@@ -249,15 +249,20 @@ pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
-pub fn draw_dialog(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &Theme) {
-    let Some(dialog) = &st.rollout.dialog else {
-        return;
-    };
+/// A rollout question or the scale prompt, naming the workload in `context`.
+pub fn draw_dialog(
+    f: &mut Frame,
+    area: Rect,
+    dialog: &RolloutDialog,
+    context: &str,
+    keymap: &Keymap,
+    theme: &Theme,
+) {
     let key = |k: &'static str| Span::styled(k, theme.key);
     let hint = |s: &'static str| Span::styled(s, theme.hint);
     let target = dialog.target();
     let subject = Subject {
-        context: &st.cluster.context,
+        context,
         namespace: Some(&target.namespace),
         kind: target.kind.singular(),
         name: &target.name,

@@ -37,7 +37,7 @@ impl Default for LogSettings {
 
 /// The key context while the logs view or its picker is up.
 pub fn key_ctx(st: &AppState) -> Option<Ctx> {
-    if st.log_picker.is_some() {
+    if st.overlays.is_open::<ContainerPicker>() {
         Some(Ctx::LogPicker)
     } else if st.logs.is_some() {
         Some(Ctx::Logs)
@@ -94,7 +94,7 @@ pub fn on_containers(
     st.dirty = true;
     match containers {
         Ok(names) if names.len() > 1 => {
-            st.log_picker = Some(ContainerPicker::new(
+            st.overlays.open(ContainerPicker::new(
                 target.namespace,
                 target.scope,
                 names,
@@ -147,16 +147,18 @@ pub fn on_msg(st: &mut AppState, msg: LogMsg) {
 /// Keys while the picker or the logs view has the keyboard. `None`: not handled here
 /// (quit, help, the command line fall through to the general handling).
 pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
-    if let Some(picker) = st.log_picker.as_mut() {
+    if let Some(picker) = st.overlays.get_mut::<ContainerPicker>() {
         match action {
             Action::Up => picker.move_by(-1),
             Action::Down => picker.move_by(1),
             Action::Top => picker.selected = 0,
             Action::Bottom => picker.move_by(i64::from(u16::MAX)),
-            Action::Back => st.log_picker = None,
+            Action::Back => {
+                st.overlays.close::<ContainerPicker>();
+            }
             Action::Select => {
                 let target = picker.target();
-                st.log_picker = None;
+                st.overlays.close::<ContainerPicker>();
                 return Some(open(st, target));
             }
             _ => return None,

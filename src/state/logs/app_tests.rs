@@ -142,7 +142,7 @@ fn an_answer_nobody_awaits_opens_nothing() {
         target(false),
         Ok(vec!["web".into(), "log-shipper".into()]),
     );
-    assert!(effects.is_empty() && st.log_picker.is_none());
+    assert!(effects.is_empty() && !st.overlays.is_open::<ContainerPicker>());
 }
 
 #[test]
@@ -157,7 +157,7 @@ fn several_containers_go_through_the_picker() {
     assert_eq!(key_ctx(&st), Some(Ctx::LogPicker));
     on_action(&mut st, Action::Up);
     let effects = on_action(&mut st, Action::Select).unwrap();
-    assert!(st.log_picker.is_none());
+    assert!(!st.overlays.is_open::<ContainerPicker>());
     match &effects[..] {
         [Effect::StreamLogs { request, .. }] => {
             assert_eq!(request.target.container, ContainerChoice::All)

@@ -24,16 +24,18 @@ pub fn key_ctx(st: &AppState) -> Option<Ctx> {
 
 /// A key while a rollout dialog is open: the dialog gets every key.
 pub fn on_dialog_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
-    let Some(dialog) = st.rollout.dialog.take() else {
+    let Some(dialog) = st.overlays.close::<RolloutDialog>() else {
         return Vec::new();
     };
     let yes = st.keymap.confirms(key);
     let (next, effect) = dialog_answer(dialog, yes, st.now);
-    st.rollout.dialog = next;
+    if let Some(dialog) = next {
+        st.overlays.open(dialog);
+    }
     match effect {
         Some(e) => vec![Effect::Rollout(Box::new(e))],
         None => {
-            if st.rollout.dialog.is_none() {
+            if !st.overlays.is_open::<RolloutDialog>() {
                 st.notify(Notice::info("cancelled"));
             }
             Vec::new()
@@ -43,7 +45,7 @@ pub fn on_dialog_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
 
 /// A character typed into the scale dialog.
 pub fn on_scale_char(st: &mut AppState, c: char) -> Vec<Effect> {
-    if let Some(dialog) = st.rollout.dialog.as_mut() {
+    if let Some(dialog) = st.overlays.get_mut::<RolloutDialog>() {
         scale_char(dialog, c);
     }
     Vec::new()
@@ -55,12 +57,12 @@ pub fn on_scale_action(st: &mut AppState, action: Action) -> Vec<Effect> {
         st.quit = true;
         return Vec::new();
     }
-    let Some(dialog) = st.rollout.dialog.take() else {
+    let Some(dialog) = st.overlays.close::<RolloutDialog>() else {
         return Vec::new();
     };
-    st.rollout.dialog = scale_action(dialog, action);
-    if st.rollout.dialog.is_none() {
-        st.notify(Notice::info("cancelled"));
+    match scale_action(dialog, action) {
+        Some(dialog) => st.overlays.open(dialog),
+        None => st.notify(Notice::info("cancelled")),
     }
     Vec::new()
 }
@@ -188,7 +190,7 @@ fn plan_rollback(st: &mut AppState, target: Target, revision: i64) -> Vec<Effect
     if refused_readonly(st, "rollback") {
         return Vec::new();
     }
-    st.rollout.dialog = Some(RolloutDialog::Planning {
+    st.overlays.open(RolloutDialog::Planning {
         target: target.clone(),
         revision,
     });
@@ -222,7 +224,7 @@ fn ask_change(st: &mut AppState, row: &WorkloadRow, action: Action) -> Vec<Effec
     if refused_readonly(st, what) {
         return Vec::new();
     }
-    st.rollout.dialog = Some(match change {
+    st.overlays.open(match change {
         Change::Scale { .. } if row.kind == Workload::DaemonSet => {
             st.notify(Notice::error(format!(
                 "{} cannot be scaled: one pod per node",
@@ -360,16 +362,14 @@ pub fn on_msg(st: &mut AppState, msg: RolloutMsg) -> Vec<Effect> {
             revision,
             plan,
         } => {
-            let waiting = matches!(&st.rollout.dialog,
+            let waiting = matches!(st.overlays.get::<RolloutDialog>(),
                 Some(RolloutDialog::Planning { target: t, revision: r }) if *t == target && *r == revision);
             if !waiting {
                 return Vec::new(); // cancelled meanwhile
             }
-            st.rollout.dialog = None;
+            st.overlays.close::<RolloutDialog>();
             match plan {
-                Ok(RollbackPlan::Patch(plan)) => {
-                    st.rollout.dialog = Some(RolloutDialog::Rollback(plan))
-                }
+                Ok(RollbackPlan::Patch(plan)) => st.overlays.open(RolloutDialog::Rollback(plan)),
                 Ok(RollbackPlan::Skip(msg)) => {
                     st.notify(Notice::info(format!("{}: {msg}", target.label())))
                 }

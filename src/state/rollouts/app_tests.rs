@@ -166,12 +166,12 @@ fn rollback_is_planned_confirmed_with_y_and_reported() {
     };
     update(&mut st, Msg::Rollout(Box::new(planned)));
     assert!(matches!(
-        st.rollout.dialog,
+        st.overlays.get::<RolloutDialog>(),
         Some(RolloutDialog::Rollback(_))
     ));
     let effects = rollout_effects(&update(&mut st, key('y')));
     assert_eq!(effects, [RolloutEffect::Rollback(Box::new(plan))]);
-    assert!(st.rollout.dialog.is_none());
+    assert!(!st.overlays.is_open::<RolloutDialog>());
     let done = RolloutMsg::Done {
         target,
         outcome: Outcome::Conflict("deployment.apps/web changed since you looked".into()),
@@ -187,7 +187,7 @@ fn anything_but_y_cancels_and_a_late_plan_is_ignored() {
     let mut st = deployments_view(vec![deployment("web", false)]);
     update(&mut st, key('u'));
     update(&mut st, key('n'));
-    assert!(st.rollout.dialog.is_none());
+    assert!(!st.overlays.is_open::<RolloutDialog>());
     let late = RolloutMsg::Planned {
         target: Target {
             kind: Workload::Deployment,
@@ -198,11 +198,11 @@ fn anything_but_y_cancels_and_a_late_plan_is_ignored() {
         plan: Ok(RollbackPlan::Skip("x".into())),
     };
     update(&mut st, Msg::Rollout(Box::new(late)));
-    assert!(st.rollout.dialog.is_none());
+    assert!(!st.overlays.is_open::<RolloutDialog>());
     // Pause asks first; `n` cancels without an effect, `y` sends it.
     update(&mut st, key('p'));
     assert!(matches!(
-        &st.rollout.dialog,
+        st.overlays.get::<RolloutDialog>(),
         Some(RolloutDialog::Confirm {
             change: Change::Pause,
             ..
@@ -228,7 +228,7 @@ fn readonly_refuses_every_change_with_a_message() {
         st.notice = None;
         let effects = update(&mut st, key(c));
         assert!(rollout_effects(&effects).is_empty(), "{c}");
-        assert!(st.rollout.dialog.is_none(), "{c}");
+        assert!(!st.overlays.is_open::<RolloutDialog>(), "{c}");
         let notice = st.notice.clone().unwrap();
         assert_eq!(notice.level, Level::Error);
         assert!(notice.text.contains("read-only"), "{}", notice.text);

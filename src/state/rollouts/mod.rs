@@ -248,7 +248,6 @@ pub struct RolloutState {
     pub watch: super::WatchStatus,
     /// The watch of the owner's kind in its namespace.
     pub owner_watch: super::WatchStatus,
-    pub dialog: Option<RolloutDialog>,
 }
 
 impl Default for RolloutState {
@@ -263,7 +262,6 @@ impl Default for RolloutState {
             focused: false,
             watch: idle.clone(),
             owner_watch: idle,
-            dialog: None,
         }
     }
 }
