@@ -40,6 +40,21 @@ pub fn apply_defaults(res: Res, obj: &mut Value) {
         fill(obj, "type", json!("Opaque"));
     } else if is(&resources::INGRESSES) {
         fill(object_at(obj, "status"), "loadBalancer", json!({}));
+    } else if is(&resources::CUSTOM_RESOURCE_DEFINITIONS) {
+        if obj["status"]["acceptedNames"].is_null() {
+            resources::custom::accepted_status(obj, &super::store::now_rfc3339());
+        }
+    } else if is(&resources::PERSISTENT_VOLUME_CLAIMS) {
+        fill(object_at(obj, "spec"), "volumeMode", json!("Filesystem"));
+        fill(object_at(obj, "status"), "phase", json!("Pending"));
+    } else if is(&resources::PERSISTENT_VOLUMES) {
+        let spec = object_at(obj, "spec");
+        fill(spec, "volumeMode", json!("Filesystem"));
+        fill(spec, "persistentVolumeReclaimPolicy", json!("Retain"));
+        fill(object_at(obj, "status"), "phase", json!("Pending"));
+    } else if is(&resources::STORAGE_CLASSES) {
+        fill(obj, "reclaimPolicy", json!("Delete"));
+        fill(obj, "volumeBindingMode", json!("Immediate"));
     }
 }
 

@@ -87,6 +87,7 @@ pub fn create(st: &SimState, req: &ApiRequest, t: &Target) -> Result<Response, A
     let dry_run = req.dry_run()?;
     let mut obj = req.json_body()?;
     check_body(t.res, t, &obj)?;
+    super::crds::check(t.res, &obj)?;
     let taken = defaults::allocate(st.store.addresses(), t.res, &mut obj, !dry_run);
     defaults::apply_defaults(t.res, &mut obj);
     let stored = if dry_run {
@@ -107,6 +108,7 @@ pub fn update(
     let dry_run = req.dry_run()?;
     let mut obj = req.json_body()?;
     check_body(t.res, t, &obj)?;
+    super::crds::check(t.res, &obj)?;
     let taken = defaults::allocate(st.store.addresses(), t.res, &mut obj, !dry_run);
     defaults::apply_defaults(t.res, &mut obj);
     let stored = if dry_run {
@@ -184,6 +186,9 @@ fn delete_options(req: &ApiRequest) -> Result<DeleteOptions, ApiError> {
 pub fn delete(st: &SimState, req: &ApiRequest, t: &Target) -> Result<Response, ApiError> {
     let opts = delete_options(req)?;
     let deleted = st.store.delete(t.res, ns(t), name(t), &opts)?;
+    if !opts.dry_run {
+        super::crds::deleted(st, t.res, &deleted);
+    }
     Ok(render(t.res, &deleted, req.format, StatusCode::OK))
 }
 
@@ -202,7 +207,12 @@ pub fn delete_collection(
     let mut deleted: Vec<Arc<Stored>> = Vec::new();
     for item in items.iter().filter(|o| selectors.matches(&o.value)) {
         match st.store.delete(t.res, item.namespace(), item.name(), &opts) {
-            Ok(d) => deleted.push(d),
+            Ok(d) => {
+                if !opts.dry_run {
+                    super::crds::deleted(st, t.res, &d);
+                }
+                deleted.push(d)
+            }
             // Gone meanwhile (garbage collected with an owner deleted just before).
             Err(e) if e.code == 404 => {}
             Err(e) => return Err(e),

@@ -9,7 +9,8 @@ use serde_json::{json, Map, Value};
 
 use super::request::json_value;
 use crate::error::ApiError;
-use crate::resources::{ResourceType, ALL_RESOURCES};
+use crate::resources::{self, ResourceType};
+use crate::SimState;
 
 /// Bumped when the documents change, so kubectl's cache of them is not reused.
 const HASH: &str = "rkt-sim-1";
@@ -20,9 +21,9 @@ fn gv_key(res: &ResourceType) -> String {
 }
 
 /// `/openapi/v3`
-pub fn root() -> Response {
+pub fn root(st: &SimState) -> Response {
     let mut paths = Map::new();
-    for res in ALL_RESOURCES {
+    for res in resources::all(&st.store) {
         let key = gv_key(res);
         let url = format!("/openapi/v3/{key}?hash={HASH}");
         paths.insert(key, json!({"serverRelativeURL": url}));
@@ -31,9 +32,12 @@ pub fn root() -> Response {
 }
 
 /// `/openapi/v3/{api/v1|apis/G/V}`
-pub fn group_version(gv: &str) -> Result<Response, ApiError> {
+pub fn group_version(st: &SimState, gv: &str) -> Result<Response, ApiError> {
     let mut paths = Map::new();
-    for res in ALL_RESOURCES.iter().filter(|r| gv_key(r) == gv) {
+    for res in resources::all(&st.store)
+        .into_iter()
+        .filter(|r| gv_key(r) == gv)
+    {
         let base = res.group_version_path();
         let path = if res.namespaced {
             format!("{base}/namespaces/{{namespace}}/{}/{{name}}", res.plural)

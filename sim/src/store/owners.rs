@@ -64,10 +64,7 @@ impl Inner {
         };
         set.iter()
             .filter_map(|(tk, key)| {
-                let res = resources::ALL_RESOURCES
-                    .iter()
-                    .copied()
-                    .find(|r| type_key(r) == *tk)?;
+                let res = resources::by_type_key(tk.0, tk.1)?;
                 let obj = self.objects.get(tk)?.get(key)?;
                 Some((res, obj.clone()))
             })
