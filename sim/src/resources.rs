@@ -191,13 +191,12 @@ pub fn find(
     })
 }
 
-/// The type stored under `group` and `plural` (the store's key), built-in or custom.
+/// The built-in type stored under `group` and `plural` (the store's key).
 pub fn by_type_key(group: &str, plural: &str) -> Option<&'static ResourceType> {
     ALL_RESOURCES
         .iter()
         .copied()
         .find(|r| r.group == group && r.plural == plural)
-        .or_else(|| custom::by_type_key(group, plural))
 }
 
 /// Whether two types address the same stored objects (every version of a custom

@@ -17,7 +17,7 @@ pub use self::addresses::{Addresses, InUse, Taken};
 use self::history::Past;
 pub use self::history::{event_matches, Subscription};
 use self::names::new_uid;
-pub use self::names::{invalid_name, now_rfc3339, qualified, random_suffix};
+pub use self::names::{invalid_name, invalid_name_for, now_rfc3339, qualified, random_suffix};
 use super::error::ApiError;
 use super::resources::{self, ResourceType};
 
@@ -353,7 +353,7 @@ impl Store {
                 }
             },
         };
-        if let Some(problem) = invalid_name(&name) {
+        if let Some(problem) = invalid_name_for(res, &name) {
             return Err(ApiError::invalid(
                 res.kind,
                 &name,

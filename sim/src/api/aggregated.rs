@@ -44,8 +44,11 @@ pub fn serve(st: &SimState, req: &ApiRequest, core: bool) -> Option<Response> {
     let version = wanted(&req.accept)?;
     let types = resources::all(&st.store);
     let items: Vec<Value> = if core {
-        let core_types: Vec<&ResourceType> =
-            types.iter().copied().filter(|r| r.group.is_empty()).collect();
+        let core_types: Vec<&ResourceType> = types
+            .iter()
+            .copied()
+            .filter(|r| r.group.is_empty())
+            .collect();
         vec![group_item("", &[("v1", core_types)])]
     } else {
         resources::groups(&types)

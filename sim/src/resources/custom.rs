@@ -51,7 +51,12 @@ fn leak(s: &str) -> &'static str {
 }
 
 fn leak_all(v: &[String]) -> &'static [&'static str] {
-    Box::leak(v.iter().map(|s| leak(s)).collect::<Vec<_>>().into_boxed_slice())
+    Box::leak(
+        v.iter()
+            .map(|s| leak(s))
+            .collect::<Vec<_>>()
+            .into_boxed_slice(),
+    )
 }
 
 fn intern(def: TypeDef) -> &'static ResourceType {
@@ -95,7 +100,12 @@ fn text(v: &Value) -> String {
 
 fn texts(v: &Value) -> Vec<String> {
     v.as_array()
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -168,14 +178,6 @@ pub fn served(store: &Store) -> Vec<&'static ResourceType> {
     crds.iter().flat_map(|crd| from_crd(&crd.value)).collect()
 }
 
-/// Any custom type ever defined with this group and plural (the store's key of a type).
-pub fn by_type_key(group: &str, plural: &str) -> Option<&'static ResourceType> {
-    interned()
-        .values()
-        .copied()
-        .find(|r| r.group == group && r.plural == plural)
-}
-
 /// Why a CRD object is not acceptable, if it is not (a subset of the apiserver's checks).
 pub fn invalid(crd: &Value) -> Option<(&'static str, String)> {
     let spec = &crd["spec"];
@@ -212,9 +214,15 @@ pub fn invalid(crd: &Value) -> Option<(&'static str, String)> {
             ))
         }
     }
-    let versions = spec["versions"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+    let versions = spec["versions"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
     if versions.is_empty() {
-        return Some(("spec.versions", "Invalid value: must have exactly one version marked as storage version".into()));
+        return Some((
+            "spec.versions",
+            "Invalid value: must have exactly one version marked as storage version".into(),
+        ));
     }
     let storage = versions
         .iter()
@@ -274,7 +282,10 @@ pub fn version_priority(v: &str) -> (u8, u32, u32) {
         return (0, 0, 0);
     };
     let tail = &rest[digits.len()..];
-    let minor = |prefix: &str| tail.strip_prefix(prefix).and_then(|m| m.parse::<u32>().ok());
+    let minor = |prefix: &str| {
+        tail.strip_prefix(prefix)
+            .and_then(|m| m.parse::<u32>().ok())
+    };
     if tail.is_empty() {
         (3, major, 0)
     } else if let Some(m) = minor("beta") {

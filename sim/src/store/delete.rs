@@ -90,7 +90,7 @@ impl Store {
         let types: Vec<Res> = inner
             .objects
             .keys()
-            .filter_map(|(group, plural)| resources::by_type_key(group, plural))
+            .filter_map(|key| inner.type_of(key))
             .filter(|r| r.namespaced)
             .collect();
         // In discovery order, custom types last, as before custom types existed.

@@ -3,8 +3,7 @@
 use serde_json::{json, Value};
 
 use super::{
-    col, containers_and_images, int, label_selector_string, or_none, Cells, Column, Now, AGE,
-    NAME,
+    col, containers_and_images, int, label_selector_string, or_none, Cells, Column, Now, AGE, NAME,
 };
 use crate::resources::{self as r, ResourceType};
 
@@ -162,7 +161,13 @@ mod tests {
         let cells = cron_job(&cj, &now());
         assert_eq!(
             cells[1..6],
-            [json!("*/5 * * * *"), json!("<none>"), json!(false), json!(0), json!("2m")]
+            [
+                json!("*/5 * * * *"),
+                json!("<none>"),
+                json!(false),
+                json!(0),
+                json!("2m")
+            ]
         );
         assert_eq!(cells[9], "<none>");
     }

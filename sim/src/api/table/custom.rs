@@ -95,7 +95,11 @@ pub fn json_path<'a>(obj: &'a Value, path: &str) -> Option<&'a Value> {
                 None => {
                     let i: i64 = inside.trim().parse().ok()?;
                     let arr = at.as_array()?;
-                    let idx = if i < 0 { arr.len().checked_sub(i.unsigned_abs() as usize)? } else { i as usize };
+                    let idx = if i < 0 {
+                        arr.len().checked_sub(i.unsigned_abs() as usize)?
+                    } else {
+                        i as usize
+                    };
                     arr.get(idx)?
                 }
             };
@@ -115,14 +119,29 @@ mod tests {
         let obj = json!({"spec": {"cronSpec": "* * * * */5", "replicas": 3},
             "status": {"conditions": [{"type": "Ready"}, {"type": "Synced"}]},
             "metadata": {"labels": {"app.kubernetes.io/name": "x"}}});
-        assert_eq!(json_path(&obj, ".spec.cronSpec"), Some(&json!("* * * * */5")));
+        assert_eq!(
+            json_path(&obj, ".spec.cronSpec"),
+            Some(&json!("* * * * */5"))
+        );
         assert_eq!(json_path(&obj, "{.spec.replicas}"), Some(&json!(3)));
-        assert_eq!(json_path(&obj, ".status.conditions[1].type"), Some(&json!("Synced")));
-        assert_eq!(json_path(&obj, ".status.conditions[-1].type"), Some(&json!("Synced")));
-        assert_eq!(json_path(&obj, ".metadata.labels['app.kubernetes.io/name']"), Some(&json!("x")));
+        assert_eq!(
+            json_path(&obj, ".status.conditions[1].type"),
+            Some(&json!("Synced"))
+        );
+        assert_eq!(
+            json_path(&obj, ".status.conditions[-1].type"),
+            Some(&json!("Synced"))
+        );
+        assert_eq!(
+            json_path(&obj, ".metadata.labels['app.kubernetes.io/name']"),
+            Some(&json!("x"))
+        );
         assert_eq!(json_path(&obj, ".spec.missing"), None);
         let now = Now("2026-01-01T00:01:00Z".parse().unwrap());
-        assert_eq!(typed("date", &json!("2026-01-01T00:00:00Z"), &now), json!("60s"));
+        assert_eq!(
+            typed("date", &json!("2026-01-01T00:00:00Z"), &now),
+            json!("60s")
+        );
         assert_eq!(typed("integer", &json!("7"), &now), json!(7));
         assert_eq!(typed("string", &json!(3), &now), json!("3"));
     }

@@ -124,8 +124,14 @@ mod tests {
         let now = Now("2026-01-01T00:00:00Z".parse().unwrap());
         let cells = binding(&rb, &now);
         assert_eq!(cells[1], "ClusterRole/view");
-        assert_eq!(cells[3..6], [json!("jane, bob"), json!("devs"), json!("default:default")]);
-        let created = created_at(&json!({"metadata": {"name": "x", "creationTimestamp": "2026-01-01T00:00:00Z"}}), &now);
+        assert_eq!(
+            cells[3..6],
+            [json!("jane, bob"), json!("devs"), json!("default:default")]
+        );
+        let created = created_at(
+            &json!({"metadata": {"name": "x", "creationTimestamp": "2026-01-01T00:00:00Z"}}),
+            &now,
+        );
         assert_eq!(created[1], "2026-01-01T00:00:00Z");
     }
 }

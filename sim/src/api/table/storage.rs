@@ -52,7 +52,9 @@ fn phase(obj: &Value) -> &str {
 fn class(obj: &Value) -> &str {
     obj["spec"]["storageClassName"]
         .as_str()
-        .or_else(|| obj["metadata"]["annotations"]["volume.beta.kubernetes.io/storage-class"].as_str())
+        .or_else(|| {
+            obj["metadata"]["annotations"]["volume.beta.kubernetes.io/storage-class"].as_str()
+        })
         .unwrap_or("")
 }
 
@@ -149,9 +151,12 @@ const STORAGE_CLASS: &[Column] = &[
 
 fn storage_class(obj: &Value, now: &Now) -> Vec<Value> {
     let annotations = &obj["metadata"]["annotations"];
-    let default = ["storageclass.kubernetes.io/is-default-class", "storageclass.beta.kubernetes.io/is-default-class"]
-        .iter()
-        .any(|a| annotations[*a] == "true");
+    let default = [
+        "storageclass.kubernetes.io/is-default-class",
+        "storageclass.beta.kubernetes.io/is-default-class",
+    ]
+    .iter()
+    .any(|a| annotations[*a] == "true");
     let mut name = s(&obj["metadata"]["name"]).to_string();
     if default {
         name.push_str(" (default)");
@@ -183,7 +188,14 @@ mod tests {
         let cells = pvc(&claim, &now());
         assert_eq!(
             cells[1..7],
-            [json!("Bound"), json!("pvc-1"), json!("1Gi"), json!("RWO,RWX"), json!("standard"), json!("<unset>")]
+            [
+                json!("Bound"),
+                json!("pvc-1"),
+                json!("1Gi"),
+                json!("RWO,RWX"),
+                json!("standard"),
+                json!("<unset>")
+            ]
         );
         let vol = json!({"metadata": {"name": "pvc-1"},
             "spec": {"capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"],
