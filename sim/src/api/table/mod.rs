@@ -52,10 +52,13 @@ pub(crate) const AGE: Column = Column {
 /// Computes the cells of one object's row.
 pub(crate) type Cells = fn(&Value, &Now) -> Vec<Value>;
 
+/// Computes the cells of one object's row, for printers that need their resource type.
+type DynCells<'a> = Box<dyn Fn(&Value, &Now) -> Vec<Value> + 'a>;
+
 /// A printer: the columns and the cells of one object.
 struct Printer<'a> {
     columns: std::borrow::Cow<'static, [Column]>,
-    cells: Box<dyn Fn(&Value, &Now) -> Vec<Value> + 'a>,
+    cells: DynCells<'a>,
 }
 
 /// The time a table is printed at.
