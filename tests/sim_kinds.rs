@@ -337,3 +337,105 @@ fn kubectl_api_resources_lists_every_kind() {
         "{all}"
     );
 }
+
+#[test]
+fn kubectl_create_subcommands_of_the_new_kinds_are_decoded() {
+    // kubectl 1.33 sends these as protobuf, with no JSON fallback.
+    let c = TestCluster::demo();
+    let creates: &[&[&str]] = &[
+        &[
+            "create",
+            "job",
+            "from-cli",
+            "--image=busybox",
+            "--",
+            "echo",
+            "hi",
+        ],
+        &["create", "job", "manual-run", "--from=cronjob/hello"],
+        &[
+            "create",
+            "cronjob",
+            "every-minute",
+            "--image=busybox",
+            "--schedule=*/1 * * * *",
+        ],
+        &[
+            "create",
+            "role",
+            "r1",
+            "--verb=get",
+            "--resource=pods",
+            "--resource-name=x",
+        ],
+        &[
+            "create",
+            "rolebinding",
+            "rb1",
+            "--role=r1",
+            "--user=bob",
+            "--serviceaccount=default:default",
+        ],
+        &[
+            "create",
+            "clusterrole",
+            "cr1",
+            "--verb=get,list",
+            "--resource=nodes",
+        ],
+        &[
+            "create",
+            "clusterrolebinding",
+            "crb1",
+            "--clusterrole=cr1",
+            "--group=ops",
+        ],
+        &[
+            "create",
+            "ingress",
+            "ing2",
+            "--class=nginx",
+            "--rule=foo.com/bar*=svc1:8080,tls=my-cert",
+        ],
+    ];
+    for args in creates {
+        let Some(out) = c.kubectl_ok(args) else {
+            return;
+        };
+        assert!(out.contains("created"), "{args:?}: {out}");
+    }
+    let jobs = c.kubectl_ok(&["get", "jobs", "-o", "wide"]).unwrap();
+    let row = jobs
+        .lines()
+        .find(|l| l.starts_with("from-cli "))
+        .unwrap_or("");
+    assert!(
+        row.contains("Running")
+            && row.contains("0/1")
+            && row.contains("batch.kubernetes.io/controller-uid="),
+        "{jobs}"
+    );
+    let owner = c
+        .kubectl_ok(&[
+            "get",
+            "job",
+            "manual-run",
+            "-o",
+            "jsonpath={.metadata.ownerReferences[0].kind}/{.metadata.ownerReferences[0].name}",
+        ])
+        .unwrap();
+    assert_eq!(owner, "CronJob/hello");
+    let rb = c
+        .kubectl_ok(&["get", "rolebinding", "rb1", "-o", "wide"])
+        .unwrap();
+    assert!(
+        rb.contains("Role/r1") && rb.contains("bob") && rb.contains("default:default"),
+        "{rb}"
+    );
+    let ing = c
+        .kubectl_ok(&["get", "ing", "ing2", "-o", "jsonpath={.spec.rules[0].http.paths[0].backend.service.port.number} {.spec.tls[0].secretName}"])
+        .unwrap();
+    assert_eq!(ing, "8080 my-cert");
+    let cj = c.kubectl_ok(&["get", "cj", "every-minute"]).unwrap();
+    assert!(cj.contains("*/1 * * * *") && cj.contains("false"), "{cj}");
+}

@@ -389,6 +389,7 @@ impl Store {
         }
         obj["apiVersion"] = json!(res.api_version());
         obj["kind"] = json!(res.kind);
+        crate::defaults::with_uid(res, &mut obj);
         let stored = Stored::new(obj, rv);
         if dry_run {
             return Ok(stored);
@@ -542,6 +543,13 @@ impl Store {
             }
         }
         for owned in ["uid", "creationTimestamp", "name", "namespace"] {
+            // Seeds may date an object back (UpdateScope::All): a Job that ran before.
+            if scope == UpdateScope::All
+                && owned == "creationTimestamp"
+                && obj["metadata"][owned].is_string()
+            {
+                continue;
+            }
             match old["metadata"].get(owned) {
                 Some(v) => obj["metadata"][owned] = v.clone(),
                 None => {

@@ -140,10 +140,16 @@ fn batch(s: &mut Seeder) -> anyhow::Result<()> {
             "successfulJobsHistoryLimit": 3, "failedJobsHistoryLimit": 1,
             "jobTemplate": {"spec": {"template": {"spec": {"containers": [hello.clone()], "restartPolicy": "OnFailure"}}}}}
     }))?;
-    let (scheduled, done) = (ago(3 * 60), ago(3 * 60 - 9));
+    // The last */5 slot at least a minute ago; the job is named after its minute.
+    let now = jiff::Timestamp::now().as_second();
+    let slot = (now - 60) - (now - 60).rem_euclid(300);
+    let since_slot = now - slot;
+    let (scheduled, done) = (ago(since_slot), ago(since_slot - 9));
+    let (cron_created, sched) = (ago(2 * 3600 + 17 * 60), scheduled.clone());
     s.store
         .mutate(&CRON_JOBS, "default", "hello", UpdateScope::All, |c| {
-            c["status"] = json!({"lastScheduleTime": scheduled, "lastSuccessfulTime": done});
+            c["metadata"]["creationTimestamp"] = json!(cron_created);
+            c["status"] = json!({"lastScheduleTime": sched, "lastSuccessfulTime": done});
             Ok(())
         })
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -152,10 +158,10 @@ fn batch(s: &mut Seeder) -> anyhow::Result<()> {
         "uid": cron.value["metadata"]["uid"], "controller": true, "blockOwnerDeletion": true}]);
     let mut hello_template = template(hello);
     hello_template["spec"]["restartPolicy"] = json!("OnFailure");
-    let (start, end) = (ago(3 * 60), ago(3 * 60 - 9));
+    let (start, end) = (ago(since_slot - 1), ago(since_slot - 9));
     job(
         s,
-        "hello-29401230",
+        &format!("hello-{}", slot / 60),
         json!({"metadata": {"ownerReferences": owner}, "spec": {"backoffLimit": 6, "completions": 1,
             "parallelism": 1, "completionMode": "NonIndexed", "suspend": false, "template": hello_template}}),
         json!({"startTime": start, "completionTime": end, "succeeded": 1, "ready": 0, "terminating": 0,
