@@ -328,6 +328,22 @@ mod tests {
     }
 
     #[test]
+    fn groups_list_the_preferred_version_first() {
+        let mut types: Vec<&'static ResourceType> = crate::resources::ALL_RESOURCES.to_vec();
+        let mut defined = from_crd(&crd());
+        defined.reverse();
+        types.extend(defined);
+        let groups = crate::resources::groups(&types);
+        let stable = groups.iter().find(|(g, _)| *g == "stable.example.com");
+        assert_eq!(stable.map(|(_, v)| v.clone()), Some(vec!["v1", "v1beta1"]));
+        assert_eq!(groups[0], ("apps", vec!["v1"]));
+        assert!(crate::resources::same_type(
+            types[types.len() - 1],
+            types[types.len() - 2]
+        ));
+    }
+
+    #[test]
     fn versions_sort_like_kubernetes() {
         let mut v = vec!["v1alpha1", "v2", "v1beta2", "v1", "foo", "v1beta1"];
         v.sort_by_key(|v| std::cmp::Reverse(version_priority(v)));
