@@ -36,6 +36,10 @@ const HEADERS: &[(&str, &str)] = &[
         "events",
         "NAMESPACE LAST SEEN TYPE REASON OBJECT MESSAGE",
     ),
+    (
+        "events.events.k8s.io",
+        "NAMESPACE LAST SEEN TYPE REASON OBJECT MESSAGE",
+    ),
     ("configmaps", "NAMESPACE NAME DATA AGE"),
     ("secrets", "NAMESPACE NAME TYPE DATA AGE"),
     ("serviceaccounts", "NAMESPACE NAME SECRETS AGE"),
@@ -205,6 +209,7 @@ const API_RESOURCES: &[(&str, &str, &str, &str, &str)] = &[
     ("namespaces", "ns", "v1", "false", "Namespace"),
     ("nodes", "no", "v1", "false", "Node"),
     ("events", "ev", "v1", "true", "Event"),
+    ("events", "ev", "events.k8s.io/v1", "true", "Event"),
     ("configmaps", "cm", "v1", "true", "ConfigMap"),
     ("secrets", "", "v1", "true", "Secret"),
     ("serviceaccounts", "sa", "v1", "true", "ServiceAccount"),
@@ -438,4 +443,64 @@ fn kubectl_create_subcommands_of_the_new_kinds_are_decoded() {
     assert_eq!(ing, "8080 my-cert");
     let cj = c.kubectl_ok(&["get", "cj", "every-minute"]).unwrap();
     assert!(cj.contains("*/1 * * * *") && cj.contains("false"), "{cj}");
+}
+
+#[test]
+fn events_k8s_io_serves_the_core_events_in_its_shape() {
+    let c = TestCluster::demo();
+    let Some(note) = c.kubectl_ok(&[
+        "get",
+        "events.v1.events.k8s.io",
+        "-A",
+        "--field-selector",
+        "type=Warning",
+        "-o",
+        "jsonpath={.items[0].apiVersion} {.items[0].regarding.kind} {.items[0].note}",
+    ]) else {
+        return;
+    };
+    assert!(note.starts_with("events.k8s.io/v1 Pod "), "{note}");
+    let created = "apiVersion: events.k8s.io/v1
+kind: Event
+metadata:
+  name: hello.deploy-note
+  namespace: default
+eventTime: 2026-01-01T00:00:00.000000Z
+reportingController: rkt.dev/tests
+reportingInstance: rkt-test
+action: Deploy
+reason: Deployed
+type: Normal
+note: rolled out by the tests
+regarding:
+  kind: Deployment
+  name: hello-minikube
+  namespace: default
+";
+    c.kubectl_stdin_ok(&["create", "-f", "-"], created).unwrap();
+    // The same object through core/v1, in its shape.
+    let core = c
+        .kubectl_ok(&[
+            "get",
+            "events",
+            "hello.deploy-note",
+            "-o",
+            "jsonpath={.apiVersion} {.involvedObject.name} {.message} {.source.component}",
+        ])
+        .unwrap();
+    assert_eq!(
+        core,
+        "v1 hello-minikube rolled out by the tests rkt.dev/tests"
+    );
+    let listed = c.kubectl_ok(&["get", "events.events.k8s.io"]).unwrap();
+    assert!(
+        listed.contains("deployment/hello-minikube") && listed.contains("Deployed"),
+        "{listed}"
+    );
+    c.kubectl_ok(&["delete", "events.events.k8s.io", "hello.deploy-note"])
+        .unwrap();
+    let gone = c
+        .kubectl_stdin(&["get", "ev", "hello.deploy-note"], "")
+        .unwrap();
+    assert!(!gone.status.success());
 }

@@ -100,6 +100,8 @@ pub static SERVICES: ResourceType = resource!("", "v1", "services", "service", "
 pub static ENDPOINTS: ResourceType = resource!("", "v1", "endpoints", "endpoints", "Endpoints", true, short: &["ep"], sub: &[], cat: &[]);
 pub static EVENTS: ResourceType =
     resource!("", "v1", "events", "event", "Event", true, short: &["ev"], sub: &[], cat: &[]);
+/// events.k8s.io/v1 Events: the same objects as core/v1 events, in the newer shape.
+pub static EVENTS_V1: ResourceType = resource!("events.k8s.io", "v1", "events", "event", "Event", true, short: &["ev"], sub: &[], cat: &[]);
 pub static CONFIGMAPS: ResourceType = resource!("", "v1", "configmaps", "configmap", "ConfigMap", true, short: &["cm"], sub: &[], cat: &[]);
 pub static SECRETS: ResourceType =
     resource!("", "v1", "secrets", "secret", "Secret", true, short: &[], sub: &[], cat: &[]);
@@ -141,6 +143,7 @@ pub static ALL_RESOURCES: &[&ResourceType] = &[
     &STATEFULSETS,
     &DAEMONSETS,
     &CONTROLLER_REVISIONS,
+    &EVENTS_V1,
     &JOBS,
     &CRON_JOBS,
     &INGRESSES,
@@ -199,9 +202,21 @@ pub fn by_type_key(group: &str, plural: &str) -> Option<&'static ResourceType> {
         .find(|r| r.group == group && r.plural == plural)
 }
 
+/// The type whose storage holds `res`'s objects: core/v1 events for events.k8s.io/v1,
+/// `res` itself for every other type.
+pub fn storage_of(res: &ResourceType) -> &ResourceType {
+    if std::ptr::eq(res, &EVENTS_V1) {
+        &EVENTS
+    } else {
+        res
+    }
+}
+
 /// Whether two types address the same stored objects (every version of a custom
-/// resource, and its definitions before and after a change of the CRD, do).
+/// resource, and its definitions before and after a change of the CRD, do; so do both
+/// Event APIs).
 pub fn same_type(a: &ResourceType, b: &ResourceType) -> bool {
+    let (a, b) = (storage_of(a), storage_of(b));
     std::ptr::eq(a, b) || (a.custom && b.custom && a.group == b.group && a.plural == b.plural)
 }
 

@@ -155,6 +155,7 @@ type TypeKey = (&'static str, &'static str);
 type ObjKey = (String, String);
 
 fn type_key(res: Res) -> TypeKey {
+    let res = resources::storage_of(res);
     (res.group, res.plural)
 }
 

@@ -5,6 +5,7 @@
 mod aggregated;
 mod crds;
 mod discovery;
+mod events_v1;
 mod list;
 mod objects;
 mod openapi;

@@ -20,7 +20,7 @@ use crate::SimState;
 /// One object in the wanted format.
 pub fn render(res: &ResourceType, obj: &Stored, format: Format, code: StatusCode) -> Response {
     match format {
-        Format::Json => json_response(code, obj.json.clone()),
+        Format::Json => json_response(code, super::events_v1::outgoing(res, &obj.value, &obj.json)),
         Format::Table(include) => json_value(
             code,
             &table::table(
@@ -85,15 +85,16 @@ pub fn check_body(res: &ResourceType, t: &Target, obj: &Value) -> Result<(), Api
 
 pub fn create(st: &SimState, req: &ApiRequest, t: &Target) -> Result<Response, ApiError> {
     let dry_run = req.dry_run()?;
-    let mut obj = req.json_body()?;
+    let obj = req.json_body()?;
     check_body(t.res, t, &obj)?;
     super::crds::check(t.res, &obj)?;
-    let taken = defaults::allocate(st.store.addresses(), t.res, &mut obj, !dry_run);
-    defaults::apply_defaults(t.res, &mut obj);
+    let (res, mut obj) = super::events_v1::incoming(t.res, obj);
+    let taken = defaults::allocate(st.store.addresses(), res, &mut obj, !dry_run);
+    defaults::apply_defaults(res, &mut obj);
     let stored = if dry_run {
-        st.store.create_dry_run(t.res, ns(t), obj)
+        st.store.create_dry_run(res, ns(t), obj)
     } else {
-        st.store.create(t.res, ns(t), obj)
+        st.store.create(res, ns(t), obj)
     };
     let stored = given_back_on_error(st, stored, taken)?;
     Ok(render(t.res, &stored, req.format, StatusCode::CREATED))
@@ -106,15 +107,16 @@ pub fn update(
     scope: UpdateScope,
 ) -> Result<Response, ApiError> {
     let dry_run = req.dry_run()?;
-    let mut obj = req.json_body()?;
+    let obj = req.json_body()?;
     check_body(t.res, t, &obj)?;
     super::crds::check(t.res, &obj)?;
-    let taken = defaults::allocate(st.store.addresses(), t.res, &mut obj, !dry_run);
-    defaults::apply_defaults(t.res, &mut obj);
+    let (res, mut obj) = super::events_v1::incoming(t.res, obj);
+    let taken = defaults::allocate(st.store.addresses(), res, &mut obj, !dry_run);
+    defaults::apply_defaults(res, &mut obj);
     let stored = if dry_run {
-        st.store.update_dry_run(t.res, ns(t), name(t), obj, scope)
+        st.store.update_dry_run(res, ns(t), name(t), obj, scope)
     } else {
-        st.store.update(t.res, ns(t), name(t), obj, scope)
+        st.store.update(res, ns(t), name(t), obj, scope)
     };
     let stored = given_back_on_error(st, stored, taken)?;
     Ok(render(t.res, &stored, req.format, StatusCode::OK))
