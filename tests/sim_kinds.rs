@@ -497,6 +497,25 @@ regarding:
         listed.contains("deployment/hello-minikube") && listed.contains("Deployed"),
         "{listed}"
     );
+    c.kubectl_ok(&[
+        "patch",
+        "events.events.k8s.io",
+        "hello.deploy-note",
+        "--type=merge",
+        "-p",
+        r#"{"note": "patched note"}"#,
+    ])
+    .unwrap();
+    let message = c
+        .kubectl_ok(&[
+            "get",
+            "ev",
+            "hello.deploy-note",
+            "-o",
+            "jsonpath={.message}",
+        ])
+        .unwrap();
+    assert_eq!(message, "patched note");
     c.kubectl_ok(&["delete", "events.events.k8s.io", "hello.deploy-note"])
         .unwrap();
     let gone = c

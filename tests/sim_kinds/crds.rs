@@ -190,3 +190,37 @@ fn namespaced_custom_resources_live_in_namespaces() {
             .then_some(())
     });
 }
+
+#[test]
+fn deleting_a_crd_deletes_its_objects_then_ends_their_watches() {
+    let c = TestCluster::empty();
+    let Some(_) = c.kubectl_stdin_ok(&["apply", "-f", "-"], CRD) else {
+        return;
+    };
+    c.kubectl_stdin_ok(&["apply", "-f", "-"], WIDGET).unwrap();
+    let started = std::time::Instant::now();
+    let events = crate::raw::watch_tables_for(&c, "/apis/demo.rkt.dev/v1/widgets", 30, || {
+        c.kubectl_ok(&["delete", "crd", "widgets.demo.rkt.dev"])
+            .unwrap();
+    });
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "the watch outlived its resource"
+    );
+    let seen: Vec<(String, Vec<String>)> = events
+        .iter()
+        .map(|e| {
+            (
+                e["type"].as_str().unwrap_or("").to_string(),
+                crate::raw::names_of(&e["object"]),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("ADDED".to_string(), vec!["blue".to_string()]),
+            ("DELETED".to_string(), vec!["blue".to_string()])
+        ]
+    );
+}

@@ -61,7 +61,7 @@ fn dechunk(mut body: &str) -> String {
     out
 }
 
-fn names_of(table: &Value) -> Vec<String> {
+pub fn names_of(table: &Value) -> Vec<String> {
     table["rows"]
         .as_array()
         .into_iter()
@@ -138,8 +138,18 @@ fn tables_with_include_object_metadata_carry_partial_object_metadata() {
 }
 
 /// Watches `path` as Tables for a few seconds while `act` runs; the events seen.
-fn watch_tables(c: &TestCluster, path: &str, act: impl FnOnce()) -> Vec<Value> {
-    let url = format!("{path}?watch=true&includeObject=Metadata&timeoutSeconds=4");
+pub fn watch_tables(c: &TestCluster, path: &str, act: impl FnOnce()) -> Vec<Value> {
+    watch_tables_for(c, path, 4, act)
+}
+
+/// [`watch_tables`] with the watch's `timeoutSeconds`.
+pub fn watch_tables_for(
+    c: &TestCluster,
+    path: &str,
+    timeout: u64,
+    act: impl FnOnce(),
+) -> Vec<Value> {
+    let url = format!("{path}?watch=true&includeObject=Metadata&timeoutSeconds={timeout}");
     let base = c.sim.url.clone();
     let body = std::thread::scope(|s| {
         let watcher = s.spawn(|| get_at(&base, &url, TABLE).1);

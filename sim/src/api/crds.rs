@@ -5,7 +5,7 @@
 
 use crate::error::ApiError;
 use crate::resources::{custom, ResourceType, CUSTOM_RESOURCE_DEFINITIONS};
-use crate::store::{DeleteOptions, Stored};
+use crate::store::{DeleteOptions, Event, EventType};
 use crate::SimState;
 
 fn is_crd(res: &ResourceType) -> bool {
@@ -28,12 +28,15 @@ pub fn check(res: &ResourceType, obj: &serde_json::Value) -> Result<(), ApiError
     }
 }
 
-/// After a CRD was deleted: its objects go too (the apiserver's finalizer deletes them
-/// before the CRD disappears; here both happen at once).
-pub fn deleted(st: &SimState, res: &ResourceType, crd: &Stored) {
+/// Before a CRD is deleted: its objects go first (the apiserver's finalizer deletes
+/// them before the CRD disappears), so watchers see them deleted, then their watch end.
+pub fn deleting(st: &SimState, res: &ResourceType, name: &str) {
     if !is_crd(res) {
         return;
     }
+    let Ok(crd) = st.store.get(&CUSTOM_RESOURCE_DEFINITIONS, "", name) else {
+        return;
+    };
     let Some(custom) = custom::from_crd(&crd.value).into_iter().next() else {
         return;
     };
@@ -46,4 +49,12 @@ pub fn deleted(st: &SimState, res: &ResourceType, crd: &Stored) {
         // Already gone (a dependent collected with its owner) is fine.
         let _ = st.store.delete(custom, obj.namespace(), obj.name(), &opts);
     }
+}
+
+/// Whether `event` is the deletion of the CRD that defines `res` (which ends its watches).
+pub fn defines_deleted(event: &Event, res: &ResourceType) -> bool {
+    res.custom
+        && event.kind == EventType::Deleted
+        && is_crd(event.res)
+        && event.object.name() == format!("{}.{}", res.plural, res.group)
 }

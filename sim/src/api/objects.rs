@@ -187,10 +187,10 @@ fn delete_options(req: &ApiRequest) -> Result<DeleteOptions, ApiError> {
 
 pub fn delete(st: &SimState, req: &ApiRequest, t: &Target) -> Result<Response, ApiError> {
     let opts = delete_options(req)?;
-    let deleted = st.store.delete(t.res, ns(t), name(t), &opts)?;
     if !opts.dry_run {
-        super::crds::deleted(st, t.res, &deleted);
+        super::crds::deleting(st, t.res, name(t));
     }
+    let deleted = st.store.delete(t.res, ns(t), name(t), &opts)?;
     Ok(render(t.res, &deleted, req.format, StatusCode::OK))
 }
 
@@ -208,13 +208,11 @@ pub fn delete_collection(
     let (items, _) = st.store.list(t.res, t.namespace.as_deref());
     let mut deleted: Vec<Arc<Stored>> = Vec::new();
     for item in items.iter().filter(|o| selectors.matches(&o.value)) {
+        if !opts.dry_run {
+            super::crds::deleting(st, t.res, item.name());
+        }
         match st.store.delete(t.res, item.namespace(), item.name(), &opts) {
-            Ok(d) => {
-                if !opts.dry_run {
-                    super::crds::deleted(st, t.res, &d);
-                }
-                deleted.push(d)
-            }
+            Ok(d) => deleted.push(d),
             // Gone meanwhile (garbage collected with an owner deleted just before).
             Err(e) if e.code == 404 => {}
             Err(e) => return Err(e),

@@ -250,6 +250,10 @@ impl Watch {
                     Ok(event) => {
                         self.last_rv = self.last_rv.max(event.rv());
                         self.push_event(&event);
+                        // The resource is no longer served: its watches end.
+                        if super::crds::defines_deleted(&event, self.res) {
+                            self.done = true;
+                        }
                     }
                     // Too far behind, or the store is gone: end; the client re-watches.
                     Err(_) => self.done = true,
