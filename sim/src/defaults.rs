@@ -40,6 +40,32 @@ pub fn apply_defaults(res: Res, obj: &mut Value) {
         fill(obj, "type", json!("Opaque"));
     } else if is(&resources::INGRESSES) {
         fill(object_at(obj, "status"), "loadBalancer", json!({}));
+    } else if is(&resources::JOBS) {
+        default_job_spec(object_at(obj, "spec"));
+        default_template(obj);
+    } else if is(&resources::CRON_JOBS) {
+        let spec = object_at(obj, "spec");
+        fill(spec, "concurrencyPolicy", json!("Allow"));
+        fill(spec, "suspend", json!(false));
+        fill(spec, "successfulJobsHistoryLimit", json!(3));
+        fill(spec, "failedJobsHistoryLimit", json!(1));
+        let job_spec = object_at(object_at(spec, "jobTemplate"), "spec");
+        default_job_spec(job_spec);
+    } else if is(&resources::CUSTOM_RESOURCE_DEFINITIONS) {
+        if obj["status"]["acceptedNames"].is_null() {
+            resources::custom::accepted_status(obj, &super::store::now_rfc3339());
+        }
+    } else if is(&resources::PERSISTENT_VOLUME_CLAIMS) {
+        fill(object_at(obj, "spec"), "volumeMode", json!("Filesystem"));
+        fill(object_at(obj, "status"), "phase", json!("Pending"));
+    } else if is(&resources::PERSISTENT_VOLUMES) {
+        let spec = object_at(obj, "spec");
+        fill(spec, "volumeMode", json!("Filesystem"));
+        fill(spec, "persistentVolumeReclaimPolicy", json!("Retain"));
+        fill(object_at(obj, "status"), "phase", json!("Pending"));
+    } else if is(&resources::STORAGE_CLASSES) {
+        fill(obj, "reclaimPolicy", json!("Delete"));
+        fill(obj, "volumeBindingMode", json!("Immediate"));
     }
 }
 
@@ -89,6 +115,42 @@ fn default_statefulset(obj: &mut Value) {
         fill(object_at(strategy, "rollingUpdate"), "partition", json!(0));
     }
     default_template(obj);
+}
+
+/// Defaults that need the uid the store just gave a new object: a Job's selector and
+/// pod labels name it (unless the Job chose its selector with `manualSelector`).
+pub fn with_uid(res: Res, obj: &mut Value) {
+    if !std::ptr::eq(res, &resources::JOBS) || obj["spec"]["manualSelector"] == true {
+        return;
+    }
+    let uid = obj["metadata"]["uid"].clone();
+    let name = obj["metadata"]["name"].clone();
+    let spec = object_at(obj, "spec");
+    if spec["selector"].is_null() {
+        spec["selector"] = json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}});
+    }
+    let template = object_at(spec, "template");
+    let labels = object_at(object_at(template, "metadata"), "labels");
+    for (key, value) in [
+        ("batch.kubernetes.io/controller-uid", &uid),
+        ("batch.kubernetes.io/job-name", &name),
+        ("controller-uid", &uid),
+        ("job-name", &name),
+    ] {
+        fill(labels, key, value.clone());
+    }
+}
+
+/// A Job's spec (also a CronJob's job template): one pod to completion, six retries.
+fn default_job_spec(spec: &mut Value) {
+    if spec["completions"].is_null() && spec["parallelism"].is_null() {
+        spec["completions"] = json!(1);
+    }
+    fill(spec, "parallelism", json!(1));
+    fill(spec, "backoffLimit", json!(6));
+    fill(spec, "completionMode", json!("NonIndexed"));
+    fill(spec, "suspend", json!(false));
+    fill(spec, "podReplacementPolicy", json!("TerminatingOrFailed"));
 }
 
 fn default_daemonset(obj: &mut Value) {

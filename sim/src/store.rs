@@ -17,7 +17,7 @@ pub use self::addresses::{Addresses, InUse, Taken};
 use self::history::Past;
 pub use self::history::{event_matches, Subscription};
 use self::names::new_uid;
-pub use self::names::{invalid_name, now_rfc3339, qualified, random_suffix};
+pub use self::names::{invalid_name, invalid_name_for, now_rfc3339, qualified, random_suffix};
 use super::error::ApiError;
 use super::resources::{self, ResourceType};
 
@@ -155,6 +155,7 @@ type TypeKey = (&'static str, &'static str);
 type ObjKey = (String, String);
 
 fn type_key(res: Res) -> TypeKey {
+    let res = resources::storage_of(res);
     (res.group, res.plural)
 }
 
@@ -353,7 +354,7 @@ impl Store {
                 }
             },
         };
-        if let Some(problem) = invalid_name(&name) {
+        if let Some(problem) = invalid_name_for(res, &name) {
             return Err(ApiError::invalid(
                 res.kind,
                 &name,
@@ -389,6 +390,7 @@ impl Store {
         }
         obj["apiVersion"] = json!(res.api_version());
         obj["kind"] = json!(res.kind);
+        crate::defaults::with_uid(res, &mut obj);
         let stored = Stored::new(obj, rv);
         if dry_run {
             return Ok(stored);
@@ -542,6 +544,13 @@ impl Store {
             }
         }
         for owned in ["uid", "creationTimestamp", "name", "namespace"] {
+            // Seeds may date an object back (UpdateScope::All): a Job that ran before.
+            if scope == UpdateScope::All
+                && owned == "creationTimestamp"
+                && obj["metadata"][owned].is_string()
+            {
+                continue;
+            }
             match old["metadata"].get(owned) {
                 Some(v) => obj["metadata"][owned] = v.clone(),
                 None => {

@@ -1,14 +1,16 @@
-//! Discovery: `/version`, `/api`, `/apis`, and the resource lists of each group version.
-//! Answers the plain (legacy) documents; kubectl falls back to them when its request for
-//! the aggregated form gets plain `application/json`.
+//! Discovery: `/version`, `/api`, `/apis`, and the resource lists of each group version,
+//! built-in and custom types alike. `/api` and `/apis` answer the aggregated form
+//! (`apidiscovery.k8s.io/v2`) to a client that asks for it, the plain documents otherwise.
 
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use super::request::json_value;
+use super::aggregated;
+use super::request::{json_value, ApiRequest};
 use crate::error::ApiError;
-use crate::resources::{self, ResourceType, ALL_RESOURCES};
+use crate::resources::{self, ResourceType};
+use crate::SimState;
 
 /// The Kubernetes version the simulation reports (kubectl's dispatcher picks its client by it).
 pub const GIT_VERSION: &str = "v1.33.1";
@@ -35,7 +37,10 @@ pub fn version() -> Response {
 }
 
 /// `/api`
-pub fn core_versions() -> Response {
+pub fn core_versions(st: &SimState, req: &ApiRequest) -> Response {
+    if let Some(response) = aggregated::serve(st, req, true) {
+        return response;
+    }
     json_value(
         StatusCode::OK,
         &json!({
@@ -46,18 +51,24 @@ pub fn core_versions() -> Response {
     )
 }
 
-fn group_json(group: &str) -> Value {
-    let gv = json!({"groupVersion": format!("{group}/v1"), "version": "v1"});
+fn group_json(group: &str, versions: &[&str]) -> Value {
+    let gv = |v: &str| json!({"groupVersion": format!("{group}/{v}"), "version": v});
     json!({
         "name": group,
-        "versions": [gv.clone()],
-        "preferredVersion": gv,
+        "versions": versions.iter().map(|v| gv(v)).collect::<Vec<_>>(),
+        "preferredVersion": versions.first().map(|v| gv(v)).unwrap_or(Value::Null),
     })
 }
 
 /// `/apis`
-pub fn groups() -> Response {
-    let groups: Vec<Value> = resources::groups().into_iter().map(group_json).collect();
+pub fn groups(st: &SimState, req: &ApiRequest) -> Response {
+    if let Some(response) = aggregated::serve(st, req, false) {
+        return response;
+    }
+    let groups: Vec<Value> = resources::groups(&resources::all(&st.store))
+        .iter()
+        .map(|(g, versions)| group_json(g, versions))
+        .collect();
     json_value(
         StatusCode::OK,
         &json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}),
@@ -65,21 +76,21 @@ pub fn groups() -> Response {
 }
 
 /// `/apis/{group}`
-pub fn group(group: &str) -> Result<Response, ApiError> {
-    if !resources::groups().contains(&group) {
+pub fn group(st: &SimState, group: &str) -> Result<Response, ApiError> {
+    let all = resources::groups(&resources::all(&st.store));
+    let Some((name, versions)) = all.iter().find(|(g, _)| *g == group) else {
         return Err(ApiError::no_such_path());
-    }
-    let mut doc = group_json(group);
+    };
+    let mut doc = group_json(name, versions);
     doc["kind"] = json!("APIGroup");
     doc["apiVersion"] = json!("v1");
     Ok(json_value(StatusCode::OK, &doc))
 }
 
 /// `/api/v1`, `/apis/{group}/{version}`
-pub fn resource_list(group: &str, version: &str) -> Result<Response, ApiError> {
-    let in_gv: Vec<&ResourceType> = ALL_RESOURCES
-        .iter()
-        .copied()
+pub fn resource_list(st: &SimState, group: &str, version: &str) -> Result<Response, ApiError> {
+    let in_gv: Vec<&ResourceType> = resources::all(&st.store)
+        .into_iter()
         .filter(|r| r.group == group && r.version == version)
         .collect();
     let Some(first) = in_gv.first() else {
@@ -118,37 +129,56 @@ pub fn resource_list(group: &str, version: &str) -> Result<Response, ApiError> {
     ))
 }
 
-fn subresource_json(res: &ResourceType, sub: &str) -> Value {
+/// What a subresource is, as discovery describes it: its kind (and group/version when
+/// not the parent's) and verbs.
+pub(super) struct Sub {
+    pub kind: String,
+    pub group_version: Option<(&'static str, &'static str)>,
+    pub verbs: &'static [&'static str],
+}
+
+pub(super) fn subresource(res: &ResourceType, sub: &str) -> Sub {
+    let own = |verbs| Sub {
+        kind: res.kind.to_string(),
+        group_version: None,
+        verbs,
+    };
+    let other = |kind: &str, verbs| Sub {
+        kind: kind.to_string(),
+        group_version: None,
+        verbs,
+    };
+    match sub {
+        "scale" => Sub {
+            kind: "Scale".into(),
+            group_version: Some(("autoscaling", "v1")),
+            verbs: &["get", "patch", "update"],
+        },
+        "log" => own(&["get"]),
+        "portforward" => other("PodPortForwardOptions", &["create", "get"]),
+        "exec" => other("PodExecOptions", &["create", "get"]),
+        "eviction" => Sub {
+            kind: "Eviction".into(),
+            group_version: Some(("policy", "v1")),
+            verbs: &["create"],
+        },
+        "finalize" => own(&["update"]),
+        _ => own(&["get", "patch", "update"]),
+    }
+}
+
+fn subresource_json(res: &ResourceType, name: &str) -> Value {
+    let sub = subresource(res, name);
     let mut entry = json!({
-        "name": format!("{}/{sub}", res.plural),
+        "name": format!("{}/{name}", res.plural),
         "singularName": "",
         "namespaced": res.namespaced,
-        "kind": res.kind,
-        "verbs": ["get", "patch", "update"],
+        "kind": sub.kind,
+        "verbs": sub.verbs,
     });
-    match sub {
-        "scale" => {
-            entry["group"] = json!("autoscaling");
-            entry["version"] = json!("v1");
-            entry["kind"] = json!("Scale");
-        }
-        "log" => entry["verbs"] = json!(["get"]),
-        "portforward" => {
-            entry["kind"] = json!("PodPortForwardOptions");
-            entry["verbs"] = json!(["create", "get"]);
-        }
-        "exec" => {
-            entry["kind"] = json!("PodExecOptions");
-            entry["verbs"] = json!(["create", "get"]);
-        }
-        "eviction" => {
-            entry["group"] = json!("policy");
-            entry["version"] = json!("v1");
-            entry["kind"] = json!("Eviction");
-            entry["verbs"] = json!(["create"]);
-        }
-        "finalize" => entry["verbs"] = json!(["update"]),
-        _ => {}
+    if let Some((group, version)) = sub.group_version {
+        entry["group"] = json!(group);
+        entry["version"] = json!(version);
     }
     entry
 }

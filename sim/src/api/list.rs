@@ -146,7 +146,7 @@ pub fn render(res: &ResourceType, page: &Page, format: Format) -> Response {
                 if i > 0 {
                     out.push(b',');
                 }
-                out.extend_from_slice(&item.json);
+                out.extend_from_slice(&super::events_v1::outgoing(res, &item.value, &item.json));
             }
             out.extend_from_slice(b"]}");
             json_response(StatusCode::OK, out)

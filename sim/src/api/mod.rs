@@ -2,7 +2,10 @@
 //! path (so the stream routes of logs and port-forward keep priority) and dispatches by
 //! verb to small modules.
 
+mod aggregated;
+mod crds;
 mod discovery;
+mod events_v1;
 mod list;
 mod objects;
 mod openapi;
@@ -57,14 +60,22 @@ fn serve(st: &SimState, req: &ApiRequest) -> Result<Response, ApiError> {
             Err(method_not_allowed())
         }
     };
-    match path::parse(&req.path) {
+    let find = |g: &str, v: &str, p: &str| crate::resources::find(&st.store, g, v, p);
+    let get_only = |r: Result<Response, ApiError>| {
+        if req.method == Method::GET {
+            r
+        } else {
+            Err(method_not_allowed())
+        }
+    };
+    match path::parse_with(&req.path, &find) {
         Route::Version => read_only(discovery::version),
-        Route::CoreVersions => read_only(discovery::core_versions),
-        Route::Groups => read_only(discovery::groups),
-        Route::Group(group) => discovery::group(&group),
-        Route::Resources { group, version } => discovery::resource_list(&group, &version),
+        Route::CoreVersions => get_only(Ok(discovery::core_versions(st, req))),
+        Route::Groups => get_only(Ok(discovery::groups(st, req))),
+        Route::Group(group) => discovery::group(st, &group),
+        Route::Resources { group, version } => discovery::resource_list(st, &group, &version),
         Route::Resource(target) => resource(st, req, &target),
-        Route::OpenApiRoot => read_only(openapi::root),
+        Route::OpenApiRoot => get_only(Ok(openapi::root(st))),
         Route::Health => read_only(|| {
             (
                 axum::http::StatusCode::OK,
@@ -76,7 +87,7 @@ fn serve(st: &SimState, req: &ApiRequest) -> Result<Response, ApiError> {
             )
                 .into_response()
         }),
-        Route::OpenApi(gv) => openapi::group_version(&gv),
+        Route::OpenApi(gv) => openapi::group_version(st, &gv),
         Route::Unknown => Err(ApiError::no_such_path()),
     }
 }

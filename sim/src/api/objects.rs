@@ -20,7 +20,7 @@ use crate::SimState;
 /// One object in the wanted format.
 pub fn render(res: &ResourceType, obj: &Stored, format: Format, code: StatusCode) -> Response {
     match format {
-        Format::Json => json_response(code, obj.json.clone()),
+        Format::Json => json_response(code, super::events_v1::outgoing(res, &obj.value, &obj.json)),
         Format::Table(include) => json_value(
             code,
             &table::table(
@@ -85,14 +85,16 @@ pub fn check_body(res: &ResourceType, t: &Target, obj: &Value) -> Result<(), Api
 
 pub fn create(st: &SimState, req: &ApiRequest, t: &Target) -> Result<Response, ApiError> {
     let dry_run = req.dry_run()?;
-    let mut obj = req.json_body()?;
+    let obj = req.json_body()?;
     check_body(t.res, t, &obj)?;
-    let taken = defaults::allocate(st.store.addresses(), t.res, &mut obj, !dry_run);
-    defaults::apply_defaults(t.res, &mut obj);
+    super::crds::check(t.res, &obj)?;
+    let (res, mut obj) = super::events_v1::incoming(t.res, obj);
+    let taken = defaults::allocate(st.store.addresses(), res, &mut obj, !dry_run);
+    defaults::apply_defaults(res, &mut obj);
     let stored = if dry_run {
-        st.store.create_dry_run(t.res, ns(t), obj)
+        st.store.create_dry_run(res, ns(t), obj)
     } else {
-        st.store.create(t.res, ns(t), obj)
+        st.store.create(res, ns(t), obj)
     };
     let stored = given_back_on_error(st, stored, taken)?;
     Ok(render(t.res, &stored, req.format, StatusCode::CREATED))
@@ -105,14 +107,16 @@ pub fn update(
     scope: UpdateScope,
 ) -> Result<Response, ApiError> {
     let dry_run = req.dry_run()?;
-    let mut obj = req.json_body()?;
+    let obj = req.json_body()?;
     check_body(t.res, t, &obj)?;
-    let taken = defaults::allocate(st.store.addresses(), t.res, &mut obj, !dry_run);
-    defaults::apply_defaults(t.res, &mut obj);
+    super::crds::check(t.res, &obj)?;
+    let (res, mut obj) = super::events_v1::incoming(t.res, obj);
+    let taken = defaults::allocate(st.store.addresses(), res, &mut obj, !dry_run);
+    defaults::apply_defaults(res, &mut obj);
     let stored = if dry_run {
-        st.store.update_dry_run(t.res, ns(t), name(t), obj, scope)
+        st.store.update_dry_run(res, ns(t), name(t), obj, scope)
     } else {
-        st.store.update(t.res, ns(t), name(t), obj, scope)
+        st.store.update(res, ns(t), name(t), obj, scope)
     };
     let stored = given_back_on_error(st, stored, taken)?;
     Ok(render(t.res, &stored, req.format, StatusCode::OK))
@@ -183,6 +187,9 @@ fn delete_options(req: &ApiRequest) -> Result<DeleteOptions, ApiError> {
 
 pub fn delete(st: &SimState, req: &ApiRequest, t: &Target) -> Result<Response, ApiError> {
     let opts = delete_options(req)?;
+    if !opts.dry_run {
+        super::crds::deleting(st, t.res, name(t));
+    }
     let deleted = st.store.delete(t.res, ns(t), name(t), &opts)?;
     Ok(render(t.res, &deleted, req.format, StatusCode::OK))
 }
@@ -201,6 +208,9 @@ pub fn delete_collection(
     let (items, _) = st.store.list(t.res, t.namespace.as_deref());
     let mut deleted: Vec<Arc<Stored>> = Vec::new();
     for item in items.iter().filter(|o| selectors.matches(&o.value)) {
+        if !opts.dry_run {
+            super::crds::deleting(st, t.res, item.name());
+        }
         match st.store.delete(t.res, item.namespace(), item.name(), &opts) {
             Ok(d) => deleted.push(d),
             // Gone meanwhile (garbage collected with an owner deleted just before).

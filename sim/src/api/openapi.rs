@@ -9,7 +9,8 @@ use serde_json::{json, Map, Value};
 
 use super::request::json_value;
 use crate::error::ApiError;
-use crate::resources::{ResourceType, ALL_RESOURCES};
+use crate::resources::{self, ResourceType};
+use crate::SimState;
 
 /// Bumped when the documents change, so kubectl's cache of them is not reused.
 const HASH: &str = "rkt-sim-1";
@@ -19,21 +20,39 @@ fn gv_key(res: &ResourceType) -> String {
     res.group_version_path().trim_start_matches('/').to_string()
 }
 
+/// The hash of one group version's document: it changes with the kinds in it (a CRD
+/// created, changed or deleted), so kubectl's cache of an older one is not used.
+fn gv_hash(types: &[&ResourceType], key: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for res in types.iter().filter(|r| gv_key(r) == key) {
+        (res.plural, res.kind, res.namespaced).hash(&mut h);
+    }
+    format!("{HASH}-{:016x}", h.finish())
+}
+
 /// `/openapi/v3`
-pub fn root() -> Response {
+pub fn root(st: &SimState) -> Response {
     let mut paths = Map::new();
-    for res in ALL_RESOURCES {
+    let types = resources::all(&st.store);
+    for res in &types {
         let key = gv_key(res);
-        let url = format!("/openapi/v3/{key}?hash={HASH}");
+        if paths.contains_key(&key) {
+            continue;
+        }
+        let url = format!("/openapi/v3/{key}?hash={}", gv_hash(&types, &key));
         paths.insert(key, json!({"serverRelativeURL": url}));
     }
     json_value(StatusCode::OK, &json!({"paths": paths}))
 }
 
 /// `/openapi/v3/{api/v1|apis/G/V}`
-pub fn group_version(gv: &str) -> Result<Response, ApiError> {
+pub fn group_version(st: &SimState, gv: &str) -> Result<Response, ApiError> {
     let mut paths = Map::new();
-    for res in ALL_RESOURCES.iter().filter(|r| gv_key(r) == gv) {
+    for res in resources::all(&st.store)
+        .into_iter()
+        .filter(|r| gv_key(r) == gv)
+    {
         let base = res.group_version_path();
         let path = if res.namespaced {
             format!("{base}/namespaces/{{namespace}}/{}/{{name}}", res.plural)

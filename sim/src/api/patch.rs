@@ -70,8 +70,16 @@ pub fn patch(
 ) -> Result<Response, ApiError> {
     let kind = PatchKind::from_content_type(&req.content_type)?;
     let patch: Value = req.json_body()?;
+    let v1 = super::events_v1::is_v1(t.res);
     let edit = |obj: &mut Value| {
-        apply(kind, obj, &patch)?;
+        if v1 {
+            // Patched in the shape the client sees, stored in the core shape.
+            let mut shown = super::events_v1::to_v1(obj);
+            apply(kind, &mut shown, &patch)?;
+            *obj = super::events_v1::to_core(&shown);
+        } else {
+            apply(kind, obj, &patch)?;
+        }
         if !obj.is_object() {
             return Err(ApiError::unprocessable(
                 "the patch turned the object into something that is not an object",

@@ -37,7 +37,16 @@ pub struct Target {
     pub subresource: Option<String>,
 }
 
+/// Finds the type served at a group, version and plural.
+pub type Finder<'a> = &'a dyn Fn(&str, &str, &str) -> Option<&'static ResourceType>;
+
+/// Parses a path against the built-in types only.
 pub fn parse(path: &str) -> Route {
+    parse_with(path, &resources::lookup)
+}
+
+/// Parses a path, finding resource types with `find` (built-in and custom ones).
+pub fn parse_with(path: &str, find: Finder<'_>) -> Route {
     let segs: Vec<&str> = path
         .trim_matches('/')
         .split('/')
@@ -59,14 +68,14 @@ pub fn parse(path: &str) -> Route {
             group: group.to_string(),
             version: version.to_string(),
         },
-        ["api", version, rest @ ..] => resource_route("", version, rest),
-        ["apis", group, version, rest @ ..] => resource_route(group, version, rest),
+        ["api", version, rest @ ..] => resource_route(find, "", version, rest),
+        ["apis", group, version, rest @ ..] => resource_route(find, group, version, rest),
         _ => Route::Unknown,
     }
 }
 
-fn resource_route(group: &str, version: &str, rest: &[&str]) -> Route {
-    let find = |plural: &str| resources::lookup(group, version, plural);
+fn resource_route(finder: Finder<'_>, group: &str, version: &str, rest: &[&str]) -> Route {
+    let find = |plural: &str| finder(group, version, plural);
     let target = |res, ns: Option<&str>, name: Option<&str>, sub: Option<&str>| {
         Route::Resource(Target {
             res,

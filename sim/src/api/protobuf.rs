@@ -2,7 +2,10 @@
 //! kubectl's typed clients (`kubectl create deployment|namespace|configmap|secret|service|
 //! serviceaccount`) POST `application/vnd.kubernetes.protobuf` and do not fall back to
 //! JSON, so the simulation decodes the messages those commands produce into JSON.
-//! Only the fields kubectl sets are described; unknown fields are skipped.
+//! Only the fields kubectl sets are described; unknown fields are skipped. The batch,
+//! RBAC and networking kinds are in [`more`].
+
+mod more;
 
 use base64::Engine as _;
 use serde_json::{json, Map, Value};
@@ -21,6 +24,8 @@ enum Kind {
     Bool,
     BoolPtr,
     Msg(&'static [Field]),
+    /// A message whose fields JSON puts in the parent's (Go's `json:",inline"`).
+    Inline(&'static [Field]),
     MapStr,
     MapBytes,
     /// map<string, Quantity>
@@ -222,7 +227,7 @@ fn schema(kind: &str) -> Option<Vec<Field>> {
             f(3, "orphanDependents", BoolPtr),
             f(4, "propagationPolicy", Str),
         ],
-        _ => return None,
+        other => return more::schema(other),
     })
 }
 
@@ -342,6 +347,11 @@ fn message(buf: &[u8], fields: &[Field]) -> Result<Value, String> {
             continue;
         };
         match field.kind {
+            Inline(_) => {
+                if let Value::Object(inner) = value {
+                    out.extend(inner);
+                }
+            }
             MapStr | MapBytes | MapQuantity => {
                 let map = out
                     .entry(field.name)
@@ -376,7 +386,7 @@ fn value(kind: Kind, wire: &Wire<'_>) -> Result<Option<Value>, String> {
         (IntPtr, Wire::Varint(v)) => Some(json!(*v as i64)),
         (Bool, Wire::Varint(v)) => (*v != 0).then_some(json!(true)),
         (BoolPtr, Wire::Varint(v)) => Some(json!(*v != 0)),
-        (Msg(fields), Wire::Len(b)) => Some(message(b, fields)?),
+        (Msg(fields) | Inline(fields), Wire::Len(b)) => Some(message(b, fields)?),
         (MapStr | MapBytes | MapQuantity, Wire::Len(b)) => {
             let (mut key, mut val) = (String::new(), Value::Null);
             for (num, w) in Reader(b) {

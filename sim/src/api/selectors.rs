@@ -230,7 +230,8 @@ fn field_supported(res: &ResourceType, key: &str) -> bool {
     ];
     let extra: &[&str] = if std::ptr::eq(res, &PODS) {
         POD
-    } else if std::ptr::eq(res, &EVENTS) {
+    } else if std::ptr::eq(crate::resources::storage_of(res), &EVENTS) {
+        // Both Event APIs select on the stored (core/v1) fields.
         EVENT
     } else if std::ptr::eq(res, &SECRETS) {
         &["type"]

@@ -250,6 +250,10 @@ impl Watch {
                     Ok(event) => {
                         self.last_rv = self.last_rv.max(event.rv());
                         self.push_event(&event);
+                        // The resource is no longer served: its watches end.
+                        if super::crds::defines_deleted(&event, self.res) {
+                            self.done = true;
+                        }
                     }
                     // Too far behind, or the store is gone: end; the client re-watches.
                     Err(_) => self.done = true,
@@ -296,6 +300,9 @@ impl Watch {
     /// One event line in the watch's format (JSON reuses the stored bytes).
     fn encode(&mut self, kind: &str, obj: &Value, json_bytes: Option<&Bytes>) -> Bytes {
         match self.format {
+            Format::Json if super::events_v1::is_v1(self.res) => {
+                line_bytes(kind, &super::events_v1::to_v1(obj))
+            }
             Format::Json => match json_bytes {
                 Some(bytes) => {
                     let mut out = Vec::with_capacity(bytes.len() + 32);

@@ -38,6 +38,7 @@ pub fn build(s: &mut Seeder) -> anyhow::Result<()> {
     extras(s)?;
     s.settle();
     broken_rollout(s)?;
+    super::kinds::build(s)?;
     Ok(())
 }
 

@@ -87,11 +87,21 @@ impl Store {
 
     /// Deletes everything in a namespace that is being removed.
     fn empty_namespace(&self, inner: &mut Inner, ns: &str) {
-        for res in resources::ALL_RESOURCES
-            .iter()
-            .copied()
+        let types: Vec<Res> = inner
+            .objects
+            .keys()
+            .filter_map(|key| inner.type_of(key))
             .filter(|r| r.namespaced)
-        {
+            .collect();
+        // In discovery order, custom types last, as before custom types existed.
+        let mut types = types;
+        types.sort_by_key(|r| {
+            resources::ALL_RESOURCES
+                .iter()
+                .position(|b| std::ptr::eq(*b, *r))
+                .unwrap_or(usize::MAX)
+        });
+        for res in types {
             let victims: Vec<Arc<Stored>> = inner
                 .objects
                 .get(&type_key(res))

@@ -169,7 +169,7 @@ pub fn event_matches(e: &Event, res: Res, ns: Option<&str>) -> bool {
 
 /// Whether an object of `obj_res` in `obj_ns` is in a watch of `res` in `ns`.
 fn in_scope(obj_res: Res, obj_ns: &str, res: Res, ns: Option<&str>) -> bool {
-    std::ptr::eq(obj_res, res)
+    resources::same_type(obj_res, res)
         && match ns {
             Some(ns) if res.namespaced && !ns.is_empty() => obj_ns == ns,
             _ => true,

@@ -11,6 +11,21 @@ pub fn qualified(res: Res) -> String {
     }
 }
 
+/// Why `name` is not a valid name for an object of `res`, if it is not: RBAC objects
+/// only need to be a path segment (`system:coredns`), everything else a DNS-1123 subdomain.
+pub fn invalid_name_for(res: Res, name: &str) -> Option<String> {
+    if res.group != "rbac.authorization.k8s.io" {
+        return invalid_name(name);
+    }
+    if name == "." || name == ".." {
+        return Some(format!("Invalid value: \"{name}\": may not be '{name}'"));
+    }
+    ["/", "%"]
+        .iter()
+        .find(|bad| name.contains(**bad))
+        .map(|bad| format!("Invalid value: \"{name}\": may not contain '{bad}'"))
+}
+
 /// Why `name` is not a valid DNS-1123 subdomain, if it is not.
 pub fn invalid_name(name: &str) -> Option<String> {
     let ok_chars = name

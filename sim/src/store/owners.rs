@@ -57,6 +57,18 @@ impl Inner {
         }
     }
 
+    /// The type stored under `key` in this cluster: a built-in one, or one that its
+    /// CRDs define (clusters in one process may define the same name differently).
+    pub(super) fn type_of(&self, key: &TypeKey) -> Option<Res> {
+        resources::by_type_key(key.0, key.1).or_else(|| {
+            self.objects
+                .get(&type_key(&resources::CUSTOM_RESOURCE_DEFINITIONS))?
+                .values()
+                .flat_map(|crd| resources::custom::from_crd(&crd.value))
+                .find(|r| r.group == key.0 && r.plural == key.1)
+        })
+    }
+
     /// The objects whose ownerReferences name `owner`, with their types.
     pub(super) fn dependents_of(&self, owner: &str) -> Vec<(Res, Arc<Stored>)> {
         let Some(set) = self.dependents.get(owner) else {
@@ -64,10 +76,7 @@ impl Inner {
         };
         set.iter()
             .filter_map(|(tk, key)| {
-                let res = resources::ALL_RESOURCES
-                    .iter()
-                    .copied()
-                    .find(|r| type_key(r) == *tk)?;
+                let res = self.type_of(tk)?;
                 let obj = self.objects.get(tk)?.get(key)?;
                 Some((res, obj.clone()))
             })

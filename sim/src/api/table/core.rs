@@ -16,7 +16,7 @@ pub(super) fn printer(res: &ResourceType) -> Option<(&'static [Column], Cells)> 
         (NODE, node)
     } else if is(&r::NAMESPACES) {
         (NAMESPACE, namespace)
-    } else if is(&r::EVENTS) {
+    } else if is(&r::EVENTS) || is(&r::EVENTS_V1) {
         (EVENT, event)
     } else if is(&r::INGRESSES) {
         (INGRESS, ingress)

@@ -2,8 +2,12 @@
 //! what `kubectl get` prints. Wide columns have priority 1 (`-o wide`).
 
 mod apps;
+mod batch;
 mod core;
+pub mod custom;
 mod pods;
+mod rbac;
+mod storage;
 
 use serde_json::{json, Value};
 
@@ -11,6 +15,7 @@ use super::request::Include;
 use crate::resources::{self as r, ResourceType};
 
 /// One column definition.
+#[derive(Clone)]
 pub struct Column {
     pub name: &'static str,
     pub kind: &'static str,
@@ -47,10 +52,13 @@ pub(crate) const AGE: Column = Column {
 /// Computes the cells of one object's row.
 pub(crate) type Cells = fn(&Value, &Now) -> Vec<Value>;
 
+/// Computes the cells of one object's row, for printers that need their resource type.
+type DynCells<'a> = Box<dyn Fn(&Value, &Now) -> Vec<Value> + 'a>;
+
 /// A printer: the columns and the cells of one object.
-struct Printer {
-    columns: &'static [Column],
-    cells: Cells,
+struct Printer<'a> {
+    columns: std::borrow::Cow<'static, [Column]>,
+    cells: DynCells<'a>,
 }
 
 /// The time a table is printed at.
@@ -72,28 +80,35 @@ impl Now {
     }
 }
 
-const DEFAULT_COLUMNS: &[Column] = &[NAME, AGE];
-
-fn default_cells(obj: &Value, now: &Now) -> Vec<Value> {
-    vec![name(obj), now.age(obj)]
-}
-
 pub(crate) fn name(obj: &Value) -> Value {
     obj["metadata"]["name"].clone()
 }
 
-fn printer(res: &ResourceType) -> Printer {
+fn printer(res: &ResourceType) -> Printer<'_> {
+    if res.custom {
+        return Printer {
+            columns: custom::columns(res).into(),
+            cells: Box::new(move |obj, now| custom::cells(res, obj, now)),
+        };
+    }
     let is = |other: &ResourceType| std::ptr::eq(res, other);
     let (columns, cells): (&'static [Column], Cells) = if is(&r::PODS) {
         (pods::COLUMNS, pods::cells)
-    } else if let Some(p) = apps::printer(res) {
-        p
-    } else if let Some(p) = core::printer(res) {
+    } else if let Some(p) = apps::printer(res)
+        .or_else(|| core::printer(res))
+        .or_else(|| batch::printer(res))
+        .or_else(|| storage::printer(res))
+        .or_else(|| rbac::printer(res))
+    {
         p
     } else {
-        (DEFAULT_COLUMNS, default_cells)
+        // The apiserver's default table convertor (customresourcedefinitions).
+        (rbac::DEFAULT, rbac::created_at)
     };
-    Printer { columns, cells }
+    Printer {
+        columns: columns.into(),
+        cells: Box::new(cells),
+    }
 }
 
 /// A Table of `objects`. `headers` false leaves out the column definitions (watch events
