@@ -104,8 +104,11 @@ impl ForwardManager {
     pub fn stop(&mut self, id: ForwardId) -> bool {
         match self.running.remove(&id) {
             Some(r) => {
+                // Asked before cancelling: once cancelled, the task may end at once on
+                // another thread, and a forward that was running would look as if it was not.
+                let was_running = !r.task.is_finished();
                 r.cancel.cancel();
-                !r.task.is_finished()
+                was_running
             }
             None => false,
         }
