@@ -322,3 +322,25 @@ fn cut_port_forward_cells_end_in_an_ellipsis() {
     assert!(t.contains('…'), "{t}");
     insta::assert_snapshot!("forwards_cut_100x20", t);
 }
+
+#[test]
+fn rebinding_the_confirm_key_changes_what_the_delete_dialog_says_and_does() {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+    let overrides = BTreeMap::from([("confirm".to_string(), "x".to_string())]);
+    let (keymap, problems) = rkt::keymap::Keymap::with_overrides(&overrides);
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut st = kube_system_state();
+    st.keymap = Arc::new(keymap);
+    st.refresh();
+    update(
+        &mut st,
+        Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+    );
+    let screen = text(&draw(&mut st, &Theme::default_theme(), 100, 30));
+    assert!(screen.contains("x delete"), "{screen}");
+    assert!(!screen.contains("y delete"), "{screen}");
+    // `y` is no longer yes: it cancels.
+    key(&mut st, 'y');
+    assert!(st.modal().is_none(), "any other key cancels");
+}
