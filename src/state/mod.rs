@@ -1,8 +1,11 @@
 //! Application state, owned by the app task alone, and `update`: messages in, effects out.
 //!
-//! One module per pane: `namespaces`, `pods` (the main resource view), `prompt` (command
-//! line and filter), over the generic live `table`. Future panes (logs, rollout history,
-//! port-forwards) get their own module and a [`Pane`] variant.
+//! The main views are described once in [`views`] and reached through one interface,
+//! [`view_table::ViewTable`] (`AppState::main_table`); each has a module for its rows'
+//! columns, sort and filter (`pods`, `services`, `workloads`, `namespaces`) over the generic
+//! live [`table`]. Everything modal lives in one stack ([`overlay`]); [`modal`] says what has
+//! the keyboard; [`view`] closes what belonged to a view when it changes. Logs, rollouts and
+//! port-forwards have their own modules; `prompt` is the command line and filter.
 
 pub mod forwards;
 pub mod forwards_app;
