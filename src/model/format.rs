@@ -95,7 +95,7 @@ pub fn human_duration(seconds: i64) -> String {
 
 /// Time since `t`, or kubectl's `<unknown>`. Whole seconds are counted toward zero, as
 /// Go's `int(d.Seconds())` does: a timestamp 1.5 s ahead of the local clock (skew
-/// between rkt's machine and the cluster) is kubectl's "0s", not "<invalid>".
+/// between rkt's machine and the cluster) is kubectl's "0s", not "`<invalid>`".
 pub fn age(t: Option<Timestamp>, now: Timestamp) -> String {
     match t {
         Some(t) => human_duration(now.duration_since(t).as_secs()),

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-/// Identifies one forward for the lifetime of a [`ForwardManager`].
+/// Identifies one forward for the lifetime of the forward manager (`cluster::portforward`).
 pub type ForwardId = u64;
 
 /// What the user asked for: `kubectl port-forward TARGET [ADDRESS:]LOCAL:REMOTE`.

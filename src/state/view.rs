@@ -5,7 +5,7 @@
 //! of a view the user has left.
 //!
 //! The rule is enforced once, after every message (`update` calls
-//! [`AppState::enforce_view_ownership`]), not at each place that changes the view: a new way of
+//! `AppState::enforce_view_ownership`), not at each place that changes the view: a new way of
 //! switching views cannot forget it.
 
 use crate::effect::{Effect, Scope};
