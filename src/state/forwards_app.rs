@@ -12,15 +12,9 @@ use crate::state::overlay::StopForward;
 use crate::state::pf_dialog::PfDialog;
 use crate::state::{AppState, Pane};
 
-/// The key context while the dialog or the forwards pane has the keyboard.
+/// The key context while the forwards pane has the keyboard (the dialog is an overlay).
 pub fn key_ctx(st: &AppState) -> Option<Ctx> {
-    if st.overlays.is_open::<PfDialog>() {
-        Some(Ctx::PortForward)
-    } else if pane_focused(st) {
-        Some(Ctx::Forwards)
-    } else {
-        None
-    }
+    pane_focused(st).then_some(Ctx::Forwards)
 }
 
 fn pane_focused(st: &AppState) -> bool {
@@ -50,9 +44,6 @@ pub fn on_stop_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
 }
 
 pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
-    if st.overlays.is_open::<PfDialog>() {
-        return Some(on_dialog_action(st, action));
-    }
     if action == Action::PortForward {
         return Some(forward_selected(st));
     }
@@ -106,7 +97,8 @@ pub fn describe(f: &ForwardStatus) -> String {
     format!("{} → {}:{}", f.local, f.target, f.remote_port)
 }
 
-fn on_dialog_action(st: &mut AppState, action: Action) -> Vec<Effect> {
+/// The port-forward dialog's keys.
+pub fn on_dialog_action(st: &mut AppState, action: Action) -> Vec<Effect> {
     let Some(dialog) = st.overlays.get_mut::<PfDialog>() else {
         return Vec::new();
     };

@@ -63,12 +63,8 @@ pub fn selected_object(st: &AppState) -> Option<ObjectRef> {
     st.table(st.focus).selected_object()
 }
 
-/// Delete, YAML, describe, and the keys of an open text view; `None` leaves the action to
-/// the general handling.
+/// Delete, YAML, describe; `None` leaves the action to the general handling.
 pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
-    if st.overlays.is_open::<TextView>() {
-        return Some(on_text_action(st, action));
-    }
     let make: fn(ObjectRef) -> ObjectEffect = match action {
         Action::Delete => {
             if st.readonly {
@@ -100,7 +96,8 @@ pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
     Some(vec![Effect::Object(effect)])
 }
 
-fn on_text_action(st: &mut AppState, action: Action) -> Vec<Effect> {
+/// The keys of an open YAML / describe view.
+pub fn on_text_action(st: &mut AppState, action: Action) -> Vec<Effect> {
     let Some(view) = st.overlays.get_mut::<TextView>() else {
         return Vec::new();
     };

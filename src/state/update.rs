@@ -188,6 +188,13 @@ fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
         Some(Modal::Prompt) => return on_prompt_action(st, action),
         Some(Modal::Help) => return on_help_action(st, action),
         Some(Modal::ScaleInput) => return rollouts::app::on_scale_action(st, action),
+        Some(Modal::Text) => return objects::on_text_action(st, action),
+        Some(Modal::PortForwardDialog) => return forwards_app::on_dialog_action(st, action),
+        Some(Modal::LogPicker) => {
+            if let Some(effects) = logs::app::on_picker_action(st, action) {
+                return effects;
+            }
+        }
         _ => {}
     }
     if let Some(effects) = objects::on_action(st, action) {

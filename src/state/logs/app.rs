@@ -35,15 +35,9 @@ impl Default for LogSettings {
     }
 }
 
-/// The key context while the logs view or its picker is up.
+/// The key context while the logs view is up (the picker is an overlay).
 pub fn key_ctx(st: &AppState) -> Option<Ctx> {
-    if st.overlays.is_open::<ContainerPicker>() {
-        Some(Ctx::LogPicker)
-    } else if st.logs.is_some() {
-        Some(Ctx::Logs)
-    } else {
-        None
-    }
+    st.logs.is_some().then_some(Ctx::Logs)
 }
 
 /// `l` / `L` / `p` on the pods pane. Returns `None` when the action is not about logs.
@@ -144,27 +138,31 @@ pub fn on_msg(st: &mut AppState, msg: LogMsg) {
     }
 }
 
-/// Keys while the picker or the logs view has the keyboard. `None`: not handled here
-/// (quit, help, the command line fall through to the general handling).
-pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
-    if let Some(picker) = st.overlays.get_mut::<ContainerPicker>() {
-        match action {
-            Action::Up => picker.move_by(-1),
-            Action::Down => picker.move_by(1),
-            Action::Top => picker.selected = 0,
-            Action::Bottom => picker.move_by(i64::from(u16::MAX)),
-            Action::Back => {
-                st.overlays.close::<ContainerPicker>();
-            }
-            Action::Select => {
-                let target = picker.target();
-                st.overlays.close::<ContainerPicker>();
-                return Some(open(st, target));
-            }
-            _ => return None,
+/// Keys while the container picker has the keyboard. `None`: not handled here (quit, help,
+/// the command line fall through to the general handling).
+pub fn on_picker_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
+    let picker = st.overlays.get_mut::<ContainerPicker>()?;
+    match action {
+        Action::Up => picker.move_by(-1),
+        Action::Down => picker.move_by(1),
+        Action::Top => picker.selected = 0,
+        Action::Bottom => picker.move_by(i64::from(u16::MAX)),
+        Action::Back => {
+            st.overlays.close::<ContainerPicker>();
         }
-        return Some(Vec::new());
+        Action::Select => {
+            let target = picker.target();
+            st.overlays.close::<ContainerPicker>();
+            return Some(open(st, target));
+        }
+        _ => return None,
     }
+    Some(Vec::new())
+}
+
+/// Keys while the logs view has the keyboard. `None`: not handled here (quit, help, the
+/// command line fall through to the general handling).
+pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
     let logs = st.logs.as_mut()?;
     match action {
         Action::Back => return Some(close(st)),

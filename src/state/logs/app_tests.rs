@@ -154,9 +154,9 @@ fn several_containers_go_through_the_picker() {
         Ok(vec!["web".into(), "log-shipper".into()]),
     );
     assert!(effects.is_empty());
-    assert_eq!(key_ctx(&st), Some(Ctx::LogPicker));
-    on_action(&mut st, Action::Up);
-    let effects = on_action(&mut st, Action::Select).unwrap();
+    assert_eq!(st.key_ctx(), Ctx::LogPicker);
+    on_picker_action(&mut st, Action::Up);
+    let effects = on_picker_action(&mut st, Action::Select).unwrap();
     assert!(!st.overlays.is_open::<ContainerPicker>());
     match &effects[..] {
         [Effect::StreamLogs { request, .. }] => {
