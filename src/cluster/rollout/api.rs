@@ -227,30 +227,7 @@ async fn replaced(
 }
 
 async fn current_uid(client: &Client, kind: Workload, ns: &str, name: &str) -> Option<String> {
-    let meta = match kind {
-        Workload::Deployment => {
-            Api::<Deployment>::namespaced(client.clone(), ns)
-                .get_metadata(name)
-                .await
-                .ok()?
-                .metadata
-        }
-        Workload::StatefulSet => {
-            Api::<StatefulSet>::namespaced(client.clone(), ns)
-                .get_metadata(name)
-                .await
-                .ok()?
-                .metadata
-        }
-        Workload::DaemonSet => {
-            Api::<DaemonSet>::namespaced(client.clone(), ns)
-                .get_metadata(name)
-                .await
-                .ok()?
-                .metadata
-        }
-    };
-    meta.uid
+    current(client, kind, ns, name).await?.uid
 }
 
 /// Sends a planned restart, scale, pause or resume.
@@ -328,41 +305,42 @@ where
     Ok(())
 }
 
-async fn current_meta(
-    client: &Client,
-    kind: Workload,
-    ns: &str,
-    name: &str,
-) -> Option<(String, Option<i32>)> {
-    match kind {
+/// What the workload is now: its identity, version and desired replicas.
+struct Current {
+    uid: Option<String>,
+    resource_version: Option<String>,
+    replicas: Option<i32>,
+}
+
+async fn current(client: &Client, kind: Workload, ns: &str, name: &str) -> Option<Current> {
+    let (meta, replicas) = match kind {
         Workload::Deployment => {
             let d = Api::<Deployment>::namespaced(client.clone(), ns)
                 .get(name)
                 .await
                 .ok()?;
-            Some((
-                d.metadata.resource_version?,
-                d.spec.and_then(|s| s.replicas),
-            ))
+            (d.metadata, d.spec.and_then(|s| s.replicas))
         }
         Workload::StatefulSet => {
             let s = Api::<StatefulSet>::namespaced(client.clone(), ns)
                 .get(name)
                 .await
                 .ok()?;
-            Some((
-                s.metadata.resource_version?,
-                s.spec.and_then(|s| s.replicas),
-            ))
+            (s.metadata, s.spec.and_then(|s| s.replicas))
         }
         Workload::DaemonSet => {
             let d = Api::<DaemonSet>::namespaced(client.clone(), ns)
                 .get(name)
                 .await
                 .ok()?;
-            Some((d.metadata.resource_version?, None))
+            (d.metadata, None)
         }
-    }
+    };
+    Some(Current {
+        uid: meta.uid,
+        resource_version: meta.resource_version,
+        replicas,
+    })
 }
 
 async fn current_resource_version(
@@ -371,13 +349,11 @@ async fn current_resource_version(
     ns: &str,
     name: &str,
 ) -> Option<String> {
-    current_meta(client, kind, ns, name).await.map(|(rv, _)| rv)
+    current(client, kind, ns, name).await?.resource_version
 }
 
 async fn current_replicas(client: &Client, kind: Workload, ns: &str, name: &str) -> Option<i32> {
-    current_meta(client, kind, ns, name)
-        .await
-        .and_then(|(_, r)| r)
+    current(client, kind, ns, name).await?.replicas
 }
 
 fn is_conflict(err: &kube::Error) -> bool {
