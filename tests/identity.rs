@@ -30,16 +30,22 @@ fn recreate(cluster: &TestCluster, name: &str) {
         .expect("created");
 }
 
-#[test]
-fn a_replaced_object_is_neither_changed_nor_deleted() {
-    if common::kubectl_path().is_none() {
-        eprintln!("kubectl not found: skipped");
-        return;
-    }
+/// An empty cluster with `deployment/web`; `None` without kubectl.
+fn cluster_with_web() -> Option<TestCluster> {
+    common::kubectl_path()?;
     let cluster = TestCluster::empty();
     cluster
         .kubectl_ok(&["create", "deployment", "web", &format!("--image={IMAGE}")])
         .expect("created");
+    Some(cluster)
+}
+
+#[test]
+fn a_replaced_object_is_neither_changed_nor_deleted() {
+    let Some(cluster) = cluster_with_web() else {
+        eprintln!("kubectl not found: skipped");
+        return;
+    };
     let confirmed_uid = uid_of(&cluster, "deployment", "web");
     recreate(&cluster, "web");
     let new_uid = uid_of(&cluster, "deployment", "web");
@@ -135,14 +141,10 @@ fn a_replaced_object_is_neither_changed_nor_deleted() {
 
 #[test]
 fn kubectl_sees_the_uid_precondition_refused_like_on_a_real_server() {
-    if common::kubectl_path().is_none() {
+    let Some(cluster) = cluster_with_web() else {
         eprintln!("kubectl not found: skipped");
         return;
-    }
-    let cluster = TestCluster::empty();
-    cluster
-        .kubectl_ok(&["create", "deployment", "web", &format!("--image={IMAGE}")])
-        .expect("created");
+    };
     let uid = uid_of(&cluster, "deployment", "web");
     let out = cluster
         .kubectl(&[

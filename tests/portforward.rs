@@ -60,7 +60,8 @@ async fn http_get(addr: SocketAddr, path: &str) -> std::io::Result<String> {
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
-async fn ready_pods(client: &Client, selector: &str) -> Vec<String> {
+/// Names of the pods matching `selector`; Terminating ones only with `terminating`.
+async fn pods_of(client: &Client, selector: &str, terminating: bool) -> Vec<String> {
     let api: Api<Pod> = Api::namespaced(client.clone(), "default");
     let list = api
         .list(&ListParams::default().labels(selector))
@@ -68,20 +69,7 @@ async fn ready_pods(client: &Client, selector: &str) -> Vec<String> {
         .unwrap();
     list.items
         .into_iter()
-        .filter(|p| p.metadata.deletion_timestamp.is_none())
-        .filter_map(|p| p.metadata.name)
-        .collect()
-}
-
-/// Names of the pods matching `selector`, whatever their state.
-async fn app_pods(client: &Client, selector: &str) -> Vec<String> {
-    let api: Api<Pod> = Api::namespaced(client.clone(), "default");
-    let list = api
-        .list(&ListParams::default().labels(selector))
-        .await
-        .unwrap();
-    list.items
-        .into_iter()
+        .filter(|p| terminating || p.metadata.deletion_timestamp.is_none())
         .filter_map(|p| p.metadata.name)
         .collect()
 }
@@ -140,13 +128,13 @@ async fn service_forward_follows_pod_replacement_and_stops() {
         .unwrap();
     // Every hello-minikube pod of this moment, Terminating ones too: the demo may still be
     // rolling out, and an old pod may serve until it is gone.
-    let before = app_pods(&client, "app=hello-minikube").await;
+    let before = pods_of(&client, "app=hello-minikube", true).await;
     let page = poll("a page from another pod", 30, || async {
         let page = http_get(started.local, "/").await.ok()?;
         (page.starts_with("HTTP/1.1 200") && !page.contains(&serving)).then_some(page)
     })
     .await;
-    let mut known = app_pods(&client, "app=hello-minikube").await;
+    let mut known = pods_of(&client, "app=hello-minikube", true).await;
     known.extend(before);
     assert!(
         known
@@ -186,7 +174,7 @@ async fn port_in_use_fails_before_anything_else() {
 async fn bare_pod_forward_reports_its_pod_gone() {
     let (_sim, client) = cluster().await;
     let pod = poll("a hello-minikube pod", 30, || async {
-        ready_pods(&client, "app=hello-minikube")
+        pods_of(&client, "app=hello-minikube", false)
             .await
             .into_iter()
             .next()
