@@ -23,7 +23,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
-use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
+use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Pod, Service};
 use kube::api::{Api, ListParams, ObjectList, PostParams};
 use kube::Client;
@@ -186,60 +186,48 @@ fn rv_of<K: Clone>(list: &ObjectList<K>) -> String {
     list.metadata.resource_version.clone().unwrap_or_default()
 }
 
+/// Every object of type `K` through kube-rs, each converted by `row`, with the list's
+/// resourceVersion.
+async fn list_rows<K, R>(client: &Client, row: impl FnMut(&K) -> R) -> (String, Vec<R>)
+where
+    K: kube::Resource<DynamicType = ()> + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    let list = Api::<K>::all(client.clone())
+        .list(&ListParams::default())
+        .await
+        .unwrap();
+    (rv_of(&list), list.items.iter().map(row).collect())
+}
+
 /// The typed list through kube-rs, converted to rkt's rows.
 async fn rkt_rows(client: &Client, kind: Kind) -> (String, RktRows) {
-    let lp = ListParams::default();
     let mut interner = Interner::default();
     match kind {
         Kind::Pods => {
-            let list = Api::<Pod>::all(client.clone()).list(&lp).await.unwrap();
-            let rows = list
-                .items
-                .iter()
-                .map(|p| pod_row(p, &mut interner).expect("pod row"))
-                .collect();
-            (rv_of(&list), RktRows::Pods(rows))
+            let (rv, rows) = list_rows(client, |p: &Pod| {
+                pod_row(p, &mut interner).expect("pod row")
+            })
+            .await;
+            (rv, RktRows::Pods(rows))
         }
         Kind::Deployments => {
-            let list = Api::<Deployment>::all(client.clone())
-                .list(&lp)
-                .await
-                .unwrap();
-            let rows = list
-                .items
-                .iter()
-                .map(WorkloadRow::from_deployment)
-                .collect();
-            (rv_of(&list), RktRows::Workloads(rows))
+            let (rv, rows) = list_rows(client, WorkloadRow::from_deployment).await;
+            (rv, RktRows::Workloads(rows))
         }
         Kind::StatefulSets => {
-            let list = Api::<StatefulSet>::all(client.clone())
-                .list(&lp)
-                .await
-                .unwrap();
-            let rows = list
-                .items
-                .iter()
-                .map(WorkloadRow::from_statefulset)
-                .collect();
-            (rv_of(&list), RktRows::Workloads(rows))
+            let (rv, rows) = list_rows(client, WorkloadRow::from_statefulset).await;
+            (rv, RktRows::Workloads(rows))
         }
         Kind::DaemonSets => {
-            let list = Api::<DaemonSet>::all(client.clone())
-                .list(&lp)
-                .await
-                .unwrap();
-            let rows = list.items.iter().map(WorkloadRow::from_daemonset).collect();
-            (rv_of(&list), RktRows::Workloads(rows))
+            let (rv, rows) = list_rows(client, WorkloadRow::from_daemonset).await;
+            (rv, RktRows::Workloads(rows))
         }
         Kind::Services => {
-            let list = Api::<Service>::all(client.clone()).list(&lp).await.unwrap();
-            let rows = list
-                .items
-                .iter()
-                .map(|s| service_row(s, &mut interner).expect("service row"))
-                .collect();
-            (rv_of(&list), RktRows::Services(rows))
+            let (rv, rows) = list_rows(client, |s: &Service| {
+                service_row(s, &mut interner).expect("service row")
+            })
+            .await;
+            (rv, RktRows::Services(rows))
         }
     }
 }
