@@ -38,6 +38,13 @@ pub enum Action {
     SortAge,
     SortIp,
     SortNode,
+    /// Generic tables: sort by the column right (left) of the current sort column.
+    SortNextColumn,
+    SortPrevColumn,
+    /// Generic tables: show the priority > 0 columns too (`kubectl get -o wide`).
+    ToggleWide,
+    /// Show the selected Secret with its values decoded.
+    Reveal,
     /// Prompt editing (command line and filter).
     Submit,
     Cancel,

@@ -60,10 +60,32 @@ pub struct WatchTarget {
     pub scope: Scope,
 }
 
+/// A server-side table watch: any kind discovery lists, with kubectl's columns.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TableTarget {
+    pub kind: crate::model::objects::ObjectKind,
+    /// Ignored for cluster-scoped kinds.
+    pub scope: Scope,
+    pub selector: Selector,
+    /// Discovery says the kind can be watched; otherwise it is re-listed every few seconds.
+    pub watchable: bool,
+}
+
+/// Narrows a list as `kubectl get -l … --field-selector …` does.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Selector {
+    pub labels: Option<String>,
+    pub fields: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Start (or replace) the watch in `key.slot`.
     Watch { key: WatchKey, target: WatchTarget },
+    /// Start (or replace) a server-side table watch in `key.slot`.
+    WatchTable { key: WatchKey, target: TableTarget },
+    /// Read the server's discovery documents (answers `Msg::Discovery`).
+    Discover,
     /// Stop the watch `key` if it is still the one in its slot.
     Unwatch(WatchKey),
     /// Ask the server for its version (answers `Msg::ServerVersion`).

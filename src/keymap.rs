@@ -35,13 +35,15 @@ pub enum Ctx {
     History,
     /// The YAML / describe text view.
     Text,
+    /// The generic view: any kind as the server's table.
+    Resources,
     /// A question that changes the cluster (delete, rollback, restart, scale, pause, stop a
     /// forward): only the confirm key acts, any other key cancels.
     Confirm,
 }
 
 impl Ctx {
-    pub const ALL: [Ctx; 15] = [
+    pub const ALL: [Ctx; 16] = [
         Ctx::Global,
         Ctx::List,
         Ctx::Namespaces,
@@ -56,6 +58,7 @@ impl Ctx {
         Ctx::Forwards,
         Ctx::PortForward,
         Ctx::Text,
+        Ctx::Resources,
         Ctx::Confirm,
     ];
 
@@ -75,6 +78,7 @@ impl Ctx {
             Ctx::Workloads => "Deployments, StatefulSets, DaemonSets",
             Ctx::History => "Rollout history",
             Ctx::Text => "YAML and describe",
+            Ctx::Resources => "Other kinds (:ing, :cm, :ev, :no, CRDs …)",
             Ctx::Confirm => "Confirmations",
         }
     }
@@ -96,6 +100,7 @@ impl Ctx {
             Ctx::Workloads => &[Ctx::Workloads, Ctx::List, Ctx::Global],
             Ctx::History => &[Ctx::History, Ctx::List, Ctx::Global],
             Ctx::Text => &[Ctx::Text, Ctx::List, Ctx::Global],
+            Ctx::Resources => &[Ctx::Resources, Ctx::List, Ctx::Global],
             // Nothing general: a stray key must cancel, not quit or scroll.
             Ctx::Confirm => &[Ctx::Confirm],
         }
@@ -237,6 +242,16 @@ pub const DEFAULTS: &[Binding] = &[
     ),
     b(Ctx::Namespaces, "y", Action::Yaml, "YAML"),
     b(Ctx::Namespaces, "d", Action::Describe, "describe"),
+    b(Ctx::Resources, "y", Action::Yaml, "YAML"),
+    b(Ctx::Resources, "d", Action::Describe, "describe"),
+    b(Ctx::Resources, "ctrl-d", Action::Delete, "delete"),
+    b(Ctx::Resources, "x", Action::Reveal, "reveal secret"),
+    b(Ctx::Resources, "w", Action::ToggleWide, "wide"),
+    b(Ctx::Resources, "0", Action::AllNamespaces, "all namespaces"),
+    b(Ctx::Resources, "N", Action::SortName, "sort by name"),
+    b(Ctx::Resources, "A", Action::SortAge, "sort by age"),
+    b(Ctx::Resources, ">", Action::SortNextColumn, "sort by next column"),
+    b(Ctx::Resources, "<", Action::SortPrevColumn, "sort by previous column"),
     b(Ctx::Text, "esc", Action::Back, "close"),
     b(Ctx::Text, "c", Action::Copy, "copy all"),
     b(

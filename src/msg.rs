@@ -35,7 +35,13 @@ pub enum Msg {
     Rollout(Box<crate::model::rollout::effects::RolloutMsg>),
     /// The answer to an `Effect::Object`.
     Object(crate::model::objects::ObjectMsg),
+    /// The answer to `Effect::Discover`: every resource the server serves.
+    Discovery(Result<crate::model::discovery::Catalog, String>),
 }
+
+/// How a watch error that is about permissions starts: it belongs to the view, not to the
+/// connection ("forbidden: pods is forbidden: User … cannot list …").
+pub const FORBIDDEN: &str = "forbidden: ";
 
 /// A message from a watch task.
 #[derive(Debug, Clone)]
@@ -54,6 +60,10 @@ pub enum WatchEvent {
     Remove(Vec<RowKey>),
     Synced,
     Error(String),
+    /// A server table's columns (before its first rows, and again if they change).
+    Columns(crate::model::table::TableColumns),
+    /// The kind cannot be watched: it is re-listed every this many seconds instead.
+    Polling(u64),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

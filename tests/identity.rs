@@ -99,7 +99,7 @@ fn a_replaced_object_is_neither_changed_nor_deleted() {
 
     // A delete confirmed for the old object.
     let obj = ObjectRef {
-        kind: ObjectKind::Deployment,
+        kind: ObjectKind::deployment(),
         namespace: Some("default".into()),
         name: "web".into(),
     };

@@ -547,7 +547,7 @@ fn key_table_has_no_duplicate_keys_in_a_context_and_every_binding_a_description(
 
 fn selected_pod_ref() -> rkt::model::objects::ObjectRef {
     rkt::model::objects::ObjectRef {
-        kind: rkt::model::objects::ObjectKind::Pod,
+        kind: rkt::model::objects::ObjectKind::pod(),
         namespace: Some("kube-system".into()),
         name: "coredns-668d6bf9bc-x7k2p".into(),
     }

@@ -49,6 +49,22 @@ impl Runtime {
                 let handle = watch::spawn(self.client.clone(), key, target, self.tx.clone());
                 self.watches.insert(key.slot, (key, handle));
             }
+            Effect::WatchTable { key, target } => {
+                if let Some((_, old)) = self.watches.remove(&key.slot) {
+                    old.abort();
+                }
+                let handle =
+                    crate::cluster::tables::spawn(self.client.clone(), key, target, self.tx.clone());
+                self.watches.insert(key.slot, (key, handle));
+            }
+            Effect::Discover => {
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let catalog = crate::cluster::discovery::discover(&client).await;
+                    let _ = tx.send(Msg::Discovery(catalog));
+                });
+            }
             Effect::Unwatch(key) => {
                 if self.watches.get(&key.slot).is_some_and(|(k, _)| *k == key) {
                     if let Some((_, handle)) = self.watches.remove(&key.slot) {

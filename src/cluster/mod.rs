@@ -4,8 +4,11 @@
 //! shadow the `kube` crate.
 
 pub mod connect;
+pub mod discovery;
 pub mod logs;
 pub mod objects;
 pub mod portforward;
+pub mod related;
 pub mod rollout;
+pub mod tables;
 pub mod watch;

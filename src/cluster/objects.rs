@@ -1,8 +1,7 @@
 //! One-shot object actions the user asks for by key: delete, YAML, describe. Full objects
 //! are fetched here on demand and turned into text; rows never hold them.
 
-use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
-use k8s_openapi::api::core::v1::{Event, Namespace, Pod, Service};
+use k8s_openapi::api::core::v1::{Event, Pod};
 use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, ListParams, Preconditions};
 use kube::Client;
 
@@ -10,19 +9,18 @@ use crate::model::describe;
 use crate::model::objects::{Identity, ObjectEffect, ObjectKind, ObjectMsg, ObjectRef};
 
 /// The API resource behind a kind.
-fn resource(kind: ObjectKind) -> ApiResource {
-    match kind {
-        ObjectKind::Pod => ApiResource::erase::<Pod>(&()),
-        ObjectKind::Deployment => ApiResource::erase::<Deployment>(&()),
-        ObjectKind::StatefulSet => ApiResource::erase::<StatefulSet>(&()),
-        ObjectKind::DaemonSet => ApiResource::erase::<DaemonSet>(&()),
-        ObjectKind::Service => ApiResource::erase::<Service>(&()),
-        ObjectKind::Namespace => ApiResource::erase::<Namespace>(&()),
+fn resource(kind: &ObjectKind) -> ApiResource {
+    ApiResource {
+        group: kind.group.to_string(),
+        version: kind.version.to_string(),
+        api_version: kind.api_version(),
+        kind: kind.kind.to_string(),
+        plural: kind.plural.to_string(),
     }
 }
 
 fn api(client: &Client, obj: &ObjectRef) -> Api<DynamicObject> {
-    let resource = resource(obj.kind);
+    let resource = resource(&obj.kind);
     match &obj.namespace {
         Some(ns) => Api::namespaced_with(client.clone(), ns, &resource),
         None => Api::all_with(client.clone(), &resource),
@@ -73,8 +71,9 @@ pub async fn delete(
     }
 }
 
-/// The object as YAML, without managedFields (noise nobody reads).
-pub async fn yaml(client: &Client, obj: &ObjectRef) -> Result<String, String> {
+/// The object as YAML, without managedFields (noise nobody reads). A Secret's values are
+/// masked unless `reveal` (the user pressed the reveal key on it), then decoded.
+pub async fn yaml(client: &Client, obj: &ObjectRef, reveal: bool) -> Result<String, String> {
     let fetched = api(client, obj)
         .get(&obj.name)
         .await
@@ -85,6 +84,11 @@ pub async fn yaml(client: &Client, obj: &ObjectRef) -> Result<String, String> {
         .and_then(serde_json::Value::as_object_mut)
     {
         meta.remove("managedFields");
+    }
+    if reveal {
+        describe::reveal_secret(&mut value);
+    } else {
+        describe::mask_secret(&mut value);
     }
     serde_yaml::to_string(&value).map_err(|e| e.to_string())
 }
@@ -99,8 +103,8 @@ pub async fn describe(client: &Client, obj: &ObjectRef) -> Result<String, String
         )
     };
     let events = events_of(client, obj).await;
-    match obj.kind {
-        ObjectKind::Pod => {
+    match obj.kind.is("", "Pod") {
+        true => {
             let ns = obj.namespace.as_deref().unwrap_or("default");
             let pod = Api::<Pod>::namespaced(client.clone(), ns)
                 .get(&obj.name)
@@ -108,7 +112,7 @@ pub async fn describe(client: &Client, obj: &ObjectRef) -> Result<String, String
                 .map_err(fail)?;
             Ok(describe::pod(&pod, &events))
         }
-        _ => {
+        false => {
             let fetched = api(client, obj).get(&obj.name).await.map_err(fail)?;
             Ok(describe::generic(&fetched, &events))
         }
@@ -121,7 +125,7 @@ async fn events_of(client: &Client, obj: &ObjectRef) -> Vec<Event> {
         Some(ns) => Api::namespaced(client.clone(), ns),
         None => Api::all(client.clone()),
     };
-    let kind = resource(obj.kind).kind;
+    let kind = &obj.kind.kind;
     let selector = format!(
         "involvedObject.name={},involvedObject.kind={kind}",
         obj.name
@@ -134,7 +138,7 @@ async fn events_of(client: &Client, obj: &ObjectRef) -> Vec<Event> {
     // Servers that ignore the field selector: filter here too.
     events.retain(|e| {
         e.involved_object.name.as_deref() == Some(obj.name.as_str())
-            && e.involved_object.kind.as_deref() == Some(kind.as_str())
+            && e.involved_object.kind.as_deref() == Some(&**kind)
     });
     events.sort_by_key(describe::event_time);
     events
@@ -153,7 +157,11 @@ pub async fn run(client: &Client, effect: ObjectEffect) -> ObjectMsg {
         }
         ObjectEffect::Yaml(obj) => ObjectMsg::Text {
             title,
-            result: yaml(client, &obj).await,
+            result: yaml(client, &obj, false).await,
+        },
+        ObjectEffect::Reveal(obj) => ObjectMsg::Text {
+            title,
+            result: yaml(client, &obj, true).await,
         },
         ObjectEffect::Describe(obj) => ObjectMsg::Text {
             title,

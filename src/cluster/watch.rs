@@ -155,15 +155,24 @@ fn status_text(status: &kube::core::Status) -> String {
 }
 
 /// Collects consecutive upserts and removals into as few messages as possible.
-struct Batcher<R> {
-    out: Vec<WatchEvent>,
+pub(super) struct Batcher<R> {
+    pub(super) out: Vec<WatchEvent>,
     upserts: Vec<R>,
     removes: Vec<RowKey>,
     wrap: fn(Vec<R>) -> Rows,
 }
 
 impl<R> Batcher<R> {
-    fn flush(&mut self) {
+    pub(super) fn new(wrap: fn(Vec<R>) -> Rows) -> Batcher<R> {
+        Batcher {
+            out: Vec::new(),
+            upserts: Vec::new(),
+            removes: Vec::new(),
+            wrap,
+        }
+    }
+
+    pub(super) fn flush(&mut self) {
         if !self.upserts.is_empty() {
             let rows = std::mem::take(&mut self.upserts);
             self.out.push(WatchEvent::Upsert((self.wrap)(rows)));
@@ -174,21 +183,21 @@ impl<R> Batcher<R> {
         }
     }
 
-    fn upsert(&mut self, row: R) {
+    pub(super) fn upsert(&mut self, row: R) {
         if !self.removes.is_empty() {
             self.flush();
         }
         self.upserts.push(row);
     }
 
-    fn remove(&mut self, key: RowKey) {
+    pub(super) fn remove(&mut self, key: RowKey) {
         if !self.upserts.is_empty() {
             self.flush();
         }
         self.removes.push(key);
     }
 
-    fn push(&mut self, event: WatchEvent) {
+    pub(super) fn push(&mut self, event: WatchEvent) {
         self.flush();
         self.out.push(event);
     }
@@ -210,27 +219,27 @@ const RETRY_FIRST: Duration = Duration::from_millis(250);
 /// Longest pause between attempts: a server that is back is seen within it.
 const RETRY_MAX: Duration = Duration::from_secs(2);
 /// An attempt that lasted this long was healthy: the next failure starts the pauses over.
-const HEALTHY_FOR: Duration = Duration::from_secs(30);
+pub(super) const HEALTHY_FOR: Duration = Duration::from_secs(30);
 
 /// The pause before the next attempt: doubling from [`RETRY_FIRST`] to [`RETRY_MAX`],
 /// each shortened by up to a fifth at random so many clients do not retry in step.
 #[derive(Debug)]
-struct Retry {
+pub(super) struct Retry {
     next: Duration,
 }
 
 impl Retry {
-    fn new() -> Retry {
+    pub(super) fn new() -> Retry {
         Retry { next: RETRY_FIRST }
     }
 
-    fn pause(&mut self) -> Duration {
+    pub(super) fn pause(&mut self) -> Duration {
         let base = self.next;
         self.next = (base * 2).min(RETRY_MAX);
         base.mul_f64(1.0 - rand::random_range(0.0..0.2))
     }
 
-    fn reset(&mut self) {
+    pub(super) fn reset(&mut self) {
         self.next = RETRY_FIRST;
     }
 }
@@ -314,12 +323,7 @@ where
     // only once the server has answered, so a failing attempt leaves it alone.
     let mut relist_pending = false;
     while let Some(batch) = stream.next().await {
-        let mut b = Batcher {
-            out: Vec::new(),
-            upserts: Vec::new(),
-            removes: Vec::new(),
-            wrap,
-        };
+        let mut b = Batcher::new(wrap);
         let mut failure = None;
         for item in batch {
             if matches!(item, Item::Upsert(_) | Item::Remove(_) | Item::Synced)

@@ -111,6 +111,44 @@ pub fn restarts(count: u32, last: Option<Timestamp>, now: Timestamp) -> String {
     }
 }
 
+/// Case-insensitive (ASCII) substring search without allocating.
+pub fn contains_ignore_case(haystack: &str, needle_lower: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle_lower.as_bytes());
+    if n.is_empty() {
+        return true;
+    }
+    if n.len() > h.len() {
+        return false;
+    }
+    // Candidate starts are found with a vectorised search for the first byte (either
+    // case); only there is the rest compared. A filter pass over 100 000 rows is mostly
+    // this scan.
+    let (first, rest) = (n[0], &n[1..]);
+    let last_start = h.len() - n.len();
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), &h[..=last_start]).any(|at| {
+        h[at + 1..at + n.len()]
+            .iter()
+            .zip(rest)
+            .all(|(a, b)| a.to_ascii_lowercase() == *b)
+    })
+}
+
+/// `text` safe to put on a terminal: control characters (escape sequences, carriage
+/// returns, C1 controls) become visible `\u{..}` escapes. Every string from the cluster
+/// that is not a log line goes through here or through ratatui, which draws no controls.
+pub fn inert(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.chars().flat_map(|c| {
+        if c.is_control() {
+            c.escape_unicode().collect::<Vec<_>>()
+        } else {
+            vec![c]
+        }
+    }).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,13 +5,16 @@
 
 pub mod convert;
 pub mod describe;
+pub mod discovery;
 pub mod format;
+pub mod ingress_routes;
 pub mod logs;
 pub mod objects;
 pub mod portforward;
 pub mod rollout;
 pub mod rows;
 pub mod services;
+pub mod table;
 
 /// What the header says about the cluster; known before any network answer.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

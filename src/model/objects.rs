@@ -1,28 +1,80 @@
 //! Objects picked in a table, which object exactly a confirmation names, and the one-shot
 //! object effects (delete, YAML, describe) with their answers.
 
-/// The kinds whose objects can be deleted, shown as YAML or described.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ObjectKind {
-    Pod,
-    Deployment,
-    StatefulSet,
-    DaemonSet,
-    Service,
-    Namespace,
+use std::sync::Arc;
+
+/// The API resource an object belongs to: enough to address it (group, version, plural,
+/// scope) and to name it as kubectl does. Typed views use the constructors below; every
+/// other kind comes from discovery (`model::discovery`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ObjectKind {
+    /// `""` for the core group.
+    pub group: Arc<str>,
+    pub version: Arc<str>,
+    /// `Deployment`, `CronTab`.
+    pub kind: Arc<str>,
+    /// `deployments`: the path segment.
+    pub plural: Arc<str>,
+    pub namespaced: bool,
 }
 
 impl ObjectKind {
-    /// As kubectl names it in messages (`pod`, `deployment.apps`).
-    pub fn label(self) -> &'static str {
-        match self {
-            ObjectKind::Pod => "pod",
-            ObjectKind::Deployment => "deployment.apps",
-            ObjectKind::StatefulSet => "statefulset.apps",
-            ObjectKind::DaemonSet => "daemonset.apps",
-            ObjectKind::Service => "service",
-            ObjectKind::Namespace => "namespace",
+    pub fn new(group: &str, version: &str, kind: &str, plural: &str, namespaced: bool) -> Self {
+        ObjectKind {
+            group: group.into(),
+            version: version.into(),
+            kind: kind.into(),
+            plural: plural.into(),
+            namespaced,
         }
+    }
+
+    pub fn pod() -> Self {
+        Self::new("", "v1", "Pod", "pods", true)
+    }
+    pub fn service() -> Self {
+        Self::new("", "v1", "Service", "services", true)
+    }
+    pub fn namespace() -> Self {
+        Self::new("", "v1", "Namespace", "namespaces", false)
+    }
+    pub fn deployment() -> Self {
+        Self::new("apps", "v1", "Deployment", "deployments", true)
+    }
+    pub fn statefulset() -> Self {
+        Self::new("apps", "v1", "StatefulSet", "statefulsets", true)
+    }
+    pub fn daemonset() -> Self {
+        Self::new("apps", "v1", "DaemonSet", "daemonsets", true)
+    }
+
+    /// As kubectl names it in messages (`pod`, `deployment.apps`).
+    pub fn label(&self) -> String {
+        let kind = self.kind.to_ascii_lowercase();
+        if self.group.is_empty() {
+            kind
+        } else {
+            format!("{kind}.{}", self.group)
+        }
+    }
+
+    /// `v1`, `apps/v1`.
+    pub fn api_version(&self) -> String {
+        if self.group.is_empty() {
+            self.version.to_string()
+        } else {
+            format!("{}/{}", self.group, self.version)
+        }
+    }
+
+    /// Whether this is `kind` of `group` (any version).
+    pub fn is(&self, group: &str, kind: &str) -> bool {
+        &*self.group == group && &*self.kind == kind
+    }
+
+    /// Whether both name the same resource (versions aside).
+    pub fn same_resource(&self, other: &ObjectKind) -> bool {
+        self.group == other.group && self.plural == other.plural
     }
 }
 
@@ -62,7 +114,10 @@ pub enum ObjectEffect {
         obj: ObjectRef,
         confirmed: Identity,
     },
+    /// The object as YAML; a Secret's values masked.
     Yaml(ObjectRef),
+    /// A Secret as YAML with its values decoded: only when the user asks (`x`).
+    Reveal(ObjectRef),
     Describe(ObjectRef),
 }
 
@@ -73,6 +128,7 @@ impl ObjectEffect {
             ObjectEffect::Identify(o) => format!("identify {}", o.label()),
             ObjectEffect::Delete { obj, .. } => format!("delete {}", obj.label()),
             ObjectEffect::Yaml(o) => format!("YAML {}", o.label()),
+            ObjectEffect::Reveal(o) => format!("YAML {} [REVEALED]", o.label()),
             ObjectEffect::Describe(o) => format!("describe {}", o.label()),
         }
     }

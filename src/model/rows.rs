@@ -100,6 +100,8 @@ pub enum Rows {
     ReplicaSets(Vec<crate::model::rollout::history::ReplicaSetRow>),
     Revisions(Vec<crate::model::rollout::rows::RevisionDataRow>),
     Services(Vec<crate::model::services::ServiceRow>),
+    /// Rows of a server-side table (any kind).
+    Table(Vec<crate::model::table::TableRowData>),
 }
 
 impl Rows {
@@ -111,6 +113,7 @@ impl Rows {
             Rows::ReplicaSets(v) => v.len(),
             Rows::Revisions(v) => v.len(),
             Rows::Services(v) => v.len(),
+            Rows::Table(v) => v.len(),
         }
     }
 

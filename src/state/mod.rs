@@ -19,6 +19,7 @@ pub mod overlay;
 pub mod pf_dialog;
 pub mod pods;
 pub mod prompt;
+pub mod resources;
 pub mod rollouts;
 pub mod services;
 pub mod table;
@@ -37,7 +38,7 @@ use ratatui::layout::Rect;
 use crate::effect::{Effect, ResourceKind, Scope, WatchKey, WatchSlot, WatchTarget};
 use crate::keymap::{Ctx, KeyChord, Keymap};
 pub use crate::model::ClusterInfo;
-use crate::msg::Notice;
+use crate::msg::{Notice, FORBIDDEN};
 use namespaces::NamespaceTable;
 use pods::PodTable;
 pub use prompt::{Prompt, PromptKind};
@@ -71,6 +72,8 @@ pub struct WatchStatus {
     pub phase: Phase,
     /// The last error, until the watch recovers (the watcher retries with backoff).
     pub error: Option<String>,
+    /// The kind cannot be watched: re-listed every this many seconds.
+    pub polling: Option<u64>,
 }
 
 impl WatchStatus {
@@ -79,6 +82,7 @@ impl WatchStatus {
             key: None,
             phase: Phase::Loading,
             error: None,
+            polling: None,
         }
     }
 }
@@ -110,6 +114,10 @@ pub struct AppState {
     pub pods: PodTable,
     pub services: services::ServiceTable,
     pub main_watch: WatchStatus,
+    /// The generic view (any kind, as the server's table).
+    pub resources: resources::ResourceView,
+    /// What the server serves, for `:NAME` and its completion.
+    pub discovery: resources::command::Discovery,
     pub prompt: Option<Prompt>,
     /// Help, text views, dialogs and confirmations (see [`overlay`]).
     pub overlays: overlay::Overlays,
@@ -165,6 +173,8 @@ impl AppState {
             pods: pods::new_table(),
             services: services::new_table(),
             main_watch: WatchStatus::idle(),
+            resources: resources::ResourceView::default(),
+            discovery: resources::command::Discovery::default(),
             prompt: None,
             overlays: overlay::Overlays::default(),
             notice: None,
@@ -204,6 +214,7 @@ impl AppState {
         }];
         effects.extend(self.restart_main_watch());
         effects.push(Effect::FetchServerVersion);
+        effects.extend(self.discovery.refresh(self.now));
         effects
     }
 
@@ -226,13 +237,20 @@ impl AppState {
             key: Some(key),
             ..WatchStatus::idle()
         };
-        effects.push(Effect::Watch {
-            key,
-            target: WatchTarget {
-                kind: self.view.kind(),
-                scope: self.scope.clone(),
-            },
-        });
+        match self.view.kind() {
+            Some(kind) => effects.push(Effect::Watch {
+                key,
+                target: WatchTarget {
+                    kind,
+                    scope: self.scope.clone(),
+                },
+            }),
+            None => effects.extend(
+                self.resources
+                    .target(&self.scope)
+                    .map(|target| Effect::WatchTable { key, target }),
+            ),
+        }
         effects
     }
 
@@ -242,7 +260,8 @@ impl AppState {
 
     pub fn connection(&self) -> Connection {
         for w in [&self.main_watch, &self.ns_watch] {
-            if let Some(e) = &w.error {
+            // Refused permissions are the view's to show, not a connection problem.
+            if let Some(e) = w.error.as_ref().filter(|e| !e.starts_with(FORBIDDEN)) {
                 return Connection::Reconnecting(e.clone());
             }
         }
@@ -283,6 +302,7 @@ impl AppState {
         match self.view {
             MainView::Pods => &self.pods,
             MainView::Services => &self.services,
+            MainView::Resources => &self.resources,
             MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets => {
                 &self.workloads
             }
@@ -293,6 +313,7 @@ impl AppState {
         match self.view {
             MainView::Pods => &mut self.pods,
             MainView::Services => &mut self.services,
+            MainView::Resources => &mut self.resources,
             MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets => {
                 &mut self.workloads
             }

@@ -85,6 +85,14 @@ pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
         }
         Action::Yaml => ObjectEffect::Yaml,
         Action::Describe => ObjectEffect::Describe,
+        Action::Reveal => {
+            let secret = selected_object(st).is_some_and(|o| o.kind.is("", "Secret"));
+            if !secret {
+                st.notify(Notice::warning("only a Secret's values can be revealed"));
+                return Some(Vec::new());
+            }
+            ObjectEffect::Reveal
+        }
         _ => return None,
     };
     let Some(obj) = selected_object(st) else {

@@ -82,7 +82,10 @@ const OTHER_COMMANDS: &[CommandSpec] = &[
 
 /// Every `:` command: the views' from the registry, then the others.
 pub fn commands() -> impl Iterator<Item = &'static CommandSpec> {
-    VIEWS.iter().map(|v| &v.command).chain(OTHER_COMMANDS)
+    VIEWS
+        .iter()
+        .filter_map(|v| v.command.as_ref())
+        .chain(OTHER_COMMANDS)
 }
 
 /// The argument that means "every namespace".
@@ -138,12 +141,18 @@ fn common_prefix(items: &[String]) -> String {
     first.chars().take(len).collect()
 }
 
-/// Completes the last word of `input`: command names first, then namespace names for
-/// commands that take one. Returns the new input and the candidates (several when ambiguous).
+/// Completes the last word of `input`: command names and the names of every kind the
+/// server serves (`kinds`) first, then namespace names for those that take one. Returns the
+/// new input and the candidates (several when ambiguous).
 pub fn complete<'a>(
     input: &str,
     namespaces: impl Iterator<Item = &'a str>,
+    kinds: &[String],
 ) -> (String, Vec<String>) {
+    let is_kind = |w: &str| kinds.iter().any(|k| k == w);
+    let known = |w: &str| find_command(w).is_some() || is_kind(w);
+    let takes_namespace =
+        |w: &str| find_command(w).map_or_else(|| is_kind(w), |c| c.takes_namespace);
     let ends_with_space = input.ends_with(' ');
     let words: Vec<&str> = input.split_whitespace().collect();
     let (done, word): (&[&str], &str) = match (words.split_last(), ends_with_space) {
@@ -153,11 +162,12 @@ pub fn complete<'a>(
     };
     let mut candidates: Vec<String> = match done {
         [] => commands()
-            .flat_map(|c| c.names.iter())
+            .flat_map(|c| c.names.iter().copied())
+            .chain(kinds.iter().map(String::as_str))
             .filter(|n| n.starts_with(word))
-            .map(|n| n.to_string())
+            .map(str::to_owned)
             .collect(),
-        [cmd] if find_command(cmd).is_some_and(|c| c.takes_namespace) => namespaces
+        [cmd] if takes_namespace(cmd) => namespaces
             .chain(std::iter::once(ALL_NAMESPACES_ARG))
             .filter(|n| n.starts_with(word))
             .map(str::to_owned)
@@ -167,7 +177,7 @@ pub fn complete<'a>(
     candidates.sort();
     candidates.dedup();
     // A complete command name is accepted as typed (`po` does not become `pod`).
-    if done.is_empty() && find_command(word).is_some() {
+    if done.is_empty() && known(word) {
         candidates = vec![word.to_string()];
     }
     let prefix_words = done.join(" ");
@@ -182,8 +192,7 @@ pub fn complete<'a>(
         0 => (input.to_string(), Vec::new()),
         1 => {
             let only = &candidates[0];
-            let takes_more =
-                done.is_empty() && find_command(only).is_some_and(|c| c.takes_namespace);
+            let takes_more = done.is_empty() && takes_namespace(only);
             let mut out = join(only);
             if takes_more {
                 out.push(' ');

@@ -20,27 +20,7 @@ pub trait TableRow: Clone {
     fn cmp_by(&self, other: &Self, column: Self::Column) -> Ordering;
 }
 
-/// Case-insensitive (ASCII) substring search without allocating.
-pub fn contains_ignore_case(haystack: &str, needle_lower: &str) -> bool {
-    let (h, n) = (haystack.as_bytes(), needle_lower.as_bytes());
-    if n.is_empty() {
-        return true;
-    }
-    if n.len() > h.len() {
-        return false;
-    }
-    // Candidate starts are found with a vectorised search for the first byte (either
-    // case); only there is the rest compared. A filter pass over 100 000 rows is mostly
-    // this scan.
-    let (first, rest) = (n[0], &n[1..]);
-    let last_start = h.len() - n.len();
-    memchr::memchr2_iter(first, first.to_ascii_uppercase(), &h[..=last_start]).any(|at| {
-        h[at + 1..at + n.len()]
-            .iter()
-            .zip(rest)
-            .all(|(a, b)| a.to_ascii_lowercase() == *b)
-    })
-}
+pub use crate::model::format::contains_ignore_case;
 
 /// `primary`, then name, then namespace: the tie-break that makes every row order total.
 pub fn then_by_name(primary: Ordering, a: (&str, &str), b: (&str, &str)) -> Ordering {

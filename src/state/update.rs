@@ -3,7 +3,7 @@
 use crossterm::event::{KeyCode, KeyModifiers};
 
 use crate::action::Action;
-use crate::effect::{Effect, Scope, WatchSlot};
+use crate::effect::{Effect, Scope, Selector, WatchSlot};
 use crate::keymap::{KeyChord, Lookup};
 use crate::msg::{KubeMsg, Msg, Notice, WatchEvent};
 use crate::state::forwards_app;
@@ -11,9 +11,11 @@ use crate::state::logs;
 use crate::state::modal::Modal;
 use crate::state::objects;
 use crate::state::prompt::{self, CommandKind, ALL_NAMESPACES_ARG};
+use crate::state::resources::command::Resolved;
 use crate::state::rollouts;
 use crate::state::{
-    AppState, Connection, HelpState, Pane, Phase, Prompt, PromptKind, ViewTable, FOCUS_ORDER,
+    AppState, Connection, HelpState, MainView, Pane, Phase, Prompt, PromptKind, ViewTable,
+    FOCUS_ORDER,
 };
 
 pub fn update(st: &mut AppState, msg: Msg) -> Vec<Effect> {
@@ -92,6 +94,13 @@ fn handle(st: &mut AppState, msg: Msg) -> Vec<Effect> {
             objects::on_msg(st, m);
             Vec::new()
         }
+        Msg::Discovery(answer) => {
+            st.dirty = true;
+            match st.discovery.on_answer(answer, st.now) {
+                Some(command) => run_command_once(st, &command, false),
+                None => Vec::new(),
+            }
+        }
     }
 }
 
@@ -121,6 +130,9 @@ fn apply_kube(st: &mut AppState, km: KubeMsg) {
     if let WatchEvent::Error(e) = km.event {
         watch.error = Some(e);
         return;
+    }
+    if let WatchEvent::Polling(secs) = km.event {
+        watch.polling = Some(secs);
     }
     watch.error = None;
     if matches!(km.event, WatchEvent::Synced) {
@@ -217,7 +229,15 @@ fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
     match action {
         Action::Quit => st.quit = true,
         Action::Help => st.overlays.open(HelpState::default()),
-        Action::Command => st.prompt = Some(Prompt::new(PromptKind::Command, String::new())),
+        Action::Command => {
+            st.prompt = Some(Prompt::new(PromptKind::Command, String::new()));
+            // A kind created since the last look (a new CRD) is then known by the time the
+            // user has typed its name.
+            return st.discovery.refresh(st.now);
+        }
+        Action::ToggleWide if st.view == MainView::Resources => {
+            st.resources.wide = !st.resources.wide;
+        }
         Action::Filter if st.logs.is_some() => {
             let current = st
                 .logs
@@ -357,9 +377,10 @@ fn on_prompt_action(st: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::Complete if kind == PromptKind::Command => {
             let names: Vec<String> = st.namespaces.rows().map(|r| r.name.to_string()).collect();
+            let kinds = st.discovery.names();
             if let Some(p) = st.prompt.as_mut() {
                 let (input, candidates) =
-                    prompt::complete(&p.input, names.iter().map(|s| s.as_str()));
+                    prompt::complete(&p.input, names.iter().map(|s| s.as_str()), &kinds);
                 p.input = input;
                 p.candidates = candidates;
             }
@@ -379,8 +400,35 @@ fn on_prompt_action(st: &mut AppState, action: Action) -> Vec<Effect> {
 }
 
 fn run_command(st: &mut AppState, input: &str) -> Vec<Effect> {
-    if input.is_empty() {
+    run_command_once(st, input, true)
+}
+
+/// Runs a command line. A name that is no command is looked up among the kinds the server
+/// serves; if it is not there either and `may_ask` is set, discovery is read again first
+/// (the kind may be a CRD created a moment ago) and the command runs when it answers.
+fn run_command_once(st: &mut AppState, input: &str, may_ask: bool) -> Vec<Effect> {
+    let name = input.split_whitespace().next().unwrap_or_default();
+    if name.is_empty() {
         return Vec::new();
+    }
+    if prompt::find_command(name).is_none() {
+        let resolved = st.discovery.resolve(name);
+        return match resolved {
+            Some(found) => open_resolved(st, input, found),
+            None if may_ask => st.discovery.ask_again(input),
+            None => {
+                let why = st
+                    .discovery
+                    .error
+                    .as_ref()
+                    .map(|e| format!(" (discovery failed: {e})"))
+                    .unwrap_or_default();
+                st.notify(Notice::error(format!(
+                    "unknown command or resource {name:?}{why}"
+                )));
+                Vec::new()
+            }
+        };
     }
     let cmd = match prompt::parse_command(input) {
         Ok(c) => c,
@@ -431,6 +479,47 @@ fn run_parsed_command(st: &mut AppState, cmd: prompt::ParsedCommand) -> Vec<Effe
             effects
         }
     }
+}
+
+/// Opens the view a resource name resolved to, with an optional namespace (or `all`).
+fn open_resolved(st: &mut AppState, input: &str, found: Resolved) -> Vec<Effect> {
+    let words: Vec<&str> = input.split_whitespace().collect();
+    if let Some(extra) = words.get(2) {
+        st.notify(Notice::error(format!("{}: unexpected {extra:?}", words[0])));
+        return Vec::new();
+    }
+    let arg = words.get(1).map(|s| s.to_string());
+    let mut effects = logs::app::close(st);
+    match found {
+        Resolved::Typed(view) => effects.extend(run_parsed_command(
+            st,
+            prompt::ParsedCommand {
+                kind: CommandKind::View(view),
+                arg,
+            },
+        )),
+        Resolved::Generic(api) => {
+            effects.extend(open_generic(st, api, Selector::default(), None));
+            if let Some(name) = arg {
+                effects.extend(switch_to_named(st, &name));
+            }
+        }
+    }
+    effects
+}
+
+/// Shows `api` in the generic view, narrowed by `selector` (a drill-down).
+pub(crate) fn open_generic(
+    st: &mut AppState,
+    api: std::sync::Arc<crate::model::discovery::ApiKind>,
+    selector: Selector,
+    label: Option<String>,
+) -> Vec<Effect> {
+    st.forwards_open = false;
+    st.view = MainView::Resources;
+    st.resources.show(api, selector, label);
+    st.focus = Pane::Main;
+    st.restart_main_watch()
 }
 
 /// `:ns NAME`: refuses a name the namespace list does not know, unless that list is

@@ -17,6 +17,8 @@ pub struct ViewId {
     pub view: MainView,
     pub scope: Scope,
     pub forwards: bool,
+    /// The generic view's kind (group, plural) and drill-down selector.
+    pub resource: Option<(crate::model::objects::ObjectKind, crate::effect::Selector)>,
 }
 
 /// A request whose answer opens something in the view that asked; dropped with the view.
@@ -34,6 +36,14 @@ impl AppState {
             view: self.view,
             scope: self.scope.clone(),
             forwards: self.forwards_open,
+            resource: match self.view {
+                MainView::Resources => self
+                    .resources
+                    .api
+                    .as_ref()
+                    .map(|a| (a.object.clone(), self.resources.selector.clone())),
+                _ => None,
+            },
         }
     }
 

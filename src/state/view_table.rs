@@ -46,23 +46,32 @@ pub trait ViewTable {
     fn refresh(&mut self);
 }
 
+/// A watch event applied to a table whose rows `from_rows` picks out of a batch.
+pub fn apply_event<R: TableRow>(
+    table: &mut ResourceTable<R>,
+    event: WatchEvent,
+    from_rows: fn(Rows) -> Option<Vec<R>>,
+) {
+    match event {
+        WatchEvent::Reset => table.begin_relist(),
+        WatchEvent::Upsert(rows) => {
+            for row in from_rows(rows).into_iter().flatten() {
+                table.upsert(row);
+            }
+        }
+        WatchEvent::Remove(keys) => {
+            for key in &keys {
+                table.remove(key);
+            }
+        }
+        WatchEvent::Synced => table.end_relist(),
+        WatchEvent::Error(_) | WatchEvent::Columns(_) | WatchEvent::Polling(_) => {}
+    }
+}
+
 impl<R: ViewRow> ViewTable for ResourceTable<R> {
     fn apply(&mut self, event: WatchEvent) {
-        match event {
-            WatchEvent::Reset => self.begin_relist(),
-            WatchEvent::Upsert(rows) => {
-                for row in R::from_rows(rows).into_iter().flatten() {
-                    self.upsert(row);
-                }
-            }
-            WatchEvent::Remove(keys) => {
-                for key in &keys {
-                    self.remove(key);
-                }
-            }
-            WatchEvent::Synced => self.end_relist(),
-            WatchEvent::Error(_) => {}
-        }
+        apply_event(self, event, R::from_rows)
     }
     fn filter(&self) -> &str {
         ResourceTable::filter(self)
@@ -127,7 +136,7 @@ impl ViewRow for PodRow {
         }
     }
     fn object(&self) -> ObjectRef {
-        namespaced(ObjectKind::Pod, &self.namespace, &self.name)
+        namespaced(ObjectKind::pod(), &self.namespace, &self.name)
     }
     fn sort_for(action: Action) -> Option<(PodColumn, bool)> {
         PodColumn::from_sort_action(action).map(|c| (c, c.default_descending()))
@@ -142,7 +151,7 @@ impl ViewRow for ServiceRow {
         }
     }
     fn object(&self) -> ObjectRef {
-        namespaced(ObjectKind::Service, &self.namespace, &self.name)
+        namespaced(ObjectKind::service(), &self.namespace, &self.name)
     }
     fn sort_for(action: Action) -> Option<(ServiceColumn, bool)> {
         ServiceColumn::from_sort_action(action).map(|c| (c, c == ServiceColumn::Age))
@@ -158,9 +167,9 @@ impl ViewRow for WorkloadRow {
     }
     fn object(&self) -> ObjectRef {
         let kind = match self.kind {
-            Workload::Deployment => ObjectKind::Deployment,
-            Workload::StatefulSet => ObjectKind::StatefulSet,
-            Workload::DaemonSet => ObjectKind::DaemonSet,
+            Workload::Deployment => ObjectKind::deployment(),
+            Workload::StatefulSet => ObjectKind::statefulset(),
+            Workload::DaemonSet => ObjectKind::daemonset(),
         };
         namespaced(kind, &self.namespace, &self.name)
     }
@@ -178,7 +187,7 @@ impl ViewRow for NamespaceRow {
     }
     fn object(&self) -> ObjectRef {
         ObjectRef {
-            kind: ObjectKind::Namespace,
+            kind: ObjectKind::namespace(),
             namespace: None,
             name: self.name.to_string(),
         }

@@ -1,7 +1,8 @@
 //! The view registry: one description per main view — what it watches, what the header
 //! calls its rows, its key context, its `:` commands, which rollout kind it shows, what
 //! `shift-f` forwards to. Adding a typed view is a module for its rows and table, a
-//! [`MainView`] variant, one entry here and one arm in `AppState::main_table`.
+//! [`MainView`] variant, one entry here and one arm in `AppState::main_table`. Every other
+//! kind is shown by the generic view, [`MainView::Resources`] (see `state::resources`).
 
 use crate::effect::ResourceKind;
 use crate::keymap::Ctx;
@@ -17,6 +18,8 @@ pub enum MainView {
     StatefulSets = 2,
     DaemonSets = 3,
     Services = 4,
+    /// Any other kind, as the server's table (the kind is in `AppState::resources`).
+    Resources = 5,
 }
 
 /// Everything that differs between views, in one place.
@@ -26,10 +29,14 @@ pub struct ViewSpec {
     pub title: &'static str,
     /// The header's word before the row count.
     pub count_label: &'static str,
-    pub kind: ResourceKind,
+    /// What a typed view watches (`None`: the generic view's kind is chosen at run time).
+    pub kind: Option<ResourceKind>,
+    /// The API resource a typed view shows (group, plural), so that every name discovery
+    /// gives it (`deployments.apps`) opens the typed view.
+    pub resource: Option<(&'static str, &'static str)>,
     pub ctx: Ctx,
     /// The `:` command that opens the view, with its aliases.
-    pub command: CommandSpec,
+    pub command: Option<CommandSpec>,
     /// The rollout kind of a workload view (history, rollback, restart, scale).
     pub workload: Option<Workload>,
     /// What `shift-f` forwards to from a row, when the view's rows can be forwarded to.
@@ -40,21 +47,22 @@ const fn view_command(
     names: &'static [&'static str],
     view: MainView,
     desc: &'static str,
-) -> CommandSpec {
-    CommandSpec {
+) -> Option<CommandSpec> {
+    Some(CommandSpec {
         names,
         kind: CommandKind::View(view),
         takes_namespace: true,
         desc,
-    }
+    })
 }
 
-pub const VIEWS: [ViewSpec; 5] = [
+pub const VIEWS: [ViewSpec; 6] = [
     ViewSpec {
         view: MainView::Pods,
         title: "Pods",
         count_label: "pods ",
-        kind: ResourceKind::Pods,
+        kind: Some(ResourceKind::Pods),
+        resource: Some(("", "pods")),
         ctx: Ctx::Pods,
         command: view_command(
             &["pods", "po", "pod"],
@@ -68,7 +76,8 @@ pub const VIEWS: [ViewSpec; 5] = [
         view: MainView::Deployments,
         title: "Deployments",
         count_label: "deployments ",
-        kind: ResourceKind::Deployments,
+        kind: Some(ResourceKind::Deployments),
+        resource: Some(("apps", "deployments")),
         ctx: Ctx::Workloads,
         command: view_command(
             &["deploy", "dp", "deployments", "deployment"],
@@ -82,7 +91,8 @@ pub const VIEWS: [ViewSpec; 5] = [
         view: MainView::StatefulSets,
         title: "StatefulSets",
         count_label: "statefulsets ",
-        kind: ResourceKind::StatefulSets,
+        kind: Some(ResourceKind::StatefulSets),
+        resource: Some(("apps", "statefulsets")),
         ctx: Ctx::Workloads,
         command: view_command(
             &["sts", "statefulsets", "statefulset"],
@@ -96,7 +106,8 @@ pub const VIEWS: [ViewSpec; 5] = [
         view: MainView::DaemonSets,
         title: "DaemonSets",
         count_label: "daemonsets ",
-        kind: ResourceKind::DaemonSets,
+        kind: Some(ResourceKind::DaemonSets),
+        resource: Some(("apps", "daemonsets")),
         ctx: Ctx::Workloads,
         command: view_command(
             &["ds", "daemonsets", "daemonset"],
@@ -111,7 +122,8 @@ pub const VIEWS: [ViewSpec; 5] = [
         view: MainView::Services,
         title: "Services",
         count_label: "services ",
-        kind: ResourceKind::Services,
+        kind: Some(ResourceKind::Services),
+        resource: Some(("", "services")),
         ctx: Ctx::Services,
         command: view_command(
             &["svc", "services", "service"],
@@ -120,6 +132,17 @@ pub const VIEWS: [ViewSpec; 5] = [
         ),
         workload: None,
         forward: Some(TargetKind::Service),
+    },
+    ViewSpec {
+        view: MainView::Resources,
+        title: "Resources",
+        count_label: "objects ",
+        kind: None,
+        resource: None,
+        ctx: Ctx::Resources,
+        command: None,
+        workload: None,
+        forward: None,
     },
 ];
 
@@ -136,8 +159,17 @@ impl MainView {
         self.spec().count_label
     }
 
-    pub fn kind(self) -> ResourceKind {
+    /// What a typed view watches; `None` for the generic view.
+    pub fn kind(self) -> Option<ResourceKind> {
         self.spec().kind
+    }
+
+    /// The typed view that shows `group`/`plural`, if one does.
+    pub fn for_resource(group: &str, plural: &str) -> Option<MainView> {
+        VIEWS
+            .iter()
+            .find(|v| v.resource == Some((group, plural)))
+            .map(|v| v.view)
     }
 
     /// The workload kind of a rollout view (deploy, sts, ds); `None` for the others.
@@ -154,7 +186,9 @@ mod tests {
     fn every_view_is_described_at_its_own_index() {
         for (i, spec) in VIEWS.iter().enumerate() {
             assert_eq!(spec.view as usize, i, "{}", spec.title);
-            assert_eq!(spec.command.kind, CommandKind::View(spec.view));
+            if let Some(command) = &spec.command {
+                assert_eq!(command.kind, CommandKind::View(spec.view));
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::model::format;
@@ -25,8 +25,13 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
         MainView::Pods => pod_lines(st, theme),
         // Workload views draw their rollout status in this region (ui::rollouts).
         MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets => Vec::new(),
+        MainView::Resources => super::resources::detail_lines(st, theme),
     };
-    f.render_widget(Paragraph::new(lines).style(theme.base), inner);
+    // Long lines (a generic row's every column) wrap rather than vanish at the edge.
+    let text = Paragraph::new(lines)
+        .style(theme.base)
+        .wrap(Wrap { trim: true });
+    f.render_widget(text, inner);
 }
 
 /// The selected Service of the Services view.

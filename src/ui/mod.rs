@@ -9,6 +9,7 @@ pub mod logs;
 pub mod namespaces;
 pub mod objects;
 pub mod pods;
+pub mod resources;
 pub mod rollouts;
 pub mod services;
 pub mod status;
@@ -37,6 +38,7 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) {
             _ if st.forwards_open => forwards::draw(f, r, st, keymap, theme),
             MainView::Pods => pods::draw(f, r, st, theme),
             MainView::Services => services::draw(f, r, st, theme),
+            MainView::Resources => resources::draw(f, r, st, theme),
             MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets => {
                 workloads::draw(f, r, st, theme)
             }

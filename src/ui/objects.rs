@@ -77,7 +77,7 @@ pub fn draw_delete(
         let subject = Subject {
             context: &confirm.context,
             namespace: obj.namespace.as_deref(),
-            kind: obj.kind.label(),
+            kind: &obj.kind.label(),
             name: &obj.name,
         };
         let mut text = vec![Line::from(Span::styled(

@@ -9,7 +9,7 @@ use ratatui::Frame;
 use crate::action::Action;
 use crate::keymap::{Ctx, Keymap, ResolvedBinding};
 use crate::msg::Level;
-use crate::state::{AppState, Connection, Pane, PromptKind};
+use crate::state::{AppState, Connection, MainView, Pane, PromptKind};
 use crate::theme::Theme;
 
 pub fn draw_header(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
@@ -39,9 +39,11 @@ pub fn draw_header(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
     spans.push(sep());
     // The count of what the main area shows, never of another view's table.
     let (what, count) = if st.forwards_open {
-        ("forwards ", st.forwards.len())
+        ("forwards ".to_string(), st.forwards.len())
+    } else if let (MainView::Resources, Some(api)) = (st.view, &st.resources.api) {
+        (format!("{} ", api.object.plural), st.counts_of(Pane::Main).1)
     } else {
-        (st.view.count_label(), st.counts_of(Pane::Main).1)
+        (st.view.count_label().to_string(), st.counts_of(Pane::Main).1)
     };
     spans.push(Span::styled(what, theme.label));
     spans.push(Span::styled(count.to_string(), theme.value));

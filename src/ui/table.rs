@@ -115,28 +115,83 @@ pub fn draw<R: TableRow>(
     let table = view.table;
     let start = table.cursor.offset;
     let rows: Vec<&R> = table.visible_window(start, height).collect();
-    let cells: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| cell_texts(&view.columns, r, ctx))
-        .collect();
     let sort = table.sort();
-    let titles: Vec<String> = view
-        .columns
-        .iter()
-        .map(|c| match c.sort {
-            Some(col) if col == sort.column => {
-                format!("{}{}", c.title, if sort.descending { "↓" } else { "↑" })
-            }
-            _ => c.title.to_string(),
-        })
-        .collect();
+    let grid = Grid {
+        titles: view
+            .columns
+            .iter()
+            .map(|c| match c.sort {
+                Some(col) if col == sort.column => sorted_title(c.title, sort.descending),
+                _ => c.title.to_string(),
+            })
+            .collect(),
+        layout: view
+            .columns
+            .iter()
+            .map(|c| GridColumn {
+                priority: c.priority,
+                fill: c.fill,
+            })
+            .collect(),
+        cells: rows
+            .iter()
+            .map(|r| cell_texts(&view.columns, r, ctx))
+            .collect(),
+        styles: rows.iter().map(|r| (view.row_style)(r, theme)).collect(),
+        selected: table.cursor.selected.checked_sub(start),
+        focused: view.focused,
+        empty_text: view.empty_text,
+    };
+    draw_grid(f, inner, grid, theme);
+}
+
+/// A column title with the sort direction after it.
+pub fn sorted_title(title: &str, descending: bool) -> String {
+    format!("{title}{}", if descending { "↓" } else { "↑" })
+}
+
+/// How a column behaves when the pane is narrow.
+#[derive(Debug, Clone, Copy)]
+pub struct GridColumn {
+    /// Lower is more important; the least important columns go first when narrow.
+    pub priority: u8,
+    /// Takes the remaining width (the name).
+    pub fill: bool,
+}
+
+/// The visible window of a table, as text: what [`draw_grid`] lays out.
+pub struct Grid<'a> {
+    pub titles: Vec<String>,
+    pub layout: Vec<GridColumn>,
+    /// One entry per visible row, one text per column.
+    pub cells: Vec<Vec<String>>,
+    pub styles: Vec<Style>,
+    /// The selected row's index in `cells`, if it is in the window.
+    pub selected: Option<usize>,
+    pub focused: bool,
+    /// Shown instead of rows when there are none (loading, error, empty).
+    pub empty_text: Line<'a>,
+}
+
+/// Lays a grid out in `inner`: column widths from the window's text, the least important
+/// columns dropped until the rest fit, the fill column cut with an ellipsis.
+pub fn draw_grid(f: &mut Frame, inner: Rect, grid: Grid<'_>, theme: &Theme) {
+    let Grid {
+        titles,
+        layout,
+        mut cells,
+        styles,
+        selected,
+        focused,
+        empty_text,
+    } = grid;
     let mut widths: Vec<u16> = titles
         .iter()
         .enumerate()
         .map(|(i, t)| {
             cells
                 .iter()
-                .map(|row| row[i].width())
+                .map(|row| row.get(i).map_or(0, |c| c.width()))
                 .chain(std::iter::once(t.width()))
                 .max()
                 .unwrap_or(0) as u16
@@ -145,13 +200,13 @@ pub fn draw<R: TableRow>(
     // Drop the least important columns until the rest fit; the fill column (the name)
     // counts as at most FILL_MIN wide here and is cut with an ellipsis if it must be.
     let fit_width = |i: usize| {
-        if view.columns[i].fill {
+        if layout[i].fill {
             widths[i].min(FILL_MIN)
         } else {
             widths[i]
         }
     };
-    let mut shown: Vec<usize> = (0..view.columns.len()).collect();
+    let mut shown: Vec<usize> = (0..layout.len()).collect();
     loop {
         let total: u16 = shown.iter().map(|&i| fit_width(i) + GAP).sum();
         if total <= inner.width || shown.len() <= 1 {
@@ -160,8 +215,8 @@ pub fn draw<R: TableRow>(
         let drop = shown
             .iter()
             .enumerate()
-            .filter(|(_, &i)| !view.columns[i].fill)
-            .max_by_key(|(_, &i)| view.columns[i].priority)
+            .filter(|(_, &i)| !layout[i].fill)
+            .max_by_key(|(_, &i)| layout[i].priority)
             .map(|(pos, _)| pos);
         match drop {
             Some(pos) => {
@@ -172,11 +227,11 @@ pub fn draw<R: TableRow>(
     }
     let fixed: u16 = shown
         .iter()
-        .filter(|&&i| !view.columns[i].fill)
+        .filter(|&&i| !layout[i].fill)
         .map(|&i| widths[i] + GAP)
         .sum();
     for &i in &shown {
-        if view.columns[i].fill {
+        if layout[i].fill {
             widths[i] = inner.width.saturating_sub(fixed).max(1);
         }
     }
@@ -184,10 +239,11 @@ pub fn draw<R: TableRow>(
         .iter()
         .map(|&i| Constraint::Length(widths[i]))
         .collect();
-    let mut cells = cells;
     for row in cells.iter_mut() {
         for &i in &shown {
-            format::truncate_in_place(&mut row[i], widths[i] as usize);
+            if let Some(cell) = row.get_mut(i) {
+                format::truncate_in_place(cell, widths[i] as usize);
+            }
         }
     }
     let header = Row::new(
@@ -196,21 +252,19 @@ pub fn draw<R: TableRow>(
             .map(|&i| Cell::from(format::truncate(&titles[i], widths[i] as usize).into_owned())),
     )
     .style(theme.header);
-    let selected_in_window = table.cursor.selected.checked_sub(start);
-    let body: Vec<Row> = rows
-        .iter()
-        .zip(cells)
+    let body: Vec<Row> = cells
+        .into_iter()
+        .zip(styles)
         .enumerate()
-        .map(|(n, (r, mut row_cells))| {
-            let mut style = (view.row_style)(r, theme);
-            if view.focused && Some(n) == selected_in_window {
+        .map(|(n, (mut row_cells, mut style))| {
+            if focused && Some(n) == selected {
                 style = style.patch(theme.selected);
-            } else if Some(n) == selected_in_window {
+            } else if Some(n) == selected {
                 style = style.add_modifier(ratatui::style::Modifier::UNDERLINED);
             }
             let picked: Vec<Cell> = shown
                 .iter()
-                .map(|&i| Cell::from(std::mem::take(&mut row_cells[i])))
+                .map(|&i| Cell::from(row_cells.get_mut(i).map(std::mem::take).unwrap_or_default()))
                 .collect();
             Row::new(picked).style(style)
         })
@@ -225,7 +279,7 @@ pub fn draw<R: TableRow>(
                 .column_spacing(GAP),
             head,
         );
-        f.render_widget(Paragraph::new(view.empty_text).centered(), rest);
+        f.render_widget(Paragraph::new(empty_text).centered(), rest);
         return;
     }
     f.render_widget(

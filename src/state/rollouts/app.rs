@@ -252,6 +252,7 @@ fn idle(key: Option<crate::effect::WatchKey>) -> WatchStatus {
         key,
         phase: Phase::Loading,
         error: None,
+        polling: None,
     }
 }
 

@@ -256,6 +256,7 @@ impl Default for RolloutState {
             key: None,
             phase: super::Phase::Loading,
             error: None,
+            polling: None,
         };
         RolloutState {
             history: None,

@@ -1,0 +1,101 @@
+//! Just enough of Kubernetes resource quantities for describe's sums and percentages:
+//! parsed to thousandths of the unit, summed, printed back in the suffix family they came in.
+
+/// A quantity in thousandths of its unit (millicores, millibytes), and whether it was written
+/// with binary suffixes (`Ki`, `Mi`, …) so a sum prints the same way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Milli {
+    pub value: i128,
+    pub binary: bool,
+}
+
+const BINARY: [(&str, u32); 6] = [
+    ("Ki", 1),
+    ("Mi", 2),
+    ("Gi", 3),
+    ("Ti", 4),
+    ("Pi", 5),
+    ("Ei", 6),
+];
+const DECIMAL: [(&str, u32); 6] = [("k", 1), ("M", 2), ("G", 3), ("T", 4), ("P", 5), ("E", 6)];
+
+/// `100m`, `2`, `1.5`, `128Mi`, `1G`, `1e3`; `None` for anything else.
+pub(super) fn parse(text: &str) -> Option<Milli> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+'))
+        .unwrap_or(text.len());
+    let (number, suffix) = text.split_at(split);
+    let (scale, binary): (f64, bool) = match suffix {
+        "" => (1.0, false),
+        "m" => (0.001, false),
+        "u" => (0.000_001, false),
+        "n" => (0.000_000_001, false),
+        s if s.starts_with(['e', 'E']) => (10f64.powi(s[1..].parse().ok()?), false),
+        s => match BINARY.iter().find(|(b, _)| *b == s) {
+            Some((_, power)) => (1024f64.powi(*power as i32), true),
+            None => {
+                let (_, power) = DECIMAL.iter().find(|(d, _)| *d == s)?;
+                (1000f64.powi(*power as i32), false)
+            }
+        },
+    };
+    let number: f64 = number.parse().ok()?;
+    Some(Milli {
+        value: (number * scale * 1000.0).round() as i128,
+        binary,
+    })
+}
+
+impl Milli {
+    pub fn add(self, other: Milli) -> Milli {
+        Milli {
+            value: self.value + other.value,
+            binary: if self.value == 0 {
+                other.binary
+            } else {
+                self.binary
+            },
+        }
+    }
+
+    pub fn max(self, other: Milli) -> Milli {
+        if other.value > self.value {
+            other
+        } else {
+            self
+        }
+    }
+
+    /// `self` as a whole percentage of `of` (truncated, as kubectl's `int64(fraction)`).
+    pub fn percent_of(self, of: Milli) -> i128 {
+        if of.value == 0 {
+            0
+        } else {
+            self.value * 100 / of.value
+        }
+    }
+}
+
+impl std::fmt::Display for Milli {
+    /// The canonical form kubectl prints: `0`, `500m`, `2`, `170Mi`, `1G`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let v = self.value;
+        if v % 1000 != 0 {
+            return write!(f, "{v}m");
+        }
+        let units = v / 1000;
+        let (table, base): (&[(&str, u32)], i128) = if self.binary {
+            (&BINARY, 1024)
+        } else {
+            (&DECIMAL, 1000)
+        };
+        for (suffix, power) in table.iter().rev() {
+            let size = base.pow(*power);
+            if units != 0 && units % size == 0 {
+                return write!(f, "{}{suffix}", units / size);
+            }
+        }
+        write!(f, "{units}")
+    }
+}
