@@ -58,6 +58,8 @@ pub enum ResourceKind {
 pub struct WatchTarget {
     pub kind: ResourceKind,
     pub scope: Scope,
+    /// Narrows the rows (a drill-down: the pods a Service selects).
+    pub selector: Selector,
 }
 
 /// A server-side table watch: any kind discovery lists, with kubectl's columns.
@@ -71,12 +73,7 @@ pub struct TableTarget {
     pub watchable: bool,
 }
 
-/// Narrows a list as `kubectl get -l … --field-selector …` does.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct Selector {
-    pub labels: Option<String>,
-    pub fields: Option<String>,
-}
+pub use crate::model::objects::Selector;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {

@@ -139,7 +139,12 @@ pub const DEFAULTS: &[Binding] = &[
     b(Ctx::Global, "tab", Action::FocusNext, "next pane"),
     b(Ctx::Global, "shift-tab", Action::FocusPrev, "previous pane"),
     b(Ctx::Global, "z", Action::Zoom, "zoom pane"),
-    b(Ctx::Global, "esc", Action::Back, "back / clear filter"),
+    b(
+        Ctx::Global,
+        "esc",
+        Action::Back,
+        "back: filter, zoom, then out of enter",
+    ),
     b(Ctx::List, "j, down", Action::Down, "down"),
     b(Ctx::List, "k, up", Action::Up, "up"),
     b(Ctx::List, "g g, home", Action::Top, "top"),
@@ -242,6 +247,24 @@ pub const DEFAULTS: &[Binding] = &[
     ),
     b(Ctx::Namespaces, "y", Action::Yaml, "YAML"),
     b(Ctx::Namespaces, "d", Action::Describe, "describe"),
+    b(
+        Ctx::Resources,
+        "enter",
+        Action::Select,
+        "open (what is inside)",
+    ),
+    b(
+        Ctx::Workloads,
+        "enter",
+        Action::Select,
+        "open (ReplicaSets, pods)",
+    ),
+    b(
+        Ctx::Services,
+        "enter",
+        Action::Select,
+        "open (selected pods)",
+    ),
     b(Ctx::Resources, "y", Action::Yaml, "YAML"),
     b(Ctx::Resources, "d", Action::Describe, "describe"),
     b(Ctx::Resources, "ctrl-d", Action::Delete, "delete"),
@@ -250,8 +273,18 @@ pub const DEFAULTS: &[Binding] = &[
     b(Ctx::Resources, "0", Action::AllNamespaces, "all namespaces"),
     b(Ctx::Resources, "N", Action::SortName, "sort by name"),
     b(Ctx::Resources, "A", Action::SortAge, "sort by age"),
-    b(Ctx::Resources, ">", Action::SortNextColumn, "sort by next column"),
-    b(Ctx::Resources, "<", Action::SortPrevColumn, "sort by previous column"),
+    b(
+        Ctx::Resources,
+        ">",
+        Action::SortNextColumn,
+        "sort by next column",
+    ),
+    b(
+        Ctx::Resources,
+        "<",
+        Action::SortPrevColumn,
+        "sort by previous column",
+    ),
     b(Ctx::Text, "esc", Action::Back, "close"),
     b(Ctx::Text, "c", Action::Copy, "copy all"),
     b(
@@ -635,11 +668,11 @@ mod tests {
     #[test]
     fn overrides_apply() {
         let mut o = BTreeMap::new();
-        o.insert("copy".to_string(), "x".to_string());
+        o.insert("copy".to_string(), "v".to_string());
         let (km, problems) = Keymap::with_overrides(&o);
         assert_eq!(problems, vec![]);
         assert_eq!(
-            km.lookup(Ctx::Pods, &[], key("x")),
+            km.lookup(Ctx::Pods, &[], key("v")),
             Lookup::Action(Action::Copy)
         );
         assert_eq!(km.lookup(Ctx::Pods, &[], key("c")), Lookup::None);
@@ -648,7 +681,7 @@ mod tests {
     #[test]
     fn any_bad_override_leaves_the_defaults() {
         let mut o = BTreeMap::new();
-        o.insert("copy".to_string(), "x".to_string());
+        o.insert("copy".to_string(), "v".to_string());
         o.insert("teleport".to_string(), "t".to_string());
         let (km, problems) = Keymap::with_overrides(&o);
         assert_eq!(problems.len(), 1, "{problems:?}");
@@ -656,6 +689,6 @@ mod tests {
             km.lookup(Ctx::Pods, &[], key("c")),
             Lookup::Action(Action::Copy)
         );
-        assert_eq!(km.lookup(Ctx::Pods, &[], key("x")), Lookup::None);
+        assert_eq!(km.lookup(Ctx::Pods, &[], key("v")), Lookup::None);
     }
 }

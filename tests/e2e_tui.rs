@@ -176,7 +176,7 @@ fn broken_theme_and_bad_config_are_reported() {
 
     // A bad config stops rkt before the TUI (tests/config_errors.rs has the details).
     let config = dir.path().join("config.yaml");
-    std::fs::write(&config, "keys:\n  teleport: t\n  quit: x\n").unwrap();
+    std::fs::write(&config, "keys:\n  teleport: t\n  quit: v\n").unwrap();
     let mut app = PtyApp::spawn(
         &["--kubeconfig", &kc, "--config", path_arg(&config)],
         &[],
@@ -189,7 +189,7 @@ fn broken_theme_and_bad_config_are_reported() {
     assert!(screen.contains("unknown action `teleport`"), "{screen}");
 
     // A good one rebinds keys.
-    std::fs::write(&config, "keys:\n  quit: x\n").unwrap();
+    std::fs::write(&config, "keys:\n  quit: v\n").unwrap();
     let mut app = PtyApp::spawn(
         &[
             "--kubeconfig",
@@ -205,7 +205,7 @@ fn broken_theme_and_bad_config_are_reported() {
     );
     app.wait_for_text("etcd-minikube");
     app.send("q"); // rebound: q no longer quits
-    app.send("x");
+    app.send("v");
     assert_eq!(app.wait_exit(), 0);
 }
 

@@ -60,6 +60,7 @@ fn watched(client: Client, scope: Scope) -> (AppState, UnboundedReceiver<Msg>, J
     let target = WatchTarget {
         kind: ResourceKind::Pods,
         scope,
+        selector: Default::default(),
     };
     let task = watch::spawn(client, key, target, tx);
     (st, rx, task)

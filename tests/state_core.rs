@@ -58,17 +58,20 @@ fn start_watches_namespaces_and_pods_and_asks_the_version() {
                 key: ns_key,
                 target: WatchTarget {
                     kind: ResourceKind::Namespaces,
-                    scope: Scope::All
+                    scope: Scope::All,
+                    selector: Default::default(),
                 },
             },
             Effect::Watch {
                 key: main_key,
                 target: WatchTarget {
                     kind: ResourceKind::Pods,
-                    scope: Scope::Namespace("kube-system".into())
+                    scope: Scope::Namespace("kube-system".into()),
+                    selector: Default::default(),
                 },
             },
             Effect::FetchServerVersion,
+            Effect::Discover,
         ]
     );
     assert_eq!(st.connection(), Connection::Connecting);
@@ -94,7 +97,8 @@ fn enter_on_a_namespace_aborts_the_old_pods_watch_and_starts_a_new_one() {
                 key: new,
                 target: WatchTarget {
                     kind: ResourceKind::Pods,
-                    scope: Scope::Namespace("default".into())
+                    scope: Scope::Namespace("default".into()),
+                    selector: Default::default(),
                 },
             },
         ]
@@ -371,7 +375,7 @@ fn paste_goes_into_the_prompt_only() {
 #[test]
 fn ctrl_c_quits_even_when_quit_is_rebound() {
     let mut o = std::collections::BTreeMap::new();
-    o.insert("quit".to_string(), "x".to_string());
+    o.insert("quit".to_string(), "v".to_string());
     let (km, warnings) = rkt::keymap::Keymap::with_overrides(&o);
     assert!(warnings.is_empty(), "{warnings:?}");
     let mut st = kube_system_state();

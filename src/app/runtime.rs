@@ -53,8 +53,12 @@ impl Runtime {
                 if let Some((_, old)) = self.watches.remove(&key.slot) {
                     old.abort();
                 }
-                let handle =
-                    crate::cluster::tables::spawn(self.client.clone(), key, target, self.tx.clone());
+                let handle = crate::cluster::tables::spawn(
+                    self.client.clone(),
+                    key,
+                    target,
+                    self.tx.clone(),
+                );
                 self.watches.insert(key.slot, (key, handle));
             }
             Effect::Discover => {

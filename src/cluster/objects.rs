@@ -1,7 +1,7 @@
 //! One-shot object actions the user asks for by key: delete, YAML, describe. Full objects
 //! are fetched here on demand and turned into text; rows never hold them.
 
-use k8s_openapi::api::core::v1::{Event, Pod};
+use k8s_openapi::api::core::v1::Event;
 use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, ListParams, Preconditions};
 use kube::Client;
 
@@ -93,30 +93,51 @@ pub async fn yaml(client: &Client, obj: &ObjectRef, reveal: bool) -> Result<Stri
     serde_yaml::to_string(&value).map_err(|e| e.to_string())
 }
 
-/// A `kubectl describe`-like text: the object's main facts and its events.
-pub async fn describe(client: &Client, obj: &ObjectRef) -> Result<String, String> {
-    let fail = |e: kube::Error| {
+/// The object as JSON, fetched now.
+async fn fetch(client: &Client, obj: &ObjectRef, verb: &str) -> Result<serde_json::Value, String> {
+    let fetched = api(client, obj).get(&obj.name).await.map_err(|e| {
         format!(
-            "describe {}: {}",
+            "{verb} {}: {}",
             obj.label(),
             super::watch::describe_client(&e)
         )
-    };
-    let events = events_of(client, obj).await;
-    match obj.kind.is("", "Pod") {
-        true => {
-            let ns = obj.namespace.as_deref().unwrap_or("default");
-            let pod = Api::<Pod>::namespaced(client.clone(), ns)
-                .get(&obj.name)
-                .await
-                .map_err(fail)?;
-            Ok(describe::pod(&pod, &events))
-        }
-        false => {
-            let fetched = api(client, obj).get(&obj.name).await.map_err(fail)?;
-            Ok(describe::generic(&fetched, &events))
-        }
-    }
+    })?;
+    serde_json::to_value(&fetched).map_err(|e| e.to_string())
+}
+
+/// A `kubectl describe`-like text: the object's main facts, what it relates to (a
+/// Deployment's ReplicaSets, a Service's endpoints, a Node's pods) and its events.
+pub async fn describe(client: &Client, obj: &ObjectRef) -> Result<String, String> {
+    let value = fetch(client, obj, "describe").await?;
+    let (events, related) = futures::join!(
+        events_of(client, obj),
+        super::related::related(client, &value)
+    );
+    Ok(describe::object(
+        &value,
+        &events,
+        &related,
+        jiff::Timestamp::now(),
+    ))
+}
+
+/// Where `enter` on the object leads.
+pub async fn drill(client: &Client, obj: &ObjectRef) -> Result<crate::model::drill::Drill, String> {
+    crate::model::drill::drill(&fetch(client, obj, "open").await?)
+}
+
+/// An Ingress's routes, with the readiness of their backends.
+pub async fn routes(
+    client: &Client,
+    obj: &ObjectRef,
+) -> Result<Vec<crate::model::ingress_routes::Route>, String> {
+    let ingress = fetch(client, obj, "get").await?;
+    let related = super::related::related(client, &ingress).await;
+    Ok(crate::model::ingress_routes::routes(
+        &ingress,
+        &related.services,
+        &related.endpoint_slices,
+    ))
 }
 
 /// The object's events, oldest first; an error just means no events section.
@@ -167,5 +188,16 @@ pub async fn run(client: &Client, effect: ObjectEffect) -> ObjectMsg {
             title,
             result: describe(client, &obj).await,
         },
+        ObjectEffect::Drill(obj) => {
+            let result = drill(client, &obj).await;
+            ObjectMsg::Drilled { from: obj, result }
+        }
+        ObjectEffect::Routes(obj) => {
+            let result = routes(client, &obj).await;
+            ObjectMsg::Routes {
+                ingress: obj,
+                result,
+            }
+        }
     }
 }

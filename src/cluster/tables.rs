@@ -197,7 +197,11 @@ impl Lister {
             }
             let rows = rows_of(&doc, &self.columns);
             if !rows.is_empty()
-                && !self.send(tx, key, WatchEvent::Upsert(crate::model::rows::Rows::Table(rows)))
+                && !self.send(
+                    tx,
+                    key,
+                    WatchEvent::Upsert(crate::model::rows::Rows::Table(rows)),
+                )
             {
                 return Ok(None);
             }
@@ -215,11 +219,18 @@ impl Lister {
 
     /// Watches from `version` until an error; a stream the server ends normally (its
     /// timeout) is resumed from the last version seen.
-    async fn watch(&mut self, key: WatchKey, tx: &UnboundedSender<Msg>, mut version: String) -> Ended {
+    async fn watch(
+        &mut self,
+        key: WatchKey,
+        tx: &UnboundedSender<Msg>,
+        mut version: String,
+    ) -> Ended {
         loop {
-            let mut params = WatchParams::default();
-            params.label_selector = self.target.selector.labels.clone();
-            params.field_selector = self.target.selector.fields.clone();
+            let params = WatchParams {
+                label_selector: self.target.selector.labels.clone(),
+                field_selector: self.target.selector.fields.clone(),
+                ..WatchParams::default()
+            };
             let request = kube::core::Request::new(&self.path);
             let request = match self.table_request(request.watch(&params, &version)) {
                 Ok(r) => r,
@@ -282,7 +293,12 @@ impl Lister {
 
     /// Takes a watch event's resourceVersion and, when it brings columns that differ
     /// from those in use (the CRD changed its printer columns), sends them first.
-    fn note(&mut self, doc: &TableDoc, version: &mut String, batch: &mut Batcher<crate::model::table::TableRowData>) {
+    fn note(
+        &mut self,
+        doc: &TableDoc,
+        version: &mut String,
+        batch: &mut Batcher<crate::model::table::TableRowData>,
+    ) {
         let row_version = doc
             .rows
             .last()

@@ -33,9 +33,13 @@ pub fn spawn(
     target: WatchTarget,
     tx: UnboundedSender<Msg>,
 ) -> tokio::task::JoinHandle<()> {
+    let mut config = watcher::Config::default().page_size(PAGE_SIZE);
+    config.label_selector = target.selector.labels.clone();
+    config.field_selector = target.selector.fields.clone();
     match target.kind {
         ResourceKind::Namespaces => tokio::spawn(run(
             Api::<Namespace>::all(client),
+            config.clone(),
             key,
             tx,
             convert::namespace_row,
@@ -49,6 +53,7 @@ pub fn spawn(
             };
             tokio::spawn(run(
                 api,
+                config.clone(),
                 key,
                 tx,
                 convert::pod_row,
@@ -58,6 +63,7 @@ pub fn spawn(
         }
         ResourceKind::Deployments => tokio::spawn(run(
             scoped::<Deployment>(client, &target.scope),
+            config.clone(),
             key,
             tx,
             rollout_rows::deployment_row,
@@ -66,6 +72,7 @@ pub fn spawn(
         )),
         ResourceKind::StatefulSets => tokio::spawn(run(
             scoped::<StatefulSet>(client, &target.scope),
+            config.clone(),
             key,
             tx,
             rollout_rows::statefulset_row,
@@ -74,6 +81,7 @@ pub fn spawn(
         )),
         ResourceKind::DaemonSets => tokio::spawn(run(
             scoped::<DaemonSet>(client, &target.scope),
+            config.clone(),
             key,
             tx,
             rollout_rows::daemonset_row,
@@ -82,6 +90,7 @@ pub fn spawn(
         )),
         ResourceKind::ReplicaSets => tokio::spawn(run(
             scoped::<ReplicaSet>(client, &target.scope),
+            config.clone(),
             key,
             tx,
             rollout_rows::replica_set_row,
@@ -90,6 +99,7 @@ pub fn spawn(
         )),
         ResourceKind::ControllerRevisions => tokio::spawn(run(
             scoped::<ControllerRevision>(client, &target.scope),
+            config.clone(),
             key,
             tx,
             rollout_rows::revision_row,
@@ -98,6 +108,7 @@ pub fn spawn(
         )),
         ResourceKind::Services => tokio::spawn(run(
             scoped::<k8s_openapi::api::core::v1::Service>(client, &target.scope),
+            config.clone(),
             key,
             tx,
             crate::model::services::service_row,
@@ -260,6 +271,7 @@ enum Ended {
 /// the table, and its success is what tells the user the connection is back.
 async fn run<K, R>(
     api: Api<K>,
+    config: watcher::Config,
     key: WatchKey,
     tx: UnboundedSender<Msg>,
     to_row: fn(&K, &mut Interner) -> Option<R>,
@@ -272,7 +284,7 @@ async fn run<K, R>(
     let mut retry = Retry::new();
     loop {
         let started = Instant::now();
-        let text = match attempt(&api, key, &tx, to_row, to_key, wrap).await {
+        let text = match attempt(&api, &config, key, &tx, to_row, to_key, wrap).await {
             Ended::AppGone => return,
             Ended::Failed(text) => text,
         };
@@ -295,6 +307,7 @@ async fn run<K, R>(
 /// One list-then-watch, forwarding rows in batches, until the first error.
 async fn attempt<K, R>(
     api: &Api<K>,
+    config: &watcher::Config,
     key: WatchKey,
     tx: &UnboundedSender<Msg>,
     to_row: fn(&K, &mut Interner) -> Option<R>,
@@ -305,9 +318,8 @@ where
     K: Resource + Clone + DeserializeOwned + Debug + Send + Sync + 'static,
     R: Send + 'static,
 {
-    let config = watcher::Config::default().page_size(PAGE_SIZE);
     let mut interner = Interner::default();
-    let mut stream = watcher::watcher(api.clone(), config)
+    let mut stream = watcher::watcher(api.clone(), config.clone())
         .map(move |event| match event {
             Ok(Event::Init) => Item::Reset,
             Ok(Event::InitApply(obj)) | Ok(Event::Apply(obj)) => {

@@ -216,7 +216,7 @@ mod tests {
 
     #[test]
     fn two_overrides_on_one_key_are_reported_once() {
-        let p = problems(&[("down", "x"), ("up", "x")]);
+        let p = problems(&[("down", "v"), ("up", "v")]);
         assert_eq!(p.len(), 1, "{p:?}");
     }
 
@@ -241,7 +241,7 @@ mod tests {
 
     #[test]
     fn unknown_actions_and_bad_keys_are_problems() {
-        let p = problems(&[("cpy", "x"), ("teleport", "t"), ("up", "ctrl-nonsense")]);
+        let p = problems(&[("cpy", "v"), ("teleport", "t"), ("up", "ctrl-nonsense")]);
         assert_eq!(p.len(), 3, "{p:?}");
         assert_eq!(p[0].message, "unknown action `cpy`, did you mean `copy`?");
         assert_eq!(p[0].part, KeyPart::Action);

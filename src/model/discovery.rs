@@ -156,13 +156,7 @@ impl Catalog {
                         .unwrap_or("");
                     let namespaced = str_at(res, "scope") == "Namespaced";
                     self.push(ApiKind {
-                        object: ObjectKind::new(
-                            group_name,
-                            version_name,
-                            kind,
-                            plural,
-                            namespaced,
-                        ),
+                        object: ObjectKind::new(group_name, version_name, kind, plural, namespaced),
                         singular: singular_or_kind(str_at(res, "singularResource"), kind),
                         short_names: short_names(res),
                         verbs: Verbs::from_json(res.get("verbs")),
@@ -204,7 +198,10 @@ impl Catalog {
     }
 
     fn push(&mut self, kind: ApiKind) {
-        let known = self.kinds.iter().any(|k| k.object.same_resource(&kind.object));
+        let known = self
+            .kinds
+            .iter()
+            .any(|k| k.object.same_resource(&kind.object));
         if !known {
             self.kinds.push(Arc::new(kind));
         }
@@ -274,10 +271,10 @@ mod tests {
 
     fn catalog() -> Catalog {
         let core = json!({"kind": "APIGroupDiscoveryList", "items": [{
-            "metadata": {}, "versions": [{"version": "v1", "resources": [
-                resource("pods", "pod", "Pod", &["po"]),
-                resource("events", "event", "Event", &["ev"]),
-            ]}]}]});
+        "metadata": {}, "versions": [{"version": "v1", "resources": [
+            resource("pods", "pod", "Pod", &["po"]),
+            resource("events", "event", "Event", &["ev"]),
+        ]}]}]});
         let groups = json!({"kind": "APIGroupDiscoveryList", "items": [
             {"metadata": {"name": "networking.k8s.io"}, "versions": [
                 {"version": "v1", "resources": [resource("ingresses", "ingress", "Ingress", &["ing"])]}]},
@@ -314,12 +311,24 @@ mod tests {
             Some("events.k8s.io".to_string())
         );
         assert_eq!(resolved(&c, "ing").map(|r| r.2), Some("ingresses".into()));
-        assert_eq!(resolved(&c, "ingress").map(|r| r.2), Some("ingresses".into()));
-        assert_eq!(resolved(&c, "ingresses.networking.k8s.io").map(|r| r.2), Some("ingresses".into()));
+        assert_eq!(
+            resolved(&c, "ingress").map(|r| r.2),
+            Some("ingresses".into())
+        );
+        assert_eq!(
+            resolved(&c, "ingresses.networking.k8s.io").map(|r| r.2),
+            Some("ingresses".into())
+        );
         // The preferred version, unless the name asks for another one.
         assert_eq!(resolved(&c, "ct").map(|r| r.1), Some("v2".into()));
-        assert_eq!(resolved(&c, "crontabs.stable.example.com").map(|r| r.1), Some("v2".into()));
-        assert_eq!(resolved(&c, "CronTab").map(|r| r.2), Some("crontabs".into()));
+        assert_eq!(
+            resolved(&c, "crontabs.stable.example.com").map(|r| r.1),
+            Some("v2".into())
+        );
+        assert_eq!(
+            resolved(&c, "CronTab").map(|r| r.2),
+            Some("crontabs".into())
+        );
         assert_eq!(resolved(&c, "nothing"), None);
         assert_eq!(resolved(&c, "ingresses.apps"), None);
     }

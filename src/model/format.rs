@@ -140,13 +140,17 @@ pub fn inert(text: &str) -> Cow<'_, str> {
     if !text.chars().any(char::is_control) {
         return Cow::Borrowed(text);
     }
-    Cow::Owned(text.chars().flat_map(|c| {
-        if c.is_control() {
-            c.escape_unicode().collect::<Vec<_>>()
-        } else {
-            vec![c]
-        }
-    }).collect())
+    Cow::Owned(
+        text.chars()
+            .flat_map(|c| {
+                if c.is_control() {
+                    c.escape_unicode().collect::<Vec<_>>()
+                } else {
+                    vec![c]
+                }
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]

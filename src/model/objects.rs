@@ -78,6 +78,13 @@ impl ObjectKind {
     }
 }
 
+/// Narrows a list as `kubectl get -l … --field-selector …` does.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Selector {
+    pub labels: Option<String>,
+    pub fields: Option<String>,
+}
+
 /// An object picked in a table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectRef {
@@ -119,6 +126,10 @@ pub enum ObjectEffect {
     /// A Secret as YAML with its values decoded: only when the user asks (`x`).
     Reveal(ObjectRef),
     Describe(ObjectRef),
+    /// Where `enter` on the object leads (`model::drill`).
+    Drill(ObjectRef),
+    /// An Ingress's routes with their backends' readiness.
+    Routes(ObjectRef),
 }
 
 impl ObjectEffect {
@@ -130,6 +141,8 @@ impl ObjectEffect {
             ObjectEffect::Yaml(o) => format!("YAML {}", o.label()),
             ObjectEffect::Reveal(o) => format!("YAML {} [REVEALED]", o.label()),
             ObjectEffect::Describe(o) => format!("describe {}", o.label()),
+            ObjectEffect::Drill(o) => format!("open {}", o.label()),
+            ObjectEffect::Routes(o) => format!("routes of {}", o.label()),
         }
     }
 }
@@ -145,5 +158,13 @@ pub enum ObjectMsg {
     Text {
         title: String,
         result: Result<String, String>,
+    },
+    Drilled {
+        from: ObjectRef,
+        result: Result<crate::model::drill::Drill, String>,
+    },
+    Routes {
+        ingress: ObjectRef,
+        result: Result<Vec<crate::model::ingress_routes::Route>, String>,
     },
 }

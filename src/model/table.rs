@@ -325,7 +325,14 @@ fn tone_of(cells: &[Cell], columns: &TableColumns) -> Tone {
     if cell("Type") == Some("Warning") {
         return Tone::Warning;
     }
-    let bad = ["Failed", "Error", "NotReady", "Lost", "Terminating", "Unknown"];
+    let bad = [
+        "Failed",
+        "Error",
+        "NotReady",
+        "Lost",
+        "Terminating",
+        "Unknown",
+    ];
     match cell("Status") {
         Some(s) if bad.iter().any(|b| s.starts_with(b)) => Tone::Bad,
         Some("Pending") => Tone::Warning,
@@ -342,7 +349,12 @@ pub fn parse_duration(text: &str) -> Option<u64> {
     let mut number: Option<u64> = None;
     for c in text.chars() {
         if let Some(d) = c.to_digit(10) {
-            number = Some(number.unwrap_or(0).checked_mul(10)?.checked_add(u64::from(d))?);
+            number = Some(
+                number
+                    .unwrap_or(0)
+                    .checked_mul(10)?
+                    .checked_add(u64::from(d))?,
+            );
             continue;
         }
         let unit = match c {
@@ -412,10 +424,17 @@ mod tests {
     #[test]
     fn warnings_and_failures_have_a_tone() {
         let columns = TableColumns::from_docs(&[
-            ColumnDoc { name: "Type".into(), ..Default::default() },
-            ColumnDoc { name: "Status".into(), ..Default::default() },
+            ColumnDoc {
+                name: "Type".into(),
+                ..Default::default()
+            },
+            ColumnDoc {
+                name: "Status".into(),
+                ..Default::default()
+            },
         ]);
-        let tone = |t: &str, s: &str| tone_of(&[Cell::Text(t.into()), Cell::Text(s.into())], &columns);
+        let tone =
+            |t: &str, s: &str| tone_of(&[Cell::Text(t.into()), Cell::Text(s.into())], &columns);
         assert_eq!(tone("Warning", ""), Tone::Warning);
         assert_eq!(tone("Normal", "NotReady"), Tone::Bad);
         assert_eq!(tone("Normal", "Ready"), Tone::Normal);

@@ -253,7 +253,8 @@ fn the_services_view_lists_services_and_shift_f_forwards_to_one() {
                     *target,
                     WatchTarget {
                         kind: ResourceKind::Services,
-                        scope: Scope::Namespace("default".into())
+                        scope: Scope::Namespace("default".into()),
+                        selector: Default::default(),
                     }
                 );
                 Some(*key)

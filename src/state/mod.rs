@@ -7,6 +7,7 @@
 //! the keyboard; [`view`] closes what belonged to a view when it changes. Logs, rollouts and
 //! port-forwards have their own modules; `prompt` is the command line and filter.
 
+pub mod drill;
 pub mod forwards;
 pub mod forwards_app;
 pub mod layout;
@@ -118,6 +119,8 @@ pub struct AppState {
     pub resources: resources::ResourceView,
     /// What the server serves, for `:NAME` and its completion.
     pub discovery: resources::command::Discovery,
+    /// Drill-downs (`enter`): what the main view is narrowed to, and the way back.
+    pub trail: drill::Trail,
     pub prompt: Option<Prompt>,
     /// Help, text views, dialogs and confirmations (see [`overlay`]).
     pub overlays: overlay::Overlays,
@@ -175,6 +178,7 @@ impl AppState {
             main_watch: WatchStatus::idle(),
             resources: resources::ResourceView::default(),
             discovery: resources::command::Discovery::default(),
+            trail: drill::Trail::default(),
             prompt: None,
             overlays: overlay::Overlays::default(),
             notice: None,
@@ -210,6 +214,7 @@ impl AppState {
             target: WatchTarget {
                 kind: ResourceKind::Namespaces,
                 scope: Scope::All,
+                selector: Default::default(),
             },
         }];
         effects.extend(self.restart_main_watch());
@@ -243,11 +248,12 @@ impl AppState {
                 target: WatchTarget {
                     kind,
                     scope: self.scope.clone(),
+                    selector: self.trail.selector(),
                 },
             }),
             None => effects.extend(
                 self.resources
-                    .target(&self.scope)
+                    .target(&self.scope, self.trail.selector())
                     .map(|target| Effect::WatchTable { key, target }),
             ),
         }

@@ -152,8 +152,16 @@ pub fn on_confirm_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
     })]
 }
 
-pub fn on_msg(st: &mut AppState, msg: ObjectMsg) {
+pub fn on_msg(st: &mut AppState, msg: ObjectMsg) -> Vec<Effect> {
     match msg {
+        ObjectMsg::Drilled { from, result } => return super::drill::on_drilled(st, from, result),
+        ObjectMsg::Routes { ingress, result } => {
+            let asked = st.resources.routes_asked.as_ref().map(|(o, _)| o);
+            if asked == Some(&ingress) {
+                st.resources.routes = Some((ingress, result));
+                st.dirty = true;
+            }
+        }
         ObjectMsg::Identified { obj, result } => {
             // Only the confirmation that asked takes the answer.
             let Some(confirm) = st
@@ -161,7 +169,7 @@ pub fn on_msg(st: &mut AppState, msg: ObjectMsg) {
                 .get_mut::<DeleteConfirm>()
                 .filter(|c| c.obj == obj)
             else {
-                return;
+                return Vec::new();
             };
             match result {
                 Ok(identity) => confirm.identity = Some(identity),
@@ -181,7 +189,7 @@ pub fn on_msg(st: &mut AppState, msg: ObjectMsg) {
                 .get_mut::<TextView>()
                 .filter(|v| v.title == title)
             else {
-                return;
+                return Vec::new();
             };
             view.loading = false;
             match result {
@@ -194,4 +202,5 @@ pub fn on_msg(st: &mut AppState, msg: ObjectMsg) {
             st.dirty = true;
         }
     }
+    Vec::new()
 }

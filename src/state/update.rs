@@ -3,9 +3,10 @@
 use crossterm::event::{KeyCode, KeyModifiers};
 
 use crate::action::Action;
-use crate::effect::{Effect, Scope, Selector, WatchSlot};
+use crate::effect::{Effect, Scope, WatchSlot};
 use crate::keymap::{KeyChord, Lookup};
 use crate::msg::{KubeMsg, Msg, Notice, WatchEvent};
+use crate::state::drill;
 use crate::state::forwards_app;
 use crate::state::logs;
 use crate::state::modal::Modal;
@@ -21,6 +22,7 @@ use crate::state::{
 pub fn update(st: &mut AppState, msg: Msg) -> Vec<Effect> {
     let mut effects = handle(st, msg);
     effects.extend(st.enforce_view_ownership());
+    effects.extend(crate::state::resources::follow_selection(st));
     effects
 }
 
@@ -90,10 +92,7 @@ fn handle(st: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::Forward(m) => forwards_app::on_msg(st, m),
         Msg::Rollout(m) => rollouts::app::on_msg(st, *m),
-        Msg::Object(m) => {
-            objects::on_msg(st, m);
-            Vec::new()
-        }
+        Msg::Object(m) => objects::on_msg(st, m),
         Msg::Discovery(answer) => {
             st.dirty = true;
             match st.discovery.on_answer(answer, st.now) {
@@ -258,6 +257,8 @@ fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
                 set_filter(st, st.focus, "");
             } else if st.zoomed {
                 st.zoomed = false;
+            } else if let Some(effects) = drill::back(st) {
+                return effects;
             } else {
                 st.notice = None;
             }
@@ -274,6 +275,9 @@ fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
                     let ns = row.name.clone();
                     return switch_scope(st, Scope::Namespace(ns));
                 }
+            }
+            if let Some(effects) = drill::on_select(st) {
+                return effects;
             }
         }
         Action::AllNamespaces => return switch_scope(st, Scope::All),
@@ -411,6 +415,8 @@ fn run_command_once(st: &mut AppState, input: &str, may_ask: bool) -> Vec<Effect
     if name.is_empty() {
         return Vec::new();
     }
+    // A view chosen by name starts a new way in: no drill-down to walk back.
+    st.trail.forget();
     if prompt::find_command(name).is_none() {
         let resolved = st.discovery.resolve(name);
         return match resolved {
@@ -482,7 +488,7 @@ fn run_parsed_command(st: &mut AppState, cmd: prompt::ParsedCommand) -> Vec<Effe
 }
 
 /// Opens the view a resource name resolved to, with an optional namespace (or `all`).
-fn open_resolved(st: &mut AppState, input: &str, found: Resolved) -> Vec<Effect> {
+pub(super) fn open_resolved(st: &mut AppState, input: &str, found: Resolved) -> Vec<Effect> {
     let words: Vec<&str> = input.split_whitespace().collect();
     if let Some(extra) = words.get(2) {
         st.notify(Notice::error(format!("{}: unexpected {extra:?}", words[0])));
@@ -499,7 +505,7 @@ fn open_resolved(st: &mut AppState, input: &str, found: Resolved) -> Vec<Effect>
             },
         )),
         Resolved::Generic(api) => {
-            effects.extend(open_generic(st, api, Selector::default(), None));
+            effects.extend(open_generic(st, api));
             if let Some(name) = arg {
                 effects.extend(switch_to_named(st, &name));
             }
@@ -508,16 +514,14 @@ fn open_resolved(st: &mut AppState, input: &str, found: Resolved) -> Vec<Effect>
     effects
 }
 
-/// Shows `api` in the generic view, narrowed by `selector` (a drill-down).
-pub(crate) fn open_generic(
+/// Shows `api` in the generic view.
+fn open_generic(
     st: &mut AppState,
     api: std::sync::Arc<crate::model::discovery::ApiKind>,
-    selector: Selector,
-    label: Option<String>,
 ) -> Vec<Effect> {
     st.forwards_open = false;
     st.view = MainView::Resources;
-    st.resources.show(api, selector, label);
+    st.resources.show(api);
     st.focus = Pane::Main;
     st.restart_main_watch()
 }

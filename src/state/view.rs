@@ -17,8 +17,10 @@ pub struct ViewId {
     pub view: MainView,
     pub scope: Scope,
     pub forwards: bool,
-    /// The generic view's kind (group, plural) and drill-down selector.
-    pub resource: Option<(crate::model::objects::ObjectKind, crate::effect::Selector)>,
+    /// The generic view's kind.
+    pub resource: Option<crate::model::objects::ObjectKind>,
+    /// How deep in drill-downs (each level narrows differently).
+    pub depth: usize,
 }
 
 /// A request whose answer opens something in the view that asked; dropped with the view.
@@ -28,6 +30,8 @@ pub enum Awaiting {
     PodOwner { namespace: String, pod: String },
     /// `l` on a multi-container pod: its containers, for the picker.
     Containers(crate::state::logs::LogTarget),
+    /// `enter` on an object: where it leads.
+    Drill(crate::model::objects::ObjectRef),
 }
 
 impl AppState {
@@ -37,13 +41,10 @@ impl AppState {
             scope: self.scope.clone(),
             forwards: self.forwards_open,
             resource: match self.view {
-                MainView::Resources => self
-                    .resources
-                    .api
-                    .as_ref()
-                    .map(|a| (a.object.clone(), self.resources.selector.clone())),
+                MainView::Resources => self.resources.api.as_ref().map(|a| a.object.clone()),
                 _ => None,
             },
+            depth: self.trail.depth(),
         }
     }
 

@@ -117,8 +117,8 @@ pub fn pane_name(st: &AppState) -> String {
         .api
         .as_ref()
         .map_or_else(|| "resources".to_string(), |a| a.object.plural.to_string());
-    if let Some(label) = &view.selector_label {
-        name.push_str(&format!(" of {label}"));
+    if let Some(narrow) = &st.trail.narrow {
+        name.push_str(&format!(" of {}", narrow.label));
     }
     if let Some(secs) = st.main_watch.polling {
         name.push_str(&format!(" (not watchable: re-listed every {secs}s)"));
@@ -200,12 +200,18 @@ fn empty_text<'a>(st: &AppState, theme: &Theme) -> Line<'a> {
     Line::from(Span::styled(text, style))
 }
 
-/// The details region: every column of the selected row, wide ones included.
+/// The details region: every column of the selected row, wide ones included; for an
+/// Ingress, its routes.
 pub fn detail_lines<'a>(st: &AppState, theme: &Theme) -> Vec<Line<'a>> {
     let view = &st.resources;
     let Some(row) = view.table.selected_row() else {
         return vec![Line::from(Span::styled("nothing selected", theme.muted))];
     };
+    if let Some((ingress, routes)) = &view.routes {
+        if ingress.name == *row.name && ingress.namespace.as_deref() == row.namespace.as_deref() {
+            return super::routes::lines(routes, theme);
+        }
+    }
     let mut spans = Vec::new();
     if let Some(ns) = &row.namespace {
         spans.push(Span::styled("namespace ", theme.label));

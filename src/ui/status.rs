@@ -41,9 +41,15 @@ pub fn draw_header(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
     let (what, count) = if st.forwards_open {
         ("forwards ".to_string(), st.forwards.len())
     } else if let (MainView::Resources, Some(api)) = (st.view, &st.resources.api) {
-        (format!("{} ", api.object.plural), st.counts_of(Pane::Main).1)
+        (
+            format!("{} ", api.object.plural),
+            st.counts_of(Pane::Main).1,
+        )
     } else {
-        (st.view.count_label().to_string(), st.counts_of(Pane::Main).1)
+        (
+            st.view.count_label().to_string(),
+            st.counts_of(Pane::Main).1,
+        )
     };
     spans.push(Span::styled(what, theme.label));
     spans.push(Span::styled(count.to_string(), theme.value));

@@ -290,6 +290,15 @@ pub fn draw_grid(f: &mut Frame, inner: Rect, grid: Grid<'_>, theme: &Theme) {
     );
 }
 
+/// A typed view's name for its title, with what a drill-down narrowed it to:
+/// `Pods of service hello-minikube`.
+pub fn view_name(st: &crate::state::AppState) -> String {
+    match &st.trail.narrow {
+        Some(n) => format!("{} of {}", st.view.title(), n.label),
+        None => st.view.title().to_string(),
+    }
+}
+
 /// What a pane title says: ` Pods(kube-system)[3/12] </dns> `, like k9s.
 pub struct PaneTitle<'s> {
     pub name: &'s str,

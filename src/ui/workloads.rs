@@ -87,7 +87,7 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
     let focused = st.focus == Pane::Main && !st.rollout.history_focused();
     let loading = st.main_watch.phase == Phase::Loading;
     let block = PaneTitle {
-        name: st.view.title(),
+        name: &table::view_name(st),
         scope: Some(st.scope.label()),
         shown: st.workloads.visible_len(),
         total: st.workloads.len(),

@@ -26,7 +26,6 @@ mod tests_kinds;
 
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{Event, Pod};
-use kube::api::DynamicObject;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -92,19 +91,6 @@ pub fn object(obj: &Value, events: &[Event], related: &Related, now: Timestamp) 
 /// A Pod's description (kubectl's `describePod`).
 pub fn pod_at(pod: &Pod, events: &[Event], now: Timestamp) -> String {
     pod::describe(pod, events, now)
-}
-
-/// Transitional: [`pod_at`] with ages against the clock. Callers move to [`object`] or
-/// [`pod_at`], which take `now`.
-pub fn pod(pod: &Pod, events: &[Event]) -> String {
-    pod_at(pod, events, Timestamp::now())
-}
-
-/// Transitional: [`object`] for a fetched object, without related objects, ages against
-/// the clock. Callers move to [`object`].
-pub fn generic(obj: &DynamicObject, events: &[Event]) -> String {
-    let value = serde_json::to_value(obj).unwrap_or(Value::Null);
-    object(&value, events, &Related::default(), Timestamp::now())
 }
 
 /// The object as `T`, if it is one.

@@ -112,10 +112,9 @@ fn no_events_says_none() {
 }
 
 #[test]
-fn the_transitional_pod_entry_point_still_describes() {
+fn a_typed_pod_describes_like_its_json() {
     let pod: Pod = serde_json::from_value(pod_fixture()).unwrap();
     assert!(pod_at(&pod, &[], now()).contains("nginx:1.25"));
-    assert!(self::pod(&pod, &[]).contains("nginx:1.25"));
 }
 
 fn crontab() -> Value {

@@ -58,11 +58,7 @@ impl Discovery {
     }
 
     /// Takes the answer; returns the command waiting for it, if any.
-    pub fn on_answer(
-        &mut self,
-        answer: Result<Catalog, String>,
-        now: Timestamp,
-    ) -> Option<String> {
+    pub fn on_answer(&mut self, answer: Result<Catalog, String>, now: Timestamp) -> Option<String> {
         self.in_flight = false;
         match answer {
             Ok(catalog) => {

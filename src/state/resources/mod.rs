@@ -10,6 +10,7 @@ use std::sync::Arc;
 use crate::action::Action;
 use crate::effect::{Scope, Selector, TableTarget};
 use crate::model::discovery::ApiKind;
+use crate::model::ingress_routes::Route;
 use crate::model::objects::ObjectRef;
 use crate::model::rows::{RowKey, Rows};
 use crate::model::table::{TableColumns, TableRowData, Tone};
@@ -69,10 +70,10 @@ pub struct ResourceView {
     pub table: ResourceTable<TableRowData>,
     /// Priority > 0 columns shown too (`kubectl get -o wide`).
     pub wide: bool,
-    /// Narrows the rows (a drill-down: a node's pods, a job's pods).
-    pub selector: Selector,
-    /// What the selector means, for the title (`node minikube`).
-    pub selector_label: Option<String>,
+    /// The selected Ingress's routes (the details region of `:ing`), once fetched.
+    pub routes: Option<(ObjectRef, Result<Vec<Route>, String>)>,
+    /// The Ingress whose routes were last asked for, and when.
+    pub routes_asked: Option<(ObjectRef, jiff::Timestamp)>,
 }
 
 impl Default for ResourceView {
@@ -85,18 +86,18 @@ impl Default for ResourceView {
                 descending: false,
             }),
             wide: false,
-            selector: Selector::default(),
-            selector_label: None,
+            routes: None,
+            routes_asked: None,
         }
     }
 }
 
 impl ResourceView {
     /// Shows `api` from now on (the table empties; its watch is restarted by the caller).
-    pub fn show(&mut self, api: Arc<ApiKind>, selector: Selector, label: Option<String>) {
+    pub fn show(&mut self, api: Arc<ApiKind>) {
         self.api = Some(api);
-        self.selector = selector;
-        self.selector_label = label;
+        self.routes = None;
+        self.routes_asked = None;
         self.columns = TableColumns::default();
         self.table.clear();
         self.table.set_sort(Sort {
@@ -106,18 +107,20 @@ impl ResourceView {
     }
 
     /// The watch for the kind shown in `scope`.
-    pub fn target(&self, scope: &Scope) -> Option<TableTarget> {
+    pub fn target(&self, scope: &Scope, selector: Selector) -> Option<TableTarget> {
         let api = self.api.as_ref()?;
         Some(TableTarget {
             kind: api.object.clone(),
             scope: scope.clone(),
-            selector: self.selector.clone(),
+            selector,
             watchable: api.verbs.watch,
         })
     }
 
     pub fn is_events(&self) -> bool {
-        self.api.as_ref().is_some_and(|a| &*a.object.plural == "events")
+        self.api
+            .as_ref()
+            .is_some_and(|a| &*a.object.plural == "events")
     }
 
     /// The columns shown: priority 0, and the others in wide mode.
@@ -178,6 +181,39 @@ impl ResourceView {
             .position(|c| c.age)
             .map(|i| TableSort::Cell(i as u16))
     }
+}
+
+/// How often the routes of the Ingress on screen are read again.
+const ROUTES_EVERY: jiff::SignedDuration = jiff::SignedDuration::from_secs(5);
+
+/// After every message: the Ingress view's details show the selected Ingress's routes,
+/// read when the selection moves and every few seconds while it stays.
+pub fn follow_selection(st: &mut crate::state::AppState) -> Vec<crate::effect::Effect> {
+    let view = &st.resources;
+    let ingresses = view
+        .api
+        .as_ref()
+        .is_some_and(|a| a.object.is("networking.k8s.io", "Ingress"));
+    if st.view != crate::state::MainView::Resources || !ingresses || st.forwards_open {
+        return Vec::new();
+    }
+    let Some(obj) = view.selected_object() else {
+        return Vec::new();
+    };
+    let due = match &view.routes_asked {
+        Some((asked, at)) => *asked != obj || st.now.duration_since(*at) >= ROUTES_EVERY,
+        None => true,
+    };
+    if !due {
+        return Vec::new();
+    }
+    if view.routes.as_ref().is_some_and(|(o, _)| *o != obj) {
+        st.resources.routes = None;
+    }
+    st.resources.routes_asked = Some((obj.clone(), st.now));
+    vec![crate::effect::Effect::Object(
+        crate::model::objects::ObjectEffect::Routes(obj),
+    )]
 }
 
 impl ViewTable for ResourceView {

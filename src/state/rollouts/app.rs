@@ -280,6 +280,7 @@ pub fn open_history(st: &mut AppState, owner: WorkloadRow) -> Vec<Effect> {
         target: WatchTarget {
             kind: history_kind,
             scope: scope.clone(),
+            selector: Default::default(),
         },
     });
     effects.push(Effect::Watch {
@@ -287,6 +288,7 @@ pub fn open_history(st: &mut AppState, owner: WorkloadRow) -> Vec<Effect> {
         target: WatchTarget {
             kind: owner_kind,
             scope,
+            selector: Default::default(),
         },
     });
     effects
