@@ -178,3 +178,31 @@ fn a_secret_stays_masked_until_revealed() {
     app.send("q");
     assert_eq!(app.wait_exit(), 0);
 }
+
+#[test]
+fn a_forbidden_kind_says_so_and_an_unwatchable_one_is_relisted() {
+    let cluster = TestCluster::demo();
+    let mut app = start(&cluster, "default");
+    cluster.sim.faults.refuse_resource("configmaps", 403);
+    app.send(":cm\r");
+    let screen = app.wait_for_text("forbidden: configmaps is forbidden");
+    assert!(
+        !screen.contains("reconnecting"),
+        "a refused kind is not a lost connection: {screen}"
+    );
+
+    // May list but not watch: the rows come, re-listed every few seconds, said in the title.
+    cluster.sim.faults.refuse_watches("serviceaccounts", 403);
+    app.send(":sa\r");
+    let screen = app.wait_for_text("re-listed every 5s");
+    let screen = if screen.contains("default ") {
+        screen
+    } else {
+        app.wait_for_text("default ")
+    };
+    assert!(screen.contains("serviceaccounts"), "{screen}");
+    cluster.kubectl_ok(&["create", "serviceaccount", "late-comer", "-n", "default"]);
+    app.wait_for_text("late-comer");
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+}

@@ -20,6 +20,8 @@ struct Refusal {
     code: u16,
     /// Only requests whose path names this resource (plural, e.g. `pods`); `None` = all.
     resource: Option<String>,
+    /// Only watches (`?watch=1`): the resource may be listed but not watched.
+    watches_only: bool,
 }
 
 /// Switches a test flips to make the simulated cluster misbehave.
@@ -59,6 +61,7 @@ impl Faults {
         *lock(&self.refusal) = Some(Refusal {
             code,
             resource: None,
+            watches_only: false,
         });
     }
 
@@ -67,6 +70,17 @@ impl Faults {
         *lock(&self.refusal) = Some(Refusal {
             code,
             resource: Some(plural.to_string()),
+            watches_only: false,
+        });
+    }
+
+    /// Refuse watches of one resource with `code`, still serving lists and gets (a role
+    /// that grants `list` but not `watch`).
+    pub fn refuse_watches(&self, plural: &str, code: u16) {
+        *lock(&self.refusal) = Some(Refusal {
+            code,
+            resource: Some(plural.to_string()),
+            watches_only: true,
         });
     }
 
@@ -120,8 +134,13 @@ impl Faults {
         self.root.is_cancelled()
     }
 
-    fn refusal_for(&self, path: &str) -> Option<ApiError> {
+    fn refusal_for(&self, path: &str, query: Option<&str>) -> Option<ApiError> {
         let refusal = lock(&self.refusal).clone()?;
+        let watch =
+            query.is_some_and(|q| q.split('&').any(|p| p == "watch=1" || p == "watch=true"));
+        if refusal.watches_only && !watch {
+            return None;
+        }
         if let Some(res) = &refusal.resource {
             if !path.split('/').any(|seg| seg == res) {
                 return None;
@@ -149,7 +168,10 @@ impl Faults {
 /// The middleware every request passes: stall, then refuse, then serve.
 pub async fn layer(State(state): State<SimState>, req: Request, next: Next) -> Response {
     state.faults.wait_unstalled().await;
-    if let Some(err) = state.faults.refusal_for(req.uri().path()) {
+    if let Some(err) = state
+        .faults
+        .refusal_for(req.uri().path(), req.uri().query())
+    {
         return err.into_response();
     }
     next.run(req).await
@@ -162,16 +184,35 @@ mod tests {
     #[test]
     fn refusal_matches_resource_segments_only() {
         let f = Faults::default();
-        assert!(f.refusal_for("/api/v1/pods").is_none());
+        assert!(f.refusal_for("/api/v1/pods", None).is_none());
         f.refuse_resource("pods", 403);
-        let err = f.refusal_for("/api/v1/namespaces/default/pods/x").unwrap();
+        let err = f
+            .refusal_for("/api/v1/namespaces/default/pods/x", None)
+            .unwrap();
         assert_eq!((err.code, err.reason), (403, "Forbidden"));
-        assert!(f.refusal_for("/api/v1/namespaces/default/podsx").is_none());
-        assert!(f.refusal_for("/api/v1/nodes").is_none());
+        assert!(f
+            .refusal_for("/api/v1/namespaces/default/podsx", None)
+            .is_none());
+        assert!(f.refusal_for("/api/v1/nodes", None).is_none());
         f.refuse_all(500);
-        assert_eq!(f.refusal_for("/version").unwrap().reason, "InternalError");
+        assert_eq!(
+            f.refusal_for("/version", None).unwrap().reason,
+            "InternalError"
+        );
         f.reset();
-        assert!(f.refusal_for("/version").is_none());
+        assert!(f.refusal_for("/version", None).is_none());
+    }
+
+    #[test]
+    fn a_watch_refusal_leaves_lists_alone() {
+        let f = Faults::default();
+        f.refuse_watches("secrets", 403);
+        assert!(f
+            .refusal_for("/api/v1/secrets", Some("limit=500"))
+            .is_none());
+        let err = f.refusal_for("/api/v1/secrets", Some("watch=1&resourceVersion=5"));
+        assert_eq!(err.map(|e| e.code), Some(403));
+        assert!(f.refusal_for("/api/v1/pods", Some("watch=1")).is_none());
     }
 
     #[test]
