@@ -162,7 +162,10 @@ impl ResourceView {
         if shown.is_empty() {
             return;
         }
-        let current = self.table.sort().column;
+        let current = match self.table.sort().column {
+            TableSort::WarningsThen(i) => TableSort::Cell(i),
+            other => other,
+        };
         let at = shown.iter().position(|c| *c == current);
         let next = match at {
             Some(i) => (i as isize + step).rem_euclid(shown.len() as isize) as usize,
@@ -290,3 +293,6 @@ impl ViewTable for ResourceView {
         self.table.refresh()
     }
 }
+
+#[cfg(test)]
+mod tests;
