@@ -6,6 +6,7 @@ use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, ListParams, Preco
 use kube::Client;
 
 use crate::model::describe;
+use crate::model::insight::{node_summary, Insight};
 use crate::model::objects::{Identity, ObjectEffect, ObjectKind, ObjectMsg, ObjectRef};
 
 /// The API resource behind a kind.
@@ -126,18 +127,19 @@ pub async fn drill(client: &Client, obj: &ObjectRef) -> Result<crate::model::dri
     crate::model::drill::drill(&fetch(client, obj, "open").await?)
 }
 
-/// An Ingress's routes, with the readiness of their backends.
-pub async fn routes(
-    client: &Client,
-    obj: &ObjectRef,
-) -> Result<Vec<crate::model::ingress_routes::Route>, String> {
-    let ingress = fetch(client, obj, "get").await?;
-    let related = super::related::related(client, &ingress).await;
-    Ok(crate::model::ingress_routes::routes(
-        &ingress,
+/// What the details region shows about the object: an Ingress's routes with the
+/// readiness of their backends, a Node's conditions, pods and taints.
+pub async fn insight(client: &Client, obj: &ObjectRef) -> Result<Insight, String> {
+    let value = fetch(client, obj, "get").await?;
+    let related = super::related::related(client, &value).await;
+    if obj.kind.is("", "Node") {
+        return Ok(Insight::Node(node_summary(&value, &related.pods)));
+    }
+    Ok(Insight::Routes(crate::model::ingress_routes::routes(
+        &value,
         &related.services,
         &related.endpoint_slices,
-    ))
+    )))
 }
 
 /// The object's events, oldest first; an error just means no events section.
@@ -192,12 +194,9 @@ pub async fn run(client: &Client, effect: ObjectEffect) -> ObjectMsg {
             let result = drill(client, &obj).await;
             ObjectMsg::Drilled { from: obj, result }
         }
-        ObjectEffect::Routes(obj) => {
-            let result = routes(client, &obj).await;
-            ObjectMsg::Routes {
-                ingress: obj,
-                result,
-            }
+        ObjectEffect::Insight(obj) => {
+            let result = insight(client, &obj).await;
+            ObjectMsg::Insight { obj, result }
         }
     }
 }

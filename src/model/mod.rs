@@ -9,6 +9,7 @@ pub mod discovery;
 pub mod drill;
 pub mod format;
 pub mod ingress_routes;
+pub mod insight;
 pub mod logs;
 pub mod objects;
 pub mod portforward;

@@ -128,8 +128,8 @@ pub enum ObjectEffect {
     Describe(ObjectRef),
     /// Where `enter` on the object leads (`model::drill`).
     Drill(ObjectRef),
-    /// An Ingress's routes with their backends' readiness.
-    Routes(ObjectRef),
+    /// What the details region shows about the selected object (`model::insight`).
+    Insight(ObjectRef),
 }
 
 impl ObjectEffect {
@@ -142,7 +142,7 @@ impl ObjectEffect {
             ObjectEffect::Reveal(o) => format!("YAML {} [REVEALED]", o.label()),
             ObjectEffect::Describe(o) => format!("describe {}", o.label()),
             ObjectEffect::Drill(o) => format!("open {}", o.label()),
-            ObjectEffect::Routes(o) => format!("routes of {}", o.label()),
+            ObjectEffect::Insight(o) => format!("details of {}", o.label()),
         }
     }
 }
@@ -163,8 +163,8 @@ pub enum ObjectMsg {
         from: ObjectRef,
         result: Result<crate::model::drill::Drill, String>,
     },
-    Routes {
-        ingress: ObjectRef,
-        result: Result<Vec<crate::model::ingress_routes::Route>, String>,
+    Insight {
+        obj: ObjectRef,
+        result: Result<crate::model::insight::Insight, String>,
     },
 }

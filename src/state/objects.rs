@@ -155,10 +155,10 @@ pub fn on_confirm_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
 pub fn on_msg(st: &mut AppState, msg: ObjectMsg) -> Vec<Effect> {
     match msg {
         ObjectMsg::Drilled { from, result } => return super::drill::on_drilled(st, from, result),
-        ObjectMsg::Routes { ingress, result } => {
-            let asked = st.resources.routes_asked.as_ref().map(|(o, _)| o);
-            if asked == Some(&ingress) {
-                st.resources.routes = Some((ingress, result));
+        ObjectMsg::Insight { obj, result } => {
+            let asked = st.resources.insight_asked.as_ref().map(|(o, _)| o);
+            if asked == Some(&obj) {
+                st.resources.insight = Some((obj, result));
                 st.dirty = true;
             }
         }

@@ -11,7 +11,7 @@ pub mod objects;
 pub mod pods;
 pub mod resources;
 pub mod rollouts;
-pub mod routes;
+pub mod insight;
 pub mod services;
 pub mod status;
 pub mod table;

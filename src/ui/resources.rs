@@ -201,15 +201,15 @@ fn empty_text<'a>(st: &AppState, theme: &Theme) -> Line<'a> {
 }
 
 /// The details region: every column of the selected row, wide ones included; for an
-/// Ingress, its routes.
+/// Ingress its routes, for a Node its summary.
 pub fn detail_lines<'a>(st: &AppState, theme: &Theme) -> Vec<Line<'a>> {
     let view = &st.resources;
     let Some(row) = view.table.selected_row() else {
         return vec![Line::from(Span::styled("nothing selected", theme.muted))];
     };
-    if let Some((ingress, routes)) = &view.routes {
-        if ingress.name == *row.name && ingress.namespace.as_deref() == row.namespace.as_deref() {
-            return super::routes::lines(routes, theme);
+    if let Some((obj, insight)) = &view.insight {
+        if obj.name == *row.name && obj.namespace.as_deref() == row.namespace.as_deref() {
+            return super::insight::lines(insight, theme);
         }
     }
     let mut spans = Vec::new();

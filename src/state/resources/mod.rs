@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::action::Action;
 use crate::effect::{Scope, Selector, TableTarget};
 use crate::model::discovery::ApiKind;
-use crate::model::ingress_routes::Route;
+use crate::model::insight::Insight;
 use crate::model::objects::ObjectRef;
 use crate::model::rows::{RowKey, Rows};
 use crate::model::table::{TableColumns, TableRowData, Tone};
@@ -70,10 +70,11 @@ pub struct ResourceView {
     pub table: ResourceTable<TableRowData>,
     /// Priority > 0 columns shown too (`kubectl get -o wide`).
     pub wide: bool,
-    /// The selected Ingress's routes (the details region of `:ing`), once fetched.
-    pub routes: Option<(ObjectRef, Result<Vec<Route>, String>)>,
-    /// The Ingress whose routes were last asked for, and when.
-    pub routes_asked: Option<(ObjectRef, jiff::Timestamp)>,
+    /// What the details region shows about the selected object (an Ingress's routes, a
+    /// Node's summary), once fetched.
+    pub insight: Option<(ObjectRef, Result<Insight, String>)>,
+    /// The object whose insight was last asked for, and when.
+    pub insight_asked: Option<(ObjectRef, jiff::Timestamp)>,
 }
 
 impl Default for ResourceView {
@@ -86,8 +87,8 @@ impl Default for ResourceView {
                 descending: false,
             }),
             wide: false,
-            routes: None,
-            routes_asked: None,
+            insight: None,
+            insight_asked: None,
         }
     }
 }
@@ -96,8 +97,8 @@ impl ResourceView {
     /// Shows `api` from now on (the table empties; its watch is restarted by the caller).
     pub fn show(&mut self, api: Arc<ApiKind>) {
         self.api = Some(api);
-        self.routes = None;
-        self.routes_asked = None;
+        self.insight = None;
+        self.insight_asked = None;
         self.columns = TableColumns::default();
         self.table.clear();
         self.table.set_sort(Sort {
@@ -186,36 +187,38 @@ impl ResourceView {
     }
 }
 
-/// How often the routes of the Ingress on screen are read again.
-const ROUTES_EVERY: jiff::SignedDuration = jiff::SignedDuration::from_secs(5);
+/// How often the insight of the object on screen is read again.
+const INSIGHT_EVERY: jiff::SignedDuration = jiff::SignedDuration::from_secs(5);
 
-/// After every message: the Ingress view's details show the selected Ingress's routes,
-/// read when the selection moves and every few seconds while it stays.
+/// After every message: the details region of an Ingress or Node view shows the selected
+/// object's insight (`model::insight`), read when the selection moves and every few
+/// seconds while it stays.
 pub fn follow_selection(st: &mut crate::state::AppState) -> Vec<crate::effect::Effect> {
     let view = &st.resources;
-    let ingresses = view
-        .api
-        .as_ref()
-        .is_some_and(|a| a.object.is("networking.k8s.io", "Ingress"));
-    if st.view != crate::state::MainView::Resources || !ingresses || st.forwards_open {
+    let has_insight = view.api.as_ref().is_some_and(|a| {
+        crate::model::insight::KINDS
+            .iter()
+            .any(|(group, kind)| a.object.is(group, kind))
+    });
+    if st.view != crate::state::MainView::Resources || !has_insight || st.forwards_open {
         return Vec::new();
     }
     let Some(obj) = view.selected_object() else {
         return Vec::new();
     };
-    let due = match &view.routes_asked {
-        Some((asked, at)) => *asked != obj || st.now.duration_since(*at) >= ROUTES_EVERY,
+    let due = match &view.insight_asked {
+        Some((asked, at)) => *asked != obj || st.now.duration_since(*at) >= INSIGHT_EVERY,
         None => true,
     };
     if !due {
         return Vec::new();
     }
-    if view.routes.as_ref().is_some_and(|(o, _)| *o != obj) {
-        st.resources.routes = None;
+    if view.insight.as_ref().is_some_and(|(o, _)| *o != obj) {
+        st.resources.insight = None;
     }
-    st.resources.routes_asked = Some((obj.clone(), st.now));
+    st.resources.insight_asked = Some((obj.clone(), st.now));
     vec![crate::effect::Effect::Object(
-        crate::model::objects::ObjectEffect::Routes(obj),
+        crate::model::objects::ObjectEffect::Insight(obj),
     )]
 }
 
