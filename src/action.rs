@@ -45,6 +45,8 @@ pub enum Action {
     ToggleWide,
     /// Show the selected Secret with its values decoded.
     Reveal,
+    /// The events of the selected object (the events view, narrowed to it).
+    Events,
     /// Prompt editing (command line and filter).
     Submit,
     Cancel,

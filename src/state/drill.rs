@@ -79,6 +79,48 @@ pub fn on_select(st: &mut AppState) -> Option<Vec<Effect>> {
     Some(vec![Effect::Object(ObjectEffect::Drill(obj))])
 }
 
+/// `e`: the events of the selected object (of the focused pane), narrowed by the field
+/// selector kubectl uses (`involvedObject.name=…,involvedObject.kind=…`).
+pub fn events_of_selected(st: &mut AppState) -> Vec<Effect> {
+    let Some(obj) = st.table(st.focus).selected_object() else {
+        st.notify(Notice::warning("nothing selected"));
+        return Vec::new();
+    };
+    let events = st
+        .discovery
+        .catalog
+        .kinds()
+        .iter()
+        .find(|k| k.object.is("", "Event"))
+        .cloned();
+    let Some(events) = events else {
+        st.notify(Notice::warning("the server serves no events"));
+        return Vec::new();
+    };
+    remember(st);
+    st.trail.narrow = Some(Narrow {
+        selector: Selector {
+            labels: None,
+            fields: Some(format!(
+                "involvedObject.name={},involvedObject.kind={}",
+                obj.name, obj.kind.kind
+            )),
+        },
+        label: format!("{} {}", obj.kind.kind.to_ascii_lowercase(), obj.name),
+    });
+    // A namespace's events are those in it; a cluster-scoped object's are in `default`
+    // or anywhere, so all namespaces.
+    let scope = match (&obj.namespace, obj.kind.is("", "Namespace")) {
+        (Some(ns), _) => Scope::Namespace(ns.as_str().into()),
+        (None, true) => Scope::Namespace(obj.name.as_str().into()),
+        (None, false) => Scope::All,
+    };
+    if obj.kind.is("", "Namespace") {
+        st.trail.narrow = None;
+    }
+    show(st, Target::Generic(events), scope)
+}
+
 /// The server's answer to `enter`: opens the view, if the user is still where they asked.
 pub fn on_drilled(
     st: &mut AppState,

@@ -281,6 +281,7 @@ fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
             }
         }
         Action::AllNamespaces => return switch_scope(st, Scope::All),
+        Action::Events => return drill::events_of_selected(st),
         Action::Copy => {
             let name = st.table(st.focus).selected_name();
             return match name {

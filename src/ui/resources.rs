@@ -62,10 +62,14 @@ fn sort_of(view: &ResourceView, source: Source) -> TableSort {
 fn layout(view: &ResourceView, sources: &[Source]) -> Vec<GridColumn> {
     // The name takes the spare width; a table without one (events) gives it to its last
     // column (the message).
-    let name_at = view.columns.name_index().or_else(|| match sources.last() {
-        Some(Source::Cell(i)) => Some(*i),
-        _ => None,
-    });
+    let name_at = view
+        .columns
+        .name_index()
+        .filter(|i| sources.contains(&Source::Cell(*i)))
+        .or_else(|| match sources.last() {
+            Some(Source::Cell(i)) => Some(*i),
+            _ => None,
+        });
     sources
         .iter()
         .enumerate()

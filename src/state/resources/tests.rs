@@ -278,3 +278,27 @@ fn events_put_warnings_first_and_any_column_sorts() {
     assert_eq!(names(&st), ["a", "b", "c"]);
     assert_eq!(st.main_table().counts(), (3, 3));
 }
+
+#[test]
+fn e_shows_the_events_of_the_selected_object_only() {
+    let mut st = state();
+    type_line(&mut st, "rs");
+    upsert_table(
+        &mut st,
+        json!({"columnDefinitions": [{"name": "Name", "format": "name"}],
+        "rows": [{"cells": ["web-1"], "object": {"metadata": {"name": "web-1", "namespace": "default"}}}]}),
+    );
+    let effects = update(&mut st, key(KeyCode::Char('e')));
+    let target = table_watch(&effects).unwrap();
+    assert_eq!(target.kind.plural.as_ref(), "events");
+    assert_eq!(
+        target.selector.fields.as_deref(),
+        Some("involvedObject.name=web-1,involvedObject.kind=ReplicaSet")
+    );
+    assert_eq!(target.scope, Scope::Namespace("default".into()));
+    update(&mut st, key(KeyCode::Esc));
+    assert_eq!(
+        st.resources.api.as_ref().unwrap().object.plural.as_ref(),
+        "replicasets"
+    );
+}
