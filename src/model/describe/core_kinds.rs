@@ -2,20 +2,16 @@
 
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{Event, Namespace, PersistentVolumeClaim, Pod};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::Value;
 
 use super::text::{str_or, time_or, Out};
-use super::{events, typed, Related};
+use super::{events, meta_of, typed, Related};
 
 /// kubectl's ConfigMap description: each key, a `----` rule and the value as is; binary keys
 /// by size.
 pub(super) fn config_map(obj: &Value, events: &[Event], now: Timestamp) -> String {
     let mut out = Out::default();
-    let meta: ObjectMeta = obj
-        .get("metadata")
-        .and_then(|m| serde_json::from_value(m.clone()).ok())
-        .unwrap_or_default();
+    let meta = meta_of(obj);
     out.meta(&meta);
     out.blank();
     out.line(0, "Data");
@@ -168,33 +164,22 @@ pub(super) fn pvc(
         .collect();
     users.sort();
     out.list(0, "Used By", &users);
-    let conditions = status.conditions.unwrap_or_default();
-    if !conditions.is_empty() {
-        out.line(0, "Conditions:");
-        let headers = [
-            "Type",
-            "Status",
-            "LastProbeTime",
-            "LastTransitionTime",
-            "Reason",
-            "Message",
-        ];
-        out.table(
-            1,
-            &headers,
-            conditions.iter().map(|c| {
-                format!(
-                    "{} \t{} \t{} \t{} \t{} \t{}",
-                    c.type_,
-                    c.status,
-                    time_or(c.last_probe_time.as_ref(), ""),
-                    time_or(c.last_transition_time.as_ref(), ""),
-                    c.reason.as_deref().unwrap_or(""),
-                    c.message.as_deref().unwrap_or("")
-                )
-            }),
-        );
-    }
+    let conditions = status
+        .conditions
+        .unwrap_or_default()
+        .iter()
+        .map(|c| {
+            [
+                c.type_.clone(),
+                c.status.clone(),
+                time_or(c.last_probe_time.as_ref(), ""),
+                time_or(c.last_transition_time.as_ref(), ""),
+                c.reason.clone().unwrap_or_default(),
+                c.message.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    out.conditions("LastProbeTime", conditions);
     events::section(&mut out, events, now);
     out.finish()
 }

@@ -4,11 +4,10 @@
 
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Event;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::{Map, Value};
 
-use super::events;
 use super::text::Out;
+use super::{events, meta_of};
 
 /// Paths kubectl leaves out of the tree: shown above it, or noise.
 const SKIPPED: [&str; 5] = [
@@ -22,10 +21,7 @@ const ACRONYMS: [&str; 5] = ["API", "URL", "UID", "OSB", "GUID"];
 
 pub(super) fn describe(obj: &Value, events: &[Event], now: Timestamp) -> String {
     let mut out = Out::default();
-    let meta: ObjectMeta = obj
-        .get("metadata")
-        .and_then(|m| serde_json::from_value(m.clone()).ok())
-        .unwrap_or_default();
+    let meta = meta_of(obj);
     out.field(0, "Name", meta.name.as_deref().unwrap_or(""));
     out.field(0, "Namespace", meta.namespace.as_deref().unwrap_or(""));
     out.labels(0, "Labels", meta.labels.as_ref());

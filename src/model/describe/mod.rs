@@ -93,6 +93,13 @@ pub fn pod_at(pod: &Pod, events: &[Event], now: Timestamp) -> String {
     pod::describe(pod, events, now)
 }
 
+/// The object's metadata (empty when it has none that parses).
+fn meta_of(obj: &Value) -> k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+    obj.get("metadata")
+        .and_then(|m| serde_json::from_value(m.clone()).ok())
+        .unwrap_or_default()
+}
+
 /// The object as `T`, if it is one.
 fn typed<T: DeserializeOwned>(obj: &Value) -> Option<T> {
     serde_json::from_value(obj.clone()).ok()

@@ -41,33 +41,23 @@ pub(super) fn describe(node: &Node, events: &[Event], related: &Related, now: Ti
         .collect();
     out.list(0, "Taints", &taints);
     out.field(0, "Unschedulable", spec.unschedulable.unwrap_or(false));
-    let conditions = status.conditions.clone().unwrap_or_default();
-    if !conditions.is_empty() {
-        out.line(0, "Conditions:");
-        let headers = [
-            "Type",
-            "Status",
-            "LastHeartbeatTime",
-            "LastTransitionTime",
-            "Reason",
-            "Message",
-        ];
-        out.table(
-            1,
-            &headers,
-            conditions.iter().map(|c| {
-                format!(
-                    "{} \t{} \t{} \t{} \t{} \t{}",
-                    c.type_,
-                    c.status,
-                    time_or(c.last_heartbeat_time.as_ref(), ""),
-                    time_or(c.last_transition_time.as_ref(), ""),
-                    c.reason.as_deref().unwrap_or(""),
-                    c.message.as_deref().unwrap_or("")
-                )
-            }),
-        );
-    }
+    let conditions = status
+        .conditions
+        .clone()
+        .unwrap_or_default()
+        .iter()
+        .map(|c| {
+            [
+                c.type_.clone(),
+                c.status.clone(),
+                time_or(c.last_heartbeat_time.as_ref(), ""),
+                time_or(c.last_transition_time.as_ref(), ""),
+                c.reason.clone().unwrap_or_default(),
+                c.message.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    out.conditions("LastHeartbeatTime", conditions);
     out.line(0, "Addresses:");
     for a in status.addresses.iter().flatten() {
         out.field(1, &a.type_, &a.address);

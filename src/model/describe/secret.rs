@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use base64::Engine;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::Value;
 
+use super::meta_of;
 use super::text::Out;
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -30,10 +30,7 @@ fn string_data_len(v: &Value) -> usize {
 /// kubectl's Secret description: metadata, type and `key:  N bytes` per key.
 pub(super) fn describe(obj: &Value) -> String {
     let mut out = Out::default();
-    let meta: ObjectMeta = obj
-        .get("metadata")
-        .and_then(|m| serde_json::from_value(m.clone()).ok())
-        .unwrap_or_default();
+    let meta = meta_of(obj);
     out.meta(&meta);
     out.blank();
     out.field(

@@ -111,6 +111,24 @@ impl Out {
         }
     }
 
+    /// A `Conditions:` table (nothing when there are none): type, status, two times
+    /// (the first one's header differs by kind), reason and message.
+    pub fn conditions(&mut self, first_time: &str, rows: Vec<[String; 6]>) {
+        if rows.is_empty() {
+            return;
+        }
+        self.line(0, "Conditions:");
+        let headers = [
+            "Type",
+            "Status",
+            first_time,
+            "LastTransitionTime",
+            "Reason",
+            "Message",
+        ];
+        self.table(1, &headers, rows.into_iter().map(|r| r.join(" \t")));
+    }
+
     pub fn finish(self) -> String {
         align(&self.0)
     }

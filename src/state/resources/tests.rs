@@ -158,8 +158,8 @@ fn upsert_table(st: &mut AppState, doc: serde_json::Value) {
     st.refresh();
 }
 
-#[test]
-fn enter_narrows_to_what_the_object_selects_and_esc_walks_back() {
+/// The ReplicaSets view with one row, `web-1` in `default`.
+fn replicaset_view() -> AppState {
     let mut st = state();
     type_line(&mut st, "rs");
     upsert_table(
@@ -167,6 +167,12 @@ fn enter_narrows_to_what_the_object_selects_and_esc_walks_back() {
         json!({"columnDefinitions": [{"name": "Name", "format": "name"}],
         "rows": [{"cells": ["web-1"], "object": {"metadata": {"name": "web-1", "namespace": "default"}}}]}),
     );
+    st
+}
+
+#[test]
+fn enter_narrows_to_what_the_object_selects_and_esc_walks_back() {
+    let mut st = replicaset_view();
     let effects = update(&mut st, key(KeyCode::Enter));
     let Some(Awaiting::Drill(obj)) = st.awaiting.clone() else {
         panic!("no drill asked: {effects:?}");
@@ -213,13 +219,7 @@ fn enter_narrows_to_what_the_object_selects_and_esc_walks_back() {
 
 #[test]
 fn an_answer_to_enter_after_the_user_moved_on_is_dropped() {
-    let mut st = state();
-    type_line(&mut st, "rs");
-    upsert_table(
-        &mut st,
-        json!({"columnDefinitions": [{"name": "Name", "format": "name"}],
-        "rows": [{"cells": ["web-1"], "object": {"metadata": {"name": "web-1", "namespace": "default"}}}]}),
-    );
+    let mut st = replicaset_view();
     update(&mut st, key(KeyCode::Enter));
     let Some(Awaiting::Drill(obj)) = st.awaiting.clone() else {
         panic!("no drill asked");
@@ -281,13 +281,7 @@ fn events_put_warnings_first_and_any_column_sorts() {
 
 #[test]
 fn e_shows_the_events_of_the_selected_object_only() {
-    let mut st = state();
-    type_line(&mut st, "rs");
-    upsert_table(
-        &mut st,
-        json!({"columnDefinitions": [{"name": "Name", "format": "name"}],
-        "rows": [{"cells": ["web-1"], "object": {"metadata": {"name": "web-1", "namespace": "default"}}}]}),
-    );
+    let mut st = replicaset_view();
     let effects = update(&mut st, key(KeyCode::Char('e')));
     let target = table_watch(&effects).unwrap();
     assert_eq!(target.kind.plural.as_ref(), "events");
