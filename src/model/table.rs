@@ -228,15 +228,15 @@ impl TableRowData {
         }
     }
 
-    /// The text kubectl prints for cell `i` at `now`.
+    /// The text kubectl prints for cell `i` at `now`: an empty or null cell stays empty,
+    /// as in `kubectl get` (the `<none>` it sometimes shows is the server's own text).
     pub fn text(&self, i: usize, now: Timestamp) -> Cow<'_, str> {
         match self.cells.get(i) {
-            Some(Cell::Text(s)) if s.is_empty() => Cow::Borrowed("<none>"),
             Some(Cell::Text(s)) => Cow::Borrowed(s),
             Some(Cell::Int(n)) => Cow::Owned(n.to_string()),
             Some(Cell::Num(n)) => Cow::Owned(n.to_string()),
             Some(Cell::Age) => Cow::Owned(format::age(self.created, now)),
-            Some(Cell::Empty) | None => Cow::Borrowed("<none>"),
+            Some(Cell::Empty) | None => Cow::Borrowed(""),
         }
     }
 
@@ -404,7 +404,7 @@ mod tests {
         assert_eq!(rows[0].text(1, now), "3");
         assert!(!rows[0].text(2, now).contains('\u{1b}'));
         assert_eq!(rows[0].text(3, now), "10m");
-        assert_eq!(rows[1].text(2, now), "<none>");
+        assert_eq!(rows[1].text(2, now), "");
         // Numbers sort as numbers, not text.
         assert_eq!(rows[0].compare_cell(&rows[1], 1), Ordering::Less);
         assert_eq!(rows[0].key(), RowKey::namespaced("default", "a"));

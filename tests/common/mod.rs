@@ -85,8 +85,24 @@ impl TestCluster {
         let mut stdin = child.stdin.take().expect("stdin");
         stdin.write_all(input.as_bytes()).expect("write stdin");
         drop(stdin);
+        // Output is read while kubectl runs: a large one would otherwise fill the pipe and
+        // block kubectl until the deadline.
+        let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                if let Some(mut pipe) = pipe {
+                    let _ = pipe.read_to_end(&mut bytes);
+                }
+                bytes
+            })
+        };
+        let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
+        let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
         let deadline = Instant::now() + Duration::from_secs(KUBECTL_DEADLINE);
-        while child.try_wait().expect("kubectl wait").is_none() {
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("kubectl wait") {
+                break status;
+            }
             if Instant::now() > deadline {
                 let _ = child.kill();
                 panic!(
@@ -95,8 +111,12 @@ impl TestCluster {
                 );
             }
             std::thread::sleep(Duration::from_millis(20));
-        }
-        Some(child.wait_with_output().expect("kubectl output"))
+        };
+        Some(Output {
+            status,
+            stdout: stdout.join().expect("stdout reader"),
+            stderr: stderr.join().expect("stderr reader"),
+        })
     }
 
     /// Runs kubectl and returns stdout, failing the test on a non-zero exit.
