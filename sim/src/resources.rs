@@ -117,6 +117,8 @@ pub static PERSISTENT_VOLUMES: ResourceType = resource!("", "v1", "persistentvol
 pub static JOBS: ResourceType =
     resource!("batch", "v1", "jobs", "job", "Job", true, short: &[], sub: &["status"], cat: ALL);
 pub static CRON_JOBS: ResourceType = resource!("batch", "v1", "cronjobs", "cronjob", "CronJob", true, short: &["cj"], sub: &["status"], cat: ALL);
+/// discovery.k8s.io/v1 EndpointSlices, kept by the controllers for every Service with a selector.
+pub static ENDPOINT_SLICES: ResourceType = resource!("discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", true, short: &[], sub: &[], cat: &[]);
 pub static INGRESS_CLASSES: ResourceType = resource!("networking.k8s.io", "v1", "ingressclasses", "ingressclass", "IngressClass", false, short: &[], sub: &[], cat: &[]);
 pub static ROLES: ResourceType = resource!("rbac.authorization.k8s.io", "v1", "roles", "role", "Role", true, short: &[], sub: &[], cat: &[]);
 pub static ROLE_BINDINGS: ResourceType = resource!("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true, short: &[], sub: &[], cat: &[]);
@@ -154,6 +156,7 @@ pub static ALL_RESOURCES: &[&ResourceType] = &[
     &CLUSTER_ROLE_BINDINGS,
     &STORAGE_CLASSES,
     &CUSTOM_RESOURCE_DEFINITIONS,
+    &ENDPOINT_SLICES,
 ];
 
 /// The resource served at `group`/`version`/`plural`, if any.

@@ -385,7 +385,7 @@ impl Store {
         }
         meta.insert("creationTimestamp".into(), json!(now_rfc3339()));
         meta.remove("deletionTimestamp");
-        if obj.get("spec").is_some() {
+        if obj.get("spec").is_some() || std::ptr::eq(res, &resources::ENDPOINT_SLICES) {
             obj["metadata"]["generation"] = json!(1);
         }
         obj["apiVersion"] = json!(res.api_version());
@@ -575,7 +575,7 @@ impl Store {
         let generation = old["metadata"]["generation"].as_i64();
         obj["metadata"]["resourceVersion"] = old["metadata"]["resourceVersion"].clone();
         match generation {
-            Some(g) if obj.get("spec") != old.get("spec") => {
+            Some(g) if generation_changes(res, &obj, old) => {
                 obj["metadata"]["generation"] = json!(g + 1)
             }
             Some(g) => obj["metadata"]["generation"] = json!(g),
@@ -612,6 +612,19 @@ impl Store {
             Some(current.clone()),
         );
         stored
+    }
+}
+
+/// Whether a write changes what `metadata.generation` counts: the spec; for
+/// EndpointSlices, which have none, everything but the metadata, and the labels.
+fn generation_changes(res: Res, new: &Value, old: &Value) -> bool {
+    if std::ptr::eq(res, &resources::ENDPOINT_SLICES) {
+        ["addressType", "endpoints", "ports"]
+            .iter()
+            .any(|f| new.get(f) != old.get(f))
+            || new["metadata"]["labels"] != old["metadata"]["labels"]
+    } else {
+        new.get("spec") != old.get("spec")
     }
 }
 

@@ -28,6 +28,9 @@ pub struct PodInfo {
     pub created: String,
     /// Named container ports: (name, port, protocol), to resolve named targetPorts.
     pub ports: Vec<(String, i64, String)>,
+    /// `spec.hostname` and `spec.subdomain`, when both are set (StatefulSet pods): the
+    /// EndpointSlice of the headless service named by the subdomain carries the hostname.
+    pub hostname: Option<(String, String)>,
 }
 
 impl PodInfo {
@@ -65,6 +68,8 @@ impl PodInfo {
             })
             .collect();
         let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        let hostname = non_empty(str_at(v, &["spec", "hostname"]))
+            .zip(non_empty(str_at(v, &["spec", "subdomain"])));
         PodInfo {
             rv,
             uid: uid_of(v).to_string(),
@@ -77,6 +82,7 @@ impl PodInfo {
             node: non_empty(str_at(v, &["spec", "nodeName"])),
             created: str_at(v, &["metadata", "creationTimestamp"]).to_string(),
             ports,
+            hostname,
         }
     }
 

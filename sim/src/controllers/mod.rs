@@ -1,5 +1,6 @@
 //! The simulated cluster's controllers: kubelet and scheduler (pod lifecycle),
-//! ReplicaSet, Deployment, StatefulSet, DaemonSet, Endpoints, and the Events they record.
+//! ReplicaSet, Deployment, StatefulSet, DaemonSet, Endpoints, EndpointSlices, and the
+//! Events they record.
 //!
 //! One task runs them all. It reads the store's change feed, keeps compact indexes (pods
 //! by owner and namespace, services by namespace), marks the objects a change concerns as
@@ -12,6 +13,7 @@
 mod daemonset;
 mod deployment;
 mod endpoints;
+mod endpointslices;
 mod events;
 mod history;
 
@@ -226,6 +228,16 @@ impl Controllers {
             self.observe_service(kind, v);
         } else if is(&r::ENDPOINTS) && kind == EventType::Deleted {
             self.dirty.services.insert(key_of(v));
+        } else if is(&r::ENDPOINT_SLICES) && kind == EventType::Deleted {
+            // A managed slice deleted by someone else is made again.
+            let labels = &v["metadata"]["labels"];
+            if labels[endpointslices::MANAGED_BY] == endpointslices::CONTROLLER {
+                if let Some(service) = labels[endpointslices::SERVICE_NAME].as_str() {
+                    self.dirty
+                        .services
+                        .insert((obj.namespace().to_string(), service.to_string()));
+                }
+            }
         } else if is(&r::NODES) {
             self.kubelet.observe_node(v, kind == EventType::Deleted);
             let (all, _) = self.store.list(&r::DAEMONSETS, None);
@@ -316,6 +328,7 @@ impl Controllers {
         }
         if kind == EventType::Deleted {
             self.store.remove(&r::ENDPOINTS, &ns, &name);
+            self.remove_endpoint_slices(&ns, &name);
         } else {
             self.dirty.services.insert((ns, name));
         }
@@ -348,6 +361,7 @@ impl Controllers {
         }
         for key in &dirty.services {
             self.sync_endpoints(key);
+            self.sync_endpoint_slices(key);
         }
     }
 

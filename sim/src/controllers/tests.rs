@@ -11,6 +11,8 @@ use crate::resources::{CONTROLLER_REVISIONS, DEPLOYMENTS, ENDPOINTS, PODS, REPLI
 use crate::store::{Store, UpdateScope};
 use crate::{faults::Faults, Seed, SimState, Timing};
 
+mod slices;
+
 struct Harness {
     store: Arc<Store>,
     ctl: Controllers,

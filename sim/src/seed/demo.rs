@@ -9,8 +9,8 @@ use serde_json::json;
 use super::objects::{container, deployment, service, static_pod};
 use super::{Seeder, NODE, NODE_IP};
 use crate::resources::{
-    CONFIGMAPS, DAEMONSETS, DEPLOYMENTS, ENDPOINTS, INGRESSES, NODES, PODS, SECRETS, SERVICES,
-    SERVICE_ACCOUNTS, STATEFULSETS,
+    CONFIGMAPS, DAEMONSETS, DEPLOYMENTS, ENDPOINTS, ENDPOINT_SLICES, INGRESSES, NODES, PODS,
+    SECRETS, SERVICES, SERVICE_ACCOUNTS, STATEFULSETS,
 };
 use crate::store::UpdateScope;
 
@@ -159,6 +159,13 @@ fn kube_system(s: &mut Seeder) -> anyhow::Result<()> {
     s.create(&ENDPOINTS, "default", json!({
         "metadata": {"name": "kubernetes", "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
         "subsets": [{"addresses": [{"ip": NODE_IP}], "ports": [{"name": "https", "port": 8443, "protocol": "TCP"}]}]
+    }))?;
+    // The apiserver keeps this slice itself: no managed-by label, no owner.
+    s.create(&ENDPOINT_SLICES, "default", json!({
+        "metadata": {"name": "kubernetes", "labels": {"kubernetes.io/service-name": "kubernetes"}},
+        "addressType": "IPv4",
+        "endpoints": [{"addresses": [NODE_IP], "conditions": {"ready": true}}],
+        "ports": [{"name": "https", "port": 8443, "protocol": "TCP"}]
     }))?;
     Ok(())
 }

@@ -5,6 +5,7 @@ mod apps;
 mod batch;
 mod core;
 pub mod custom;
+mod discovery;
 mod pods;
 mod rbac;
 mod storage;
@@ -99,6 +100,7 @@ fn printer(res: &ResourceType) -> Printer<'_> {
         .or_else(|| batch::printer(res))
         .or_else(|| storage::printer(res))
         .or_else(|| rbac::printer(res))
+        .or_else(|| discovery::printer(res))
     {
         p
     } else {
