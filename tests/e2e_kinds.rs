@@ -52,6 +52,14 @@ fn ingresses_show_their_routes_and_broken_backends() {
         .unwrap_or_else(|| panic!("no /api route: {screen}"));
     assert!(api_route.contains("hello-api:80"), "{api_route}");
     assert!(api_route.contains("service not found"), "{api_route}");
+    // The working route counts the ready endpoints (EndpointSlices) of hello-minikube.
+    let screen = app.wait_for_text("2 ready endpoints");
+    let root = screen
+        .lines()
+        .find(|l| l.contains("hello.local/ "))
+        .unwrap_or_else(|| panic!("no / route: {screen}"));
+    assert!(root.contains("hello-minikube:8080"), "{root}");
+    assert!(root.contains("2 ready endpoints"), "{root}");
     app.send("q");
     assert_eq!(app.wait_exit(), 0);
 }
