@@ -1,14 +1,20 @@
 //! Micro-benchmarks of the hot paths at scale: object → row conversion, applying a burst of
-//! watch events, one filter keystroke and drawing one 160×48 frame, at 10k and 100k rows.
+//! watch events, one filter keystroke and drawing one 160×48 frame, at 10k and 100k rows;
+//! and the generic view's rows: a server Table of 10 000 ConfigMaps parsed and converted,
+//! and the heap each row keeps beyond its cell text (counted by this binary's allocator).
 //!
 //! `cargo bench --bench core` (add `-- --quick` for a shorter run).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+// The counting global allocator below is the only unsafe code: it forwards to `System`.
+#![allow(unsafe_code)]
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
+use std::sync::atomic::{AtomicIsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Pod;
 use ratatui::backend::TestBackend;
@@ -17,12 +23,242 @@ use rkt::effect::Scope;
 use rkt::keymap::Keymap;
 use rkt::model::convert::{pod_row, Interner};
 use rkt::model::rows::{Health, PodRow, Rows};
+use rkt::model::table::{rows_of, Cell, TableColumns, TableDoc, TableRowData};
 use rkt::msg::{KubeMsg, Msg, WatchEvent};
 use rkt::state::pods::PodTable;
+use rkt::state::resources::ResourceView;
+use rkt::state::view_table::ViewTable;
 use rkt::state::{update, AppState, ClusterInfo};
 use rkt::theme::Theme;
 
 const SIZES: [usize; 2] = [10_000, 100_000];
+
+/// Live heap bytes of the whole process, kept by [`Counting`].
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+/// The system allocator, counting the bytes in use (one relaxed atomic add per call: a few
+/// ns on the timed paths, the same for every bench).
+struct Counting;
+
+// SAFETY: every call is forwarded unchanged to `System`; only a counter is updated besides.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's guarantees for `layout` are passed on as they are.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: as for `alloc`.
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` came from this allocator (that is, from `System`) with `layout`.
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: as for `dealloc`; `new_size` is the caller's.
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            LIVE.fetch_add(
+                new_size as isize - layout.size() as isize,
+                Ordering::Relaxed,
+            );
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn live_bytes() -> isize {
+    LIVE.load(Ordering::Relaxed)
+}
+
+/// ConfigMaps in the generic-view benchmarks (the scale seed's `--configmaps` default).
+const GENERIC_ROWS: usize = 10_000;
+/// Rows per list page, as rkt asks for them.
+const PAGE: usize = 500;
+
+/// What the API server answers to `GET .../configmaps` with
+/// `Accept: application/json;as=Table;v=v1;g=meta.k8s.io` and `includeObject=Metadata`: the
+/// columns Name, Data, Age and each row's PartialObjectMetadata (as the sim's scale seed
+/// makes them, two data keys each).
+fn configmap_table_json(n: usize) -> Vec<u8> {
+    const APPS: [&str; 8] = [
+        "api", "web", "worker", "cache", "auth", "search", "billing", "cart",
+    ];
+    let rows: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            let app = APPS[i % APPS.len()];
+            let name = format!("{app}-config-{:05}", i + 1);
+            serde_json::json!({
+                "cells": [name, 2, "5d"],
+                "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
+                    "metadata": {"name": name, "namespace": "team-00",
+                        "uid": format!("0b4a5c1e-7d2f-4e8a-9c3b-{:012x}", i),
+                        "resourceVersion": (100_000 + i).to_string(),
+                        "creationTimestamp": "2026-01-01T10:00:00Z",
+                        "labels": {"app": app, "app.kubernetes.io/part-of": "team-00"}}}
+            })
+        })
+        .collect();
+    serde_json::to_vec(&serde_json::json!({
+        "kind": "Table", "apiVersion": "meta.k8s.io/v1",
+        "metadata": {"resourceVersion": "123456"},
+        "columnDefinitions": [
+            {"name": "Name", "type": "string", "format": "name", "priority": 0,
+             "description": "Name must be unique within a namespace. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names"},
+            {"name": "Data", "type": "integer", "format": "", "priority": 0, "description": ""},
+            {"name": "Age", "type": "string", "format": "", "priority": 0,
+             "description": "CreationTimestamp is a timestamp representing the server time when this object was created."}],
+        "rows": rows,
+    }))
+    .unwrap()
+}
+
+/// The Table document parsed and converted, as rkt's lister does for each page.
+fn parse_rows(json: &[u8]) -> (TableColumns, Vec<TableRowData>) {
+    let doc: TableDoc = serde_json::from_slice(json).unwrap();
+    let columns = TableColumns::from_docs(&doc.column_definitions);
+    let rows = rows_of(&doc, &columns);
+    (columns, rows)
+}
+
+/// A generic view holding `rows`, fed as the lister feeds it (columns, then pages of 500),
+/// refreshed as before a frame.
+fn generic_view(columns: TableColumns, mut rows: Vec<TableRowData>) -> ResourceView {
+    let mut view = ResourceView::default();
+    view.set_viewport(45);
+    view.apply(WatchEvent::Columns(columns));
+    view.apply(WatchEvent::Reset);
+    while !rows.is_empty() {
+        let rest = rows.split_off(rows.len().min(PAGE));
+        view.apply(WatchEvent::Upsert(Rows::Table(rows)));
+        rows = rest;
+    }
+    view.apply(WatchEvent::Synced);
+    view.refresh();
+    view
+}
+
+/// Bytes of cell text a row holds (what the budget excludes).
+fn cell_text_bytes(row: &TableRowData) -> usize {
+    row.cells
+        .iter()
+        .map(|c| match c {
+            Cell::Text(s) => s.len(),
+            _ => 0,
+        })
+        .sum()
+}
+
+/// Heap a generic row keeps, measured: live bytes with 10 000 ConfigMap rows held in a
+/// refreshed generic view, less those before the document was parsed; split into the rows
+/// themselves (an exactly sized vector of them) and the table's bookkeeping (slots, key
+/// index, sort order, filtered view). Printed, not asserted (budget: 1 KB a row beyond its
+/// cell text).
+fn report_generic_row_memory(json: &[u8]) {
+    let before = live_bytes();
+    let (columns, mut rows) = parse_rows(json);
+    rows.shrink_to_fit();
+    let rows_only = live_bytes() - before;
+    let n = rows.len();
+    let text: usize = rows.iter().map(cell_text_bytes).sum();
+    let names: usize = rows.iter().map(|r| r.name.len()).sum();
+    let view = generic_view(columns, rows);
+    let held = live_bytes() - before;
+    assert_eq!(view.counts().1, n);
+    let per = |bytes: isize| bytes as f64 / n as f64;
+    let text_per_row = text as f64 / n as f64;
+    println!(
+        "generic row: {:.0} B/row beyond cell text (budget 1024); {:.0} B/row held in all, \
+         of which {text_per_row:.1} B cell text ({n} ConfigMap rows, columns Name/Data/Age)",
+        per(held) - text_per_row,
+        per(held),
+    );
+    println!(
+        "  of that: the row {:.0} B (TableRowData {} B + {} cells × {} B + name and namespace \
+         Arc<str>, name {:.1} B), the table's slots/index/order {:.0} B",
+        per(rows_only),
+        std::mem::size_of::<TableRowData>(),
+        view.columns.len(),
+        std::mem::size_of::<Cell>(),
+        names as f64 / n as f64,
+        per(held - rows_only),
+    );
+    drop(view);
+}
+
+/// A server Table of 10 000 ConfigMaps: JSON → rows (parse, columns, conversion), and
+/// those rows into the generic view (pages of 500, then one refresh).
+fn bench_generic(c: &mut Criterion) {
+    let json = configmap_table_json(GENERIC_ROWS);
+    report_generic_row_memory(&json);
+    // One-off per-row figures (best of 5), printed next to criterion's own.
+    let best = |f: &dyn Fn() -> Duration| (0..10).map(|_| f()).min().unwrap_or_default();
+    let parse = best(&|| {
+        let t = Instant::now();
+        black_box(parse_rows(&json));
+        t.elapsed()
+    });
+    let serde_only = best(&|| {
+        let t = Instant::now();
+        black_box(serde_json::from_slice::<TableDoc>(&json).unwrap());
+        t.elapsed()
+    });
+    let apply = best(&|| {
+        let (columns, rows) = parse_rows(&json);
+        let t = Instant::now();
+        let view = generic_view(columns, rows);
+        let elapsed = t.elapsed();
+        drop(black_box(view));
+        elapsed
+    });
+    let per_row = |d: Duration| d.as_secs_f64() * 1e9 / GENERIC_ROWS as f64;
+    println!(
+        "generic row: Table JSON → row {:.0} ns/row ({:.2} ms for {GENERIC_ROWS}, {} KB of JSON; \
+         serde into TableDoc alone {:.0} ns/row); into the view + refresh {:.0} ns/row ({:.2} ms)",
+        per_row(parse),
+        parse.as_secs_f64() * 1e3,
+        json.len() / 1024,
+        per_row(serde_only),
+        per_row(apply),
+        apply.as_secs_f64() * 1e3,
+    );
+
+    let mut group = c.benchmark_group("generic");
+    group.throughput(Throughput::Elements(GENERIC_ROWS as u64));
+    group.bench_function("Table JSON → rows, 10k configmaps", |b| {
+        b.iter(|| black_box(parse_rows(&json)))
+    });
+    let (columns, rows) = parse_rows(&json);
+    group.bench_function("rows → generic view + refresh, 10k configmaps", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let (columns, rows) = (columns.clone(), rows.clone());
+                let t = Instant::now();
+                let view = generic_view(columns, rows);
+                total += t.elapsed();
+                drop(black_box(view));
+            }
+            total
+        })
+    });
+    group.finish();
+}
 
 /// A pod as the scale seed makes it: Deployment-owned, running, one or two containers.
 fn pod(i: usize) -> Pod {
@@ -223,6 +459,7 @@ fn bench_render(c: &mut Criterion) {
 
 criterion_group!(
     benches,
+    bench_generic,
     bench_convert,
     bench_update,
     bench_filter,

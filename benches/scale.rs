@@ -3,7 +3,13 @@
 //! decoded with vt100) and prints the figures of the performance budget. It measures the
 //! interactive path only: what a person would see on the terminal, and /proc for the rest.
 //!
-//! `cargo bench --bench scale -- [--pods N] [--namespaces M] [--all] [--churn R] [--secs S]`
+//! With `--configmaps N` (default 10 000; 0 skips it) the sim also holds N ConfigMaps in
+//! team-00, and after the pod figures the benchmark types `:cm` + Enter on the pods view:
+//! time from Enter to the first ConfigMap rows and to the whole count in the generic
+//! view's title, and the RSS it grew by per row.
+//!
+//! `cargo bench --bench scale -- [--pods N] [--namespaces M] [--all] [--churn R] [--secs S]
+//! [--configmaps N]`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{Read, Write};
@@ -24,6 +30,8 @@ struct Opts {
     all: bool,
     churn: u32,
     churn_secs: u64,
+    /// ConfigMaps in team-00 for the generic-view phase (0: no such phase).
+    configmaps: usize,
     bin: PathBuf,
 }
 
@@ -34,6 +42,7 @@ fn opts() -> Opts {
         all: false,
         churn: 5000,
         churn_secs: 10,
+        configmaps: 10_000,
         bin: PathBuf::from(
             std::env::var("RKT_BIN").unwrap_or_else(|_| "target/release/rkt".into()),
         ),
@@ -47,6 +56,7 @@ fn opts() -> Opts {
             "--namespaces" => o.namespaces = next().parse().expect("--namespaces M"),
             "--churn" => o.churn = next().parse().expect("--churn R"),
             "--secs" => o.churn_secs = next().parse().expect("--secs S"),
+            "--configmaps" => o.configmaps = next().parse().expect("--configmaps N"),
             "--all" => {
                 o.all = true;
                 i += 1;
@@ -71,7 +81,7 @@ struct Sim {
 }
 
 impl Sim {
-    fn start(o: &Opts, churn: u32) -> Sim {
+    fn start(o: &Opts, churn: u32, configmaps: usize) -> Sim {
         let dir = tempfile::tempdir().unwrap();
         let kubeconfig = dir.path().join("kubeconfig");
         let started = Instant::now();
@@ -79,6 +89,7 @@ impl Sim {
             .args(["sim", "--seed", "scale", "--pods", &o.pods.to_string()])
             .args(["--namespaces", &o.namespaces.to_string()])
             .args(["--churn", &churn.to_string()])
+            .args(["--configmaps", &configmaps.to_string()])
             .arg("--write-kubeconfig")
             .arg(&kubeconfig)
             .stdout(Stdio::piped())
@@ -106,7 +117,7 @@ impl Sim {
             wait_until_idle(child.id());
         }
         println!(
-            "  sim: {} pods in {} namespaces seeded and serving in {:.1} s (churn {churn}/s)",
+            "  sim: {} pods in {} namespaces, {configmaps} configmaps in team-00, seeded and serving in {:.1} s (churn {churn}/s)",
             o.pods,
             o.namespaces,
             started.elapsed().as_secs_f64()
@@ -119,11 +130,12 @@ impl Sim {
         }
     }
 
-    /// Pods the cluster really has (one tiny list page: remainingItemCount + 1).
-    fn pod_count(&self, namespace: Option<&str>) -> usize {
+    /// Objects of a core kind (`pods`, `configmaps`) the cluster really has (one tiny list
+    /// page: remainingItemCount + 1).
+    fn count(&self, plural: &str, namespace: Option<&str>) -> usize {
         let path = match namespace {
-            Some(ns) => format!("/api/v1/namespaces/{ns}/pods?limit=1"),
-            None => "/api/v1/pods?limit=1".to_string(),
+            Some(ns) => format!("/api/v1/namespaces/{ns}/{plural}?limit=1"),
+            None => format!("/api/v1/{plural}?limit=1"),
         };
         let body = http_get(&self.url, &path);
         let v: serde_json::Value = serde_json::from_str(&body).expect("list json");
@@ -344,7 +356,13 @@ fn pods_title(screen: &str) -> &str {
 
 /// The row count in the pods pane title, `Pods(scope)[N]` or `[shown/N]`.
 fn pod_count(screen: &str) -> Option<usize> {
-    let at = screen.find("Pods(")?;
+    title_count(screen, "Pods(")
+}
+
+/// The row count in the title of the pane whose title starts with `name` (`Pods(`,
+/// `configmaps(`): `name scope)[N]` or `[shown/N]`; `None` while it says `[…]` (loading).
+fn title_count(screen: &str, name: &str) -> Option<usize> {
+    let at = screen.find(name)?;
     let rest = &screen[at..];
     let open = rest.find(")[")? + 2;
     let close = rest[open..].find(']')? + open;
@@ -466,8 +484,8 @@ fn run_listing(o: &Opts) {
         "== {} pods, {} namespaces, view: {scope}",
         o.pods, o.namespaces
     );
-    let sim = Sim::start(o, 0);
-    let expected = sim.pod_count((!o.all).then_some("team-00"));
+    let sim = Sim::start(o, 0, o.configmaps);
+    let expected = sim.count("pods", (!o.all).then_some("team-00"));
     let mut tui = Tui::spawn(&o.bin, &view_args(o, &sim));
     let pid = tui.pid();
     let (_, first_frame) = tui.wait("first frame", 30, |s| s.contains("Pods(").then_some(()));
@@ -519,7 +537,63 @@ fn run_listing(o: &Opts) {
         "  retained memory per pod row: {:.0} bytes (RSS delta / rows)",
         (rss_after.saturating_sub(rss_before) * 1024) as f64 / expected.max(1) as f64
     );
+    if o.configmaps > 0 {
+        run_generic_switch(o, &sim, &mut tui);
+    }
     tui.quit();
+}
+
+/// With the pods view listed: `:cm` + Enter, timed from the Enter keystroke to the first
+/// ConfigMap rows on screen and to the full count in the generic view's title
+/// (`configmaps(team-00)[N]`), with rkt's RSS before the switch and after all rows.
+fn run_generic_switch(o: &Opts, sim: &Sim, tui: &mut Tui) {
+    let expected = sim.count("configmaps", (!o.all).then_some("team-00"));
+    println!("  -- generic view: `:cm` ({expected} configmaps) from the pods view");
+    // The filter of the pod figures is being cleared: start from the plain pods view (the
+    // pause also keeps the Esc that closed the filter from reading as Alt+`:`).
+    tui.wait("pod filter cleared", 30, |s| {
+        let title = pods_title(s);
+        (!title.is_empty() && !title.contains("</")).then_some(())
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    let pid = tui.pid();
+    let rss_before = proc_status_kb(pid, "VmRSS:");
+    tui.send(":cm");
+    tui.wait("command prompt", 30, |s| s.contains(":cm█").then_some(()));
+    let enter = Instant::now();
+    tui.send("\r");
+    let (_, title) = tui.wait("configmaps title", 30, |s| {
+        s.contains("configmaps(").then_some(())
+    });
+    let (first, first_rows) = tui.wait("first configmap rows", 30, |s| {
+        title_count(s, "configmaps(").filter(|&n| n > 0 && s.contains("-config-"))
+    });
+    let (_, all_rows) = tui.wait("all configmap rows", 120, |s| {
+        title_count(s, "configmaps(").filter(|&n| n >= expected)
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    let rss_after = proc_status_kb(pid, "VmRSS:");
+    println!(
+        "  Enter → configmaps title on screen: {}",
+        ms(title - enter)
+    );
+    println!(
+        "  Enter → first configmap rows:     {} ({first} in the title then; budget 150 ms)",
+        ms(first_rows - enter)
+    );
+    println!(
+        "  Enter → all {expected} configmaps listed: {} (budget 1.5 s)",
+        ms(all_rows - enter)
+    );
+    println!(
+        "  RSS before `:cm` {:.1} MB, after all configmap rows {:.1} MB",
+        rss_before as f64 / 1024.0,
+        rss_after as f64 / 1024.0
+    );
+    println!(
+        "  bytes per generic row (RSS): {:.0} (RSS delta / rows; the pod rows stay held)",
+        (rss_after.saturating_sub(rss_before) * 1024) as f64 / expected.max(1) as f64
+    );
 }
 
 fn run_churn(o: &Opts) {
@@ -530,7 +604,7 @@ fn run_churn(o: &Opts) {
         o.churn,
         if o.all { "all namespaces" } else { "team-00" }
     );
-    let sim = Sim::start(o, o.churn);
+    let sim = Sim::start(o, o.churn, 0);
     let mut tui = Tui::spawn(&o.bin, &view_args(o, &sim));
     let pid = tui.pid();
     let expected = o.pods * 9 / 10;

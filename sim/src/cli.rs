@@ -35,12 +35,21 @@ pub fn run(args: SimArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()
         .context("starting the tokio runtime")?;
-    runtime.block_on(serve(config(&args)))?;
+    let configmaps = match args.seed {
+        SeedKind::Scale => args.configmaps,
+        SeedKind::Demo | SeedKind::Empty => 0,
+    };
+    runtime.block_on(serve(config(&args), configmaps))?;
     Ok(ExitCode::SUCCESS)
 }
 
-async fn serve(cfg: SimConfig) -> anyhow::Result<()> {
+/// Serves `cfg`, with `configmaps` ConfigMaps added to the scale seed's first namespace
+/// before the address is printed (clients see them from their first request).
+async fn serve(cfg: SimConfig, configmaps: usize) -> anyhow::Result<()> {
     let sim = super::start(cfg).await?;
+    if configmaps > 0 {
+        super::seed::scale_configmaps(&sim.store, configmaps)?;
+    }
     let path = sim.kubeconfig.display().to_string();
     println!(
         "rkt sim: serving the Kubernetes API on {}\nkubeconfig: {path} (context {})\ntry: KUBECONFIG={path} kubectl get pods -A\nPress Ctrl-C to stop.",
@@ -93,6 +102,10 @@ pub struct SimArgs {
     #[arg(long, default_value_t = 10)]
     pub namespaces: usize,
 
+    /// ConfigMaps to create with `--seed scale`, all in its first namespace (team-00).
+    #[arg(long, default_value_t = 10_000)]
+    pub configmaps: usize,
+
     /// Pod changes per second (status flips, restarts, deletes, creates) while running.
     #[arg(long, default_value_t = 0)]
     pub churn: u32,
@@ -108,7 +121,7 @@ pub enum SeedKind {
     Demo,
     /// Only the default namespaces and a node.
     Empty,
-    /// Many pods, for benchmarks (see --pods, --namespaces).
+    /// Many pods, for benchmarks (see --pods, --namespaces, --configmaps).
     Scale,
 }
 

@@ -42,6 +42,13 @@ pub fn apply(state: &SimState, seed: &Seed) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Adds `count` ConfigMaps to the scale seed's first namespace (`team-00`): `rkt sim
+/// --seed scale --configmaps N`. Applied to the running store after [`apply`], since the
+/// seed description ([`Seed::Scale`]) names only pods and namespaces.
+pub fn scale_configmaps(store: &Store, count: usize) -> anyhow::Result<()> {
+    scale::configmaps(store, count)
+}
+
 /// Creates objects as the API server would (defaults applied) and runs the controllers
 /// synchronously, with pods starting instantly, so history is what they produce.
 pub struct Seeder {

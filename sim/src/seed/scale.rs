@@ -1,16 +1,18 @@
 //! The scale seed: `pods` Running pods spread over `namespaces` namespaces and enough
 //! nodes (at most 110 pods each, as the kubelet allows), owned by Deployments through
 //! ReplicaSets exactly as the controllers would have made them. Objects are built
-//! from one template per Deployment, so 100 000 pods take seconds.
+//! from one template per Deployment, so 100 000 pods take seconds. `rkt sim --configmaps N`
+//! adds N ConfigMaps to the first namespace, for the generic (server Table) view's benchmark.
 
+use anyhow::Context as _;
 use serde_json::{json, Value};
 
 use super::objects::{container, deployment, node};
 use super::Seeder;
 use crate::controllers::util::{compute_hash, controller_ref, random_hex, POD_TEMPLATE_HASH};
 use crate::defaults::apply_defaults;
-use crate::resources::{DEPLOYMENTS, NAMESPACES, NODES, PODS, REPLICASETS};
-use crate::store::{now_rfc3339, random_suffix};
+use crate::resources::{CONFIGMAPS, DEPLOYMENTS, NAMESPACES, NODES, PODS, REPLICASETS};
+use crate::store::{now_rfc3339, random_suffix, Store};
 
 const APPS: &[(&str, &str, i64)] = &[
     ("api", "ghcr.io/acme/api:2.14.1", 8080),
@@ -25,6 +27,12 @@ const APPS: &[(&str, &str, i64)] = &[
 /// Pods per Deployment (the last one of a namespace takes the remainder).
 const REPLICAS: usize = 25;
 const PODS_PER_NODE: usize = 110;
+/// The scale seed's first namespace, where the ConfigMaps go.
+pub const FIRST_NAMESPACE: &str = "team-00";
+
+fn namespace(n: usize) -> String {
+    format!("team-{n:02}")
+}
 
 pub fn build(s: &mut Seeder, pods: usize, namespaces: usize) -> anyhow::Result<()> {
     let namespaces = namespaces.max(1);
@@ -45,7 +53,7 @@ pub fn build(s: &mut Seeder, pods: usize, namespaces: usize) -> anyhow::Result<(
     }));
     let mut placed = 0usize;
     for n in 0..namespaces {
-        let ns = format!("team-{n:02}");
+        let ns = namespace(n);
         s.create(&NAMESPACES, "", json!({"metadata": {"name": ns}}))?;
         let in_ns = pods / namespaces + usize::from(n < pods % namespaces);
         let mut left = in_ns;
@@ -67,6 +75,26 @@ pub fn build(s: &mut Seeder, pods: usize, namespaces: usize) -> anyhow::Result<(
             left -= replicas;
             index += 1;
         }
+    }
+    Ok(())
+}
+
+/// `count` ConfigMaps in [`FIRST_NAMESPACE`], named after the seed's apps
+/// (`api-config-00001`), each with two small data keys. Stored directly from one template
+/// (nothing to default, no controller cares), so 10 000 take a fraction of a second.
+pub fn configmaps(store: &Store, count: usize) -> anyhow::Result<()> {
+    debug_assert_eq!(namespace(0), FIRST_NAMESPACE);
+    let template = json!({"metadata": {"labels": {"app.kubernetes.io/part-of": FIRST_NAMESPACE}},
+        "data": {"LOG_LEVEL": "info"}});
+    for i in 0..count {
+        let (app, _, port) = APPS[i % APPS.len()];
+        let mut cm = template.clone();
+        cm["metadata"]["name"] = json!(format!("{app}-config-{:05}", i + 1));
+        cm["metadata"]["labels"]["app"] = json!(app);
+        cm["data"]["PORT"] = json!(port.to_string());
+        store
+            .create(&CONFIGMAPS, FIRST_NAMESPACE, cm)
+            .with_context(|| format!("seeding ConfigMap {} in {FIRST_NAMESPACE}", i + 1))?;
     }
     Ok(())
 }
