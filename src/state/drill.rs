@@ -8,6 +8,7 @@ use crate::effect::{Effect, Scope};
 use crate::model::discovery::ApiKind;
 use crate::model::drill::{Drill, DrillTo};
 use crate::model::objects::{ObjectEffect, ObjectRef, Selector};
+use crate::model::rows::RowKey;
 use crate::msg::Notice;
 use crate::state::{AppState, Awaiting, MainView, Pane};
 
@@ -27,6 +28,7 @@ struct Crumb {
     scope: Scope,
     narrow: Option<Narrow>,
     filter: String,
+    selected: Option<RowKey>,
 }
 
 /// The drill-down state of the main view.
@@ -34,6 +36,8 @@ struct Crumb {
 pub struct Trail {
     pub narrow: Option<Narrow>,
     crumbs: Vec<Crumb>,
+    /// The row to select again once it is listed (after walking back).
+    reselect: Option<RowKey>,
 }
 
 impl Trail {
@@ -52,6 +56,7 @@ impl Trail {
     pub fn forget(&mut self) {
         self.narrow = None;
         self.crumbs.clear();
+        self.reselect = None;
     }
 }
 
@@ -199,6 +204,7 @@ fn remember(st: &mut AppState) {
         scope: st.scope.clone(),
         narrow: st.trail.narrow.clone(),
         filter: st.main_table().filter().to_string(),
+        selected: st.main_table().selected_key(),
     };
     st.trail.crumbs.push(crumb);
 }
@@ -213,5 +219,16 @@ pub fn back(st: &mut AppState) -> Option<Vec<Effect>> {
     };
     let effects = show(st, target, crumb.scope);
     st.main_table_mut().set_filter(&crumb.filter);
+    st.trail.reselect = crumb.selected;
     Some(effects)
+}
+
+/// After rows arrive in the main view: the row the user had selected before `enter`, once
+/// it is listed again, is selected again.
+pub fn reselect(st: &mut AppState) {
+    if let Some(key) = st.trail.reselect.take() {
+        if !st.main_table_mut().select(&key) {
+            st.trail.reselect = Some(key);
+        }
+    }
 }

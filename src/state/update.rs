@@ -142,7 +142,10 @@ fn apply_kube(st: &mut AppState, km: KubeMsg) {
         WatchSlot::History | WatchSlot::HistoryOwner => {
             rollouts::app::on_watch(st, km.key.slot, km.event)
         }
-        WatchSlot::Main => st.main_table_mut().apply(km.event),
+        WatchSlot::Main => {
+            st.main_table_mut().apply(km.event);
+            drill::reselect(st);
+        }
     }
 }
 

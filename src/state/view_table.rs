@@ -5,7 +5,7 @@ use crate::action::Action;
 use crate::model::objects::{ObjectKind, ObjectRef};
 use crate::model::rollout::rows::WorkloadRow;
 use crate::model::rollout::Workload;
-use crate::model::rows::{NamespaceRow, PodRow, Rows};
+use crate::model::rows::{NamespaceRow, PodRow, RowKey, Rows};
 use crate::model::services::ServiceRow;
 use crate::msg::WatchEvent;
 use crate::state::pods::PodColumn;
@@ -37,6 +37,9 @@ pub trait ViewTable {
     fn select_first(&mut self);
     fn select_last(&mut self);
     fn selected_name(&self) -> Option<String>;
+    fn selected_key(&self) -> Option<RowKey>;
+    /// Selects the row with `key`; `false` if there is none (yet).
+    fn select(&mut self, key: &RowKey) -> bool;
     fn selected_object(&self) -> Option<ObjectRef>;
     /// Sorts by the column of a sort key; `false` when the table has no such column.
     fn sort_by(&mut self, action: Action) -> bool;
@@ -102,6 +105,16 @@ impl<R: ViewRow> ViewTable for ResourceTable<R> {
     }
     fn selected_object(&self) -> Option<ObjectRef> {
         self.selected_row().map(ViewRow::object)
+    }
+    fn selected_key(&self) -> Option<RowKey> {
+        self.selected_row().map(TableRow::key)
+    }
+    fn select(&mut self, key: &RowKey) -> bool {
+        let present = self.get(key).is_some();
+        if present {
+            self.select_key(key);
+        }
+        present
     }
     fn sort_by(&mut self, action: Action) -> bool {
         match R::sort_for(action) {

@@ -259,6 +259,16 @@ impl ViewTable for ResourceView {
     fn selected_name(&self) -> Option<String> {
         self.table.selected_row().map(|r| r.name.to_string())
     }
+    fn selected_key(&self) -> Option<RowKey> {
+        self.table.selected_row().map(TableRowData::key)
+    }
+    fn select(&mut self, key: &RowKey) -> bool {
+        let present = self.table.get(key).is_some();
+        if present {
+            self.table.select_key(key);
+        }
+        present
+    }
     fn selected_object(&self) -> Option<ObjectRef> {
         let api = self.api.as_ref()?;
         let row = self.table.selected_row()?;

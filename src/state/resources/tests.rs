@@ -158,15 +158,16 @@ fn upsert_table(st: &mut AppState, doc: serde_json::Value) {
     st.refresh();
 }
 
-/// The ReplicaSets view with one row, `web-1` in `default`.
+const REPLICASETS: &str = r#"{"columnDefinitions": [{"name": "Name", "format": "name"}],
+    "rows": [{"cells": ["api-1"], "object": {"metadata": {"name": "api-1", "namespace": "default"}}},
+             {"cells": ["web-1"], "object": {"metadata": {"name": "web-1", "namespace": "default"}}}]}"#;
+
+/// The ReplicaSets view with `api-1` and `web-1` in `default`, `web-1` selected.
 fn replicaset_view() -> AppState {
     let mut st = state();
     type_line(&mut st, "rs");
-    upsert_table(
-        &mut st,
-        json!({"columnDefinitions": [{"name": "Name", "format": "name"}],
-        "rows": [{"cells": ["web-1"], "object": {"metadata": {"name": "web-1", "namespace": "default"}}}]}),
-    );
+    upsert_table(&mut st, serde_json::from_str(REPLICASETS).unwrap());
+    update(&mut st, key(KeyCode::Char('j')));
     st
 }
 
@@ -213,6 +214,9 @@ fn enter_narrows_to_what_the_object_selects_and_esc_walks_back() {
         (target.kind.plural.as_ref(), &target.selector),
         ("replicasets", &Selector::default())
     );
+    // The row that was selected is selected again once it is listed.
+    upsert_table(&mut st, serde_json::from_str(REPLICASETS).unwrap());
+    assert_eq!(st.main_table().selected_name().as_deref(), Some("web-1"));
     // Nothing more to walk back to.
     assert!(update(&mut st, key(KeyCode::Esc)).is_empty());
 }
