@@ -124,7 +124,14 @@ pub async fn describe(client: &Client, obj: &ObjectRef) -> Result<String, String
 
 /// Where `enter` on the object leads.
 pub async fn drill(client: &Client, obj: &ObjectRef) -> Result<crate::model::drill::Drill, String> {
-    crate::model::drill::drill(&fetch(client, obj, "open").await?)
+    let value = fetch(client, obj, "open").await?;
+    // A claim's users are found among its namespace's pods (related reads them for it).
+    let pods = if obj.kind.is("", "PersistentVolumeClaim") {
+        super::related::related(client, &value).await.pods
+    } else {
+        Vec::new()
+    };
+    crate::model::drill::drill(&value, &pods)
 }
 
 /// What the details region shows about the object: an Ingress's routes with the

@@ -1,7 +1,7 @@
 //! Where `enter` on an object leads, as people expect from k9s: a Deployment to its
 //! ReplicaSets, a ReplicaSet (StatefulSet, DaemonSet, Job, Service) to the pods it selects,
-//! a Node to its pods, a CronJob to its Jobs, a Namespace to its pods, an Ingress to its
-//! backend Services. Computed from the object itself: its label selector, or a field
+//! a Node to its pods, a CronJob to its Jobs, a Namespace to its pods, a
+//! PersistentVolumeClaim to the pod that mounts it, an Ingress to its backend Services. Computed from the object itself: its label selector, or a field
 //! selector the server understands.
 
 use serde_json::Value;
@@ -34,8 +34,28 @@ fn str_at<'a>(obj: &'a Value, pointer: &str) -> Option<&'a str> {
     obj.pointer(pointer).and_then(Value::as_str)
 }
 
-/// Where `enter` on `obj` (its full JSON) leads.
-pub fn drill(obj: &Value) -> Result<Drill, String> {
+/// The pods (names, sorted) that mount the PersistentVolumeClaim `claim`, among `pods`.
+pub fn claim_users(claim: &str, pods: &[Value]) -> Vec<String> {
+    let mounts = |pod: &&Value| {
+        pod.pointer("/spec/volumes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|v| str_at(v, "/persistentVolumeClaim/claimName") == Some(claim))
+    };
+    let mut users: Vec<String> = pods
+        .iter()
+        .filter(mounts)
+        .filter_map(|p| str_at(p, "/metadata/name").map(str::to_owned))
+        .collect();
+    users.sort();
+    users
+}
+
+/// Where `enter` on `obj` (its full JSON) leads; `pods` are its namespace's pods, needed
+/// only for a PersistentVolumeClaim (the pods that mount it: the server cannot select
+/// them, so the one that does is named, and several are listed in the message).
+pub fn drill(obj: &Value, pods: &[Value]) -> Result<Drill, String> {
     let kind = str_at(obj, "/kind").unwrap_or_default();
     let name = str_at(obj, "/metadata/name")
         .unwrap_or_default()
@@ -84,6 +104,22 @@ pub fn drill(obj: &Value) -> Result<Drill, String> {
             },
         )),
         "Namespace" => Ok(at(DrillTo::Pods, Some(name.clone()), Selector::default())),
+        "PersistentVolumeClaim" => match claim_users(&name, pods).as_slice() {
+            [] => Err(format!("no pod mounts persistentvolumeclaim {name}")),
+            [only] => Ok(at(
+                DrillTo::Pods,
+                namespace,
+                Selector {
+                    labels: None,
+                    fields: Some(format!("metadata.name={only}")),
+                },
+            )),
+            several => Err(format!(
+                "persistentvolumeclaim {name} is mounted by {} pods: {}",
+                several.len(),
+                several.join(", ")
+            )),
+        },
         "CronJob" => Ok(Drill {
             name_prefix: Some(format!("{name}-")),
             ..at(kind_of("batch", "jobs"), namespace, Selector::default())
@@ -198,12 +234,31 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn drill_one(obj: &Value) -> Result<Drill, String> {
+        drill(obj, &[])
+    }
+
+    #[test]
+    fn a_claim_leads_to_the_pod_that_mounts_it() {
+        let pvc = json!({"kind": "PersistentVolumeClaim", "metadata": {"name": "data", "namespace": "db"}});
+        let pod = |name: &str, claim: &str| {
+            json!({"metadata": {"name": name},
+            "spec": {"volumes": [{"name": "v", "persistentVolumeClaim": {"claimName": claim}}]}})
+        };
+        let one = drill(&pvc, &[pod("pg-0", "data"), pod("other", "logs")]).unwrap();
+        assert_eq!(one.selector.fields.as_deref(), Some("metadata.name=pg-0"));
+        assert_eq!(one.namespace.as_deref(), Some("db"));
+        let two = drill(&pvc, &[pod("b", "data"), pod("a", "data")]).unwrap_err();
+        assert!(two.contains("2 pods: a, b"), "{two}");
+        assert!(drill(&pvc, &[]).unwrap_err().contains("no pod mounts"));
+    }
+
     #[test]
     fn workloads_lead_to_what_they_select() {
         let deploy = json!({"kind": "Deployment", "metadata": {"name": "web", "namespace": "default"},
             "spec": {"selector": {"matchLabels": {"app": "web"},
                 "matchExpressions": [{"key": "tier", "operator": "In", "values": ["a", "b"]}]}}});
-        let d = drill(&deploy).unwrap();
+        let d = drill_one(&deploy).unwrap();
         assert_eq!(
             d.to,
             DrillTo::Kind {
@@ -217,28 +272,28 @@ mod tests {
         let svc = json!({"kind": "Service", "metadata": {"name": "s", "namespace": "n"},
             "spec": {"selector": {"app": "hello"}}});
         assert_eq!(
-            drill(&svc).unwrap().selector.labels.as_deref(),
+            drill_one(&svc).unwrap().selector.labels.as_deref(),
             Some("app=hello")
         );
         let bare = json!({"kind": "Service", "metadata": {"name": "s"}, "spec": {}});
-        assert!(drill(&bare).unwrap_err().contains("no selector"));
+        assert!(drill_one(&bare).unwrap_err().contains("no selector"));
     }
 
     #[test]
     fn nodes_cronjobs_and_ingresses_have_their_own_ways_in() {
-        let node = drill(&json!({"kind": "Node", "metadata": {"name": "m1"}})).unwrap();
+        let node = drill_one(&json!({"kind": "Node", "metadata": {"name": "m1"}})).unwrap();
         assert_eq!(node.selector.fields.as_deref(), Some("spec.nodeName=m1"));
         assert_eq!(node.namespace, None);
         let cj =
-            drill(&json!({"kind": "CronJob", "metadata": {"name": "hello", "namespace": "d"}}))
+            drill_one(&json!({"kind": "CronJob", "metadata": {"name": "hello", "namespace": "d"}}))
                 .unwrap();
         assert_eq!(cj.name_prefix.as_deref(), Some("hello-"));
         let ing = json!({"kind": "Ingress", "metadata": {"name": "i", "namespace": "d"}, "spec": {"rules": [
             {"http": {"paths": [{"backend": {"service": {"name": "api"}}}, {"backend": {"service": {"name": "api"}}}]}}]}});
         assert_eq!(
-            drill(&ing).unwrap().selector.fields.as_deref(),
+            drill_one(&ing).unwrap().selector.fields.as_deref(),
             Some("metadata.name=api")
         );
-        assert!(drill(&json!({"kind": "ConfigMap", "metadata": {"name": "c"}})).is_err());
+        assert!(drill_one(&json!({"kind": "ConfigMap", "metadata": {"name": "c"}})).is_err());
     }
 }

@@ -1,11 +1,11 @@
 //! ConfigMaps, Namespaces and PersistentVolumeClaims, as kubectl's describers print them.
 
 use jiff::Timestamp;
-use k8s_openapi::api::core::v1::{Event, Namespace, PersistentVolumeClaim, Pod};
+use k8s_openapi::api::core::v1::{Event, Namespace, PersistentVolumeClaim};
 use serde_json::Value;
 
 use super::text::{str_or, time_or, Out};
-use super::{events, meta_of, typed, Related};
+use super::{events, meta_of, Related};
 
 /// kubectl's ConfigMap description: each key, a `----` rule and the value as is; binary keys
 /// by size.
@@ -155,14 +155,7 @@ pub(super) fn pvc(
         out.field(1, "Kind", &ds.kind);
         out.field(1, "Name", &ds.name);
     }
-    let mut users: Vec<String> = related
-        .pods
-        .iter()
-        .filter_map(typed::<Pod>)
-        .filter(|p| mounts_claim(p, name))
-        .filter_map(|p| p.metadata.name)
-        .collect();
-    users.sort();
+    let users = crate::model::drill::claim_users(name, &related.pods);
     out.list(0, "Used By", &users);
     let conditions = status
         .conditions
@@ -182,15 +175,4 @@ pub(super) fn pvc(
     out.conditions("LastProbeTime", conditions);
     events::section(&mut out, events, now);
     out.finish()
-}
-
-fn mounts_claim(pod: &Pod, claim: &str) -> bool {
-    pod.spec
-        .iter()
-        .flat_map(|s| s.volumes.iter().flatten())
-        .any(|v| {
-            v.persistent_volume_claim
-                .as_ref()
-                .is_some_and(|c| c.claim_name == claim)
-        })
 }
