@@ -3,9 +3,12 @@
 //! The main views are described once in [`views`] and reached through one interface,
 //! [`view_table::ViewTable`] (`AppState::main_table`); each has a module for its rows'
 //! columns, sort and filter (`pods`, `services`, `workloads`, `namespaces`) over the generic
-//! live [`table`]. Everything modal lives in one stack ([`overlay`]); [`modal`] says what has
-//! the keyboard; [`view`] closes what belonged to a view when it changes. Logs, rollouts and
-//! port-forwards have their own modules; `prompt` is the command line and filter.
+//! live [`table`]. Every other kind is shown by the generic view, [`resources`] (the
+//! server's own table; `resources::command` resolves `:NAME` through discovery), and
+//! [`drill`] is `enter` into an object and `esc` back out. Everything modal lives in one
+//! stack ([`overlay`]); [`modal`] says what has the keyboard; [`view`] closes what belonged
+//! to a view when it changes. Logs, rollouts and port-forwards have their own modules;
+//! `prompt` is the command line and filter.
 
 pub mod drill;
 pub mod forwards;
