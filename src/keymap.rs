@@ -273,7 +273,6 @@ pub const DEFAULTS: &[Binding] = &[
     b(Ctx::Resources, "y", Action::Yaml, "YAML"),
     b(Ctx::Resources, "d", Action::Describe, "describe"),
     b(Ctx::Resources, "ctrl-d", Action::Delete, "delete"),
-    b(Ctx::Resources, "x", Action::Reveal, "reveal secret"),
     b(Ctx::Resources, "w", Action::ToggleWide, "wide"),
     b(Ctx::Resources, "0", Action::AllNamespaces, "all namespaces"),
     b(Ctx::Resources, "N", Action::SortName, "sort by name"),
@@ -290,6 +289,7 @@ pub const DEFAULTS: &[Binding] = &[
         Action::SortPrevColumn,
         "sort by previous column",
     ),
+    b(Ctx::Resources, "x", Action::Reveal, "reveal secret"),
     b(Ctx::Text, "esc", Action::Back, "close"),
     b(Ctx::Text, "c", Action::Copy, "copy all"),
     b(
