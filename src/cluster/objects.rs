@@ -10,7 +10,7 @@ use crate::model::insight::{node_summary, Insight};
 use crate::model::objects::{Identity, ObjectEffect, ObjectKind, ObjectMsg, ObjectRef};
 
 /// The API resource behind a kind.
-fn resource(kind: &ObjectKind) -> ApiResource {
+pub(super) fn resource(kind: &ObjectKind) -> ApiResource {
     ApiResource {
         group: kind.group.to_string(),
         version: kind.version.to_string(),

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use http::header::ACCEPT;
-use kube::api::{ApiResource, DynamicObject, ListParams, WatchParams};
+use kube::api::{DynamicObject, ListParams, WatchParams};
 use kube::core::WatchEvent as KubeEvent;
 use kube::{Client, Resource};
 use tokio::sync::mpsc::UnboundedSender;
@@ -101,15 +101,8 @@ struct Lister {
 
 impl Lister {
     fn new(client: Client, target: TableTarget) -> Lister {
-        let k = &target.kind;
-        let resource = ApiResource {
-            group: k.group.to_string(),
-            version: k.version.to_string(),
-            api_version: k.api_version(),
-            kind: k.kind.to_string(),
-            plural: k.plural.to_string(),
-        };
-        let namespace = match (&target.scope, k.namespaced) {
+        let resource = super::objects::resource(&target.kind);
+        let namespace = match (&target.scope, target.kind.namespaced) {
             (Scope::Namespace(ns), true) => Some(&**ns),
             _ => None,
         };
