@@ -501,6 +501,14 @@ pub struct ResolvedBinding {
 }
 
 impl ResolvedBinding {
+    /// The first key, as the hint line shows it when short of room.
+    pub fn first_key_label(&self) -> String {
+        self.keys
+            .first()
+            .map(|s| seq_to_string(s))
+            .unwrap_or_default()
+    }
+
     pub fn keys_label(&self) -> String {
         self.keys
             .iter()

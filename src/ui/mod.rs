@@ -5,6 +5,7 @@ pub mod confirm;
 pub mod details;
 pub mod forwards;
 pub mod help;
+pub mod hints;
 pub mod insight;
 pub mod logs;
 pub mod namespaces;

@@ -6,8 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::action::Action;
-use crate::keymap::{Ctx, Keymap, ResolvedBinding};
+use crate::keymap::Keymap;
 use crate::msg::Level;
 use crate::state::{AppState, Connection, MainView, Pane, PromptKind};
 use crate::theme::Theme;
@@ -65,60 +64,9 @@ pub fn draw_header(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
 }
 
 /// General actions shown first in every hint line (when bound).
-const LEAD_HINTS: [Action; 4] = [Action::Help, Action::Command, Action::Filter, Action::Quit];
-
-/// `<key> desc` pairs for the focused context: the lead general actions, then the
-/// context's own bindings, then the rest of the general ones.
-pub fn hint_spans<'a>(keymap: &Keymap, ctx: Ctx, theme: &Theme) -> Vec<Span<'a>> {
-    let own = ctx.chain().first().copied().unwrap_or(Ctx::Global);
-    // A general binding whose key the pane binds itself (`/` searches the logs) is not shown.
-    let shadowed = move |b: &ResolvedBinding| {
-        own != Ctx::Global
-            && keymap
-                .in_ctx(own)
-                .any(|o| o.keys.iter().any(|k| b.keys.contains(k)))
-    };
-    let global = move |lead: bool| {
-        keymap
-            .in_ctx(Ctx::Global)
-            .filter(move |b| LEAD_HINTS.contains(&b.action) == lead && !shadowed(b))
-    };
-    let mut ordered: Vec<&ResolvedBinding> = global(true).collect();
-    if own != Ctx::Global {
-        // The pane's actions first, its sort keys after them (there are many).
-        let is_sort = |b: &&ResolvedBinding| b.action.name().starts_with("sort_");
-        ordered.extend(keymap.in_ctx(own).filter(|b| !is_sort(b)));
-        ordered.extend(keymap.in_ctx(own).filter(is_sort));
-    }
-    ordered.extend(global(false));
-    let mut spans = Vec::new();
-    for b in ordered {
-        spans.push(Span::styled(format!(" <{}>", b.keys_label()), theme.key));
-        spans.push(Span::styled(format!(" {}", b.desc), theme.hint));
-    }
-    spans
-}
-
 pub fn draw_hints(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &Theme) {
-    let spans = fitting_pairs(hint_spans(keymap, st.key_ctx(), theme), area.width);
+    let spans = super::hints::spans(keymap, st.key_ctx(), area.width, theme);
     f.render_widget(Paragraph::new(Line::from(spans)).style(theme.base), area);
-}
-
-/// The leading `<key> desc` pairs that fit in `width` whole: a hint cut in the middle
-/// ("<shift-f> port-fo") reads as a different key. The full list is in the help.
-fn fitting_pairs(spans: Vec<Span<'_>>, width: u16) -> Vec<Span<'_>> {
-    let mut used = 0usize;
-    let mut out = Vec::with_capacity(spans.len());
-    let mut pairs = spans.into_iter();
-    while let (Some(key), Some(desc)) = (pairs.next(), pairs.next()) {
-        used += key.width() + desc.width();
-        if used > usize::from(width) {
-            break;
-        }
-        out.push(key);
-        out.push(desc);
-    }
-    out
 }
 
 pub fn draw_status(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
@@ -158,26 +106,4 @@ pub fn draw_status(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
         Line::default()
     };
     f.render_widget(Paragraph::new(line).style(theme.base), area);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hints_that_do_not_fit_whole_are_left_out() {
-        let spans = vec![
-            Span::raw(" <?>"),
-            Span::raw(" help"),
-            Span::raw(" <shift-f>"),
-            Span::raw(" port-forward"),
-        ];
-        let text = |s: &[Span]| s.iter().map(|s| s.content.to_string()).collect::<String>();
-        assert_eq!(
-            text(&fitting_pairs(spans.clone(), 32)),
-            " <?> help <shift-f> port-forward"
-        );
-        assert_eq!(text(&fitting_pairs(spans.clone(), 31)), " <?> help");
-        assert_eq!(text(&fitting_pairs(spans, 3)), "");
-    }
 }
