@@ -266,6 +266,8 @@ impl Theme {
     }
 
     /// Strips colours (NO_COLOR), keeping modifiers so selection and focus stay visible.
+    /// Health, which colours told apart, gets a text style per state instead: errors bold,
+    /// warnings italic, pending underlined, completed dim, terminating struck through.
     pub fn without_colors(mut self) -> Theme {
         for style in self.all_styles_mut() {
             style.fg = None;
@@ -273,6 +275,16 @@ impl Theme {
         }
         self.selected = self.selected.add_modifier(Modifier::REVERSED);
         self.border_focus = self.border_focus.add_modifier(Modifier::BOLD);
+        for (style, marker) in [
+            (&mut self.ok, Modifier::empty()),
+            (&mut self.error, Modifier::BOLD),
+            (&mut self.warn, Modifier::ITALIC),
+            (&mut self.pending, Modifier::UNDERLINED),
+            (&mut self.completed, Modifier::DIM),
+            (&mut self.terminating, Modifier::CROSSED_OUT),
+        ] {
+            *style = Style::default().add_modifier(marker);
+        }
         self
     }
 

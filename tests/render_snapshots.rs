@@ -219,6 +219,53 @@ fn no_color_keeps_selection_visible() {
         .iter()
         .all(|c| c.fg == Color::Reset && c.bg == Color::Reset);
     assert!(all_plain, "NO_COLOR output has colours");
+    // Health is still told apart, by text style: each state its own.
+    let health = [
+        plain.ok,
+        plain.error,
+        plain.warn,
+        plain.pending,
+        plain.completed,
+        plain.terminating,
+    ];
+    for (i, a) in health.iter().enumerate() {
+        for b in &health[i + 1..] {
+            assert_ne!(a.add_modifier, b.add_modifier, "{health:?}");
+        }
+    }
+}
+
+#[test]
+fn no_color_marks_each_pod_health_in_the_table() {
+    let plain = Theme::default_theme().without_colors();
+    let (mut st, _) = started(Some("default"));
+    list(&mut st, WatchSlot::Main, Rows::Pods(pods(DEFAULT)));
+    let buf = draw(&mut st, &plain, 160, 30);
+    // The style of the STATUS cell of the row showing `name`.
+    let status_style = |name: &str, status: &str| {
+        let y = (0..buf.area.height)
+            .find(|&y| {
+                let line: String = (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect();
+                line.contains(name)
+            })
+            .unwrap_or_else(|| panic!("no row {name}"));
+        let line: Vec<String> = (0..buf.area.width)
+            .map(|x| buf[(x, y)].symbol().to_string())
+            .collect();
+        let text = line.concat();
+        let byte = text.find(status).expect("status shown");
+        // One cell per character (borders are multi-byte).
+        let x = text[..byte].chars().count() as u16;
+        buf[(x, y)].modifier
+    };
+    let crash = status_style("crashy-", "CrashLoopBackOff");
+    let creating = status_style("9mzq2", "ContainerCreating");
+    let done = status_style("batch-job", "Completed");
+    assert!(crash.contains(Modifier::BOLD), "{crash:?}");
+    assert!(creating.contains(Modifier::UNDERLINED), "{creating:?}");
+    assert!(done.contains(Modifier::DIM), "{done:?}");
 }
 
 /// The deployments view of `default` with `web` listed and its history pane open, showing
