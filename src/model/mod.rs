@@ -7,6 +7,7 @@ pub mod convert;
 pub mod describe;
 pub mod discovery;
 pub mod drill;
+pub mod filter;
 pub mod format;
 pub mod ingress_routes;
 pub mod insight;

@@ -85,6 +85,26 @@ pub struct Selector {
     pub fields: Option<String>,
 }
 
+impl Selector {
+    /// Both selectors at once: objects must match each (requirements joined by `,`).
+    pub fn and(&self, other: &Selector) -> Selector {
+        fn join(a: &Option<String>, b: &Option<String>) -> Option<String> {
+            match (
+                a.as_deref().filter(|s| !s.is_empty()),
+                b.as_deref().filter(|s| !s.is_empty()),
+            ) {
+                (Some(a), Some(b)) => Some(format!("{a},{b}")),
+                (Some(s), None) | (None, Some(s)) => Some(s.to_string()),
+                (None, None) => None,
+            }
+        }
+        Selector {
+            labels: join(&self.labels, &other.labels),
+            fields: join(&self.fields, &other.fields),
+        }
+    }
+}
+
 /// An object picked in a table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectRef {

@@ -249,15 +249,12 @@ impl TableRowData {
         }
     }
 
-    /// Whether any cell contains `needle` (lower case).
-    pub fn matches(&self, needle: &str) -> bool {
-        crate::model::format::contains_ignore_case(&self.name, needle)
-            || self
-                .namespace
-                .as_deref()
-                .is_some_and(|ns| crate::model::format::contains_ignore_case(ns, needle))
+    /// Whether the name, the namespace or a text cell matches.
+    pub fn matches(&self, m: &crate::model::filter::Matcher) -> bool {
+        m.is_match(&self.name)
+            || self.namespace.as_deref().is_some_and(|ns| m.is_match(ns))
             || self.cells.iter().any(|c| match c {
-                Cell::Text(s) => crate::model::format::contains_ignore_case(s, needle),
+                Cell::Text(s) => m.is_match(s),
                 _ => false,
             })
     }
@@ -408,7 +405,8 @@ mod tests {
         // Numbers sort as numbers, not text.
         assert_eq!(rows[0].compare_cell(&rows[1], 1), Ordering::Less);
         assert_eq!(rows[0].key(), RowKey::namespaced("default", "a"));
-        assert!(rows[1].matches("b") && !rows[1].matches("zzz"));
+        let m = |t: &str| crate::model::filter::Matcher::new(t).expect("not empty");
+        assert!(rows[1].matches(&m("b")) && !rows[1].matches(&m("zzz")));
     }
 
     #[test]

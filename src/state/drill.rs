@@ -123,7 +123,7 @@ pub fn events_of_selected(st: &mut AppState) -> Vec<Effect> {
     if obj.kind.is("", "Namespace") {
         st.trail.narrow = None;
     }
-    show(st, Target::Generic(events), scope)
+    show(st, Target::Generic(events), scope, "")
 }
 
 /// The server's answer to `enter`: opens the view, if the user is still where they asked.
@@ -167,7 +167,7 @@ pub fn on_drilled(
         .namespace
         .as_deref()
         .map_or(Scope::All, |ns| Scope::Namespace(ns.into()));
-    let effects = show(st, target, scope);
+    let effects = show(st, target, scope, "");
     if let Some(prefix) = &drill.name_prefix {
         st.main_table_mut().set_filter(prefix);
     }
@@ -179,8 +179,9 @@ enum Target {
     Generic(Arc<ApiKind>),
 }
 
-/// Shows a view with the trail's narrowing, replacing the main watch.
-fn show(st: &mut AppState, target: Target, scope: Scope) -> Vec<Effect> {
+/// Shows a view with the trail's narrowing and `filter` (whose `-l`/`-f` the new watch
+/// asks the server for), replacing the main watch.
+fn show(st: &mut AppState, target: Target, scope: Scope, filter: &str) -> Vec<Effect> {
     st.forwards_open = false;
     st.focus = Pane::Main;
     st.scope = scope;
@@ -192,7 +193,7 @@ fn show(st: &mut AppState, target: Target, scope: Scope) -> Vec<Effect> {
         }
     }
     st.main_table_mut().clear();
-    st.main_table_mut().set_filter("");
+    st.main_table_mut().set_filter(filter);
     st.restart_main_watch()
 }
 
@@ -217,8 +218,7 @@ pub fn back(st: &mut AppState) -> Option<Vec<Effect>> {
         (MainView::Resources, Some(api)) => Target::Generic(api),
         (view, _) => Target::Typed(view),
     };
-    let effects = show(st, target, crumb.scope);
-    st.main_table_mut().set_filter(&crumb.filter);
+    let effects = show(st, target, crumb.scope, &crumb.filter);
     st.trail.reselect = crumb.selected;
     Some(effects)
 }

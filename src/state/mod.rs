@@ -11,6 +11,8 @@
 //! `prompt` is the command line and filter.
 
 pub mod drill;
+#[cfg(test)]
+mod filter_tests;
 pub mod forwards;
 pub mod forwards_app;
 pub mod layout;
@@ -149,6 +151,8 @@ pub struct AppState {
     pub workloads: workloads::WorkloadTable,
     /// Rollout history pane and dialogs.
     pub rollout: rollouts::RolloutState,
+    /// The server-side part of the main table's filter (`-l`/`-f`) its watch runs with.
+    main_filter_selector: crate::effect::Selector,
     /// The view that the open dialogs and panes belong to (see [`view`]).
     view_owner: Option<ViewId>,
     /// A request whose answer opens something in the current view.
@@ -197,6 +201,7 @@ impl AppState {
             forwards_open: false,
             workloads: workloads::new_table(),
             rollout: rollouts::RolloutState::default(),
+            main_filter_selector: Default::default(),
             view_owner: None,
             awaiting: None,
             dirty: true,
@@ -245,22 +250,44 @@ impl AppState {
             key: Some(key),
             ..WatchStatus::idle()
         };
+        // A drill-down's narrowing and the filter's `-l`/`-f`, both applied by the server.
+        self.main_filter_selector = self.filter_selector();
+        let selector = self.trail.selector().and(&self.main_filter_selector);
         match self.view.kind() {
             Some(kind) => effects.push(Effect::Watch {
                 key,
                 target: WatchTarget {
                     kind,
                     scope: self.scope.clone(),
-                    selector: self.trail.selector(),
+                    selector,
                 },
             }),
             None => effects.extend(
                 self.resources
-                    .target(&self.scope, self.trail.selector())
+                    .target(&self.scope, selector)
                     .map(|target| Effect::WatchTable { key, target }),
             ),
         }
         effects
+    }
+
+    /// The selector the main table's filter asks the server for (`-l …`, `-f …`).
+    fn filter_selector(&self) -> crate::effect::Selector {
+        crate::model::filter::Query::parse(self.main_table().filter()).selector()
+    }
+
+    /// After the main table's filter was set (kept with `enter`, or cleared): when its
+    /// server-side selector changed, the main watch restarts with the new one, its rows
+    /// being those the server returns. The filter text stays.
+    fn sync_filter_selector(&mut self) -> Vec<Effect> {
+        let wanted = self.filter_selector();
+        if self.main_watch.key.is_none() || wanted == self.main_filter_selector {
+            return Vec::new();
+        }
+        let filter = self.main_table().filter().to_string();
+        self.clear_main();
+        self.main_table_mut().set_filter(&filter);
+        self.restart_main_watch()
     }
 
     pub fn all_namespaces(&self) -> bool {

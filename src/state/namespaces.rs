@@ -2,8 +2,9 @@
 
 use std::cmp::Ordering;
 
+use crate::model::filter::Matcher;
 use crate::model::rows::{NamespaceRow, RowKey};
-use crate::state::table::{contains_ignore_case, ResourceTable, Sort, TableRow};
+use crate::state::table::{ResourceTable, Sort, TableRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NamespaceColumn {
@@ -30,8 +31,8 @@ impl TableRow for NamespaceRow {
         &self.name
     }
 
-    fn matches(&self, needle: &str) -> bool {
-        contains_ignore_case(&self.name, needle)
+    fn matches(&self, m: &Matcher) -> bool {
+        m.is_match(&self.name)
     }
 
     fn cmp_by(&self, other: &Self, _column: NamespaceColumn) -> Ordering {

@@ -3,8 +3,9 @@
 use std::cmp::Ordering;
 
 use crate::action::Action;
+use crate::model::filter::Matcher;
 use crate::model::rows::{PodRow, RowKey};
-use crate::state::table::{contains_ignore_case, then_by_name, ResourceTable, Sort, TableRow};
+use crate::state::table::{then_by_name, ResourceTable, Sort, TableRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PodColumn {
@@ -60,9 +61,9 @@ impl TableRow for PodRow {
         &self.name
     }
 
-    fn matches(&self, needle: &str) -> bool {
+    fn matches(&self, m: &Matcher) -> bool {
         // Name and status, as shown; not the namespace (the pane is usually in one).
-        contains_ignore_case(&self.name, needle) || contains_ignore_case(&self.status, needle)
+        m.is_match(&self.name) || m.is_match(&self.status)
     }
 
     fn cmp_by(&self, other: &Self, column: PodColumn) -> Ordering {

@@ -3,9 +3,10 @@
 use std::cmp::Ordering;
 
 use crate::action::Action;
+use crate::model::filter::Matcher;
 use crate::model::rows::RowKey;
 use crate::model::services::ServiceRow;
-use crate::state::table::{contains_ignore_case, then_by_name, ResourceTable, Sort, TableRow};
+use crate::state::table::{then_by_name, ResourceTable, Sort, TableRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ServiceColumn {
@@ -47,11 +48,11 @@ impl TableRow for ServiceRow {
         &self.name
     }
 
-    fn matches(&self, needle: &str) -> bool {
-        contains_ignore_case(&self.name, needle)
-            || contains_ignore_case(&self.namespace, needle)
-            || contains_ignore_case(&self.type_, needle)
-            || contains_ignore_case(&self.ports, needle)
+    fn matches(&self, m: &Matcher) -> bool {
+        m.is_match(&self.name)
+            || m.is_match(&self.namespace)
+            || m.is_match(&self.type_)
+            || m.is_match(&self.ports)
     }
 
     fn cmp_by(&self, other: &Self, column: ServiceColumn) -> Ordering {

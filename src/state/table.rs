@@ -7,6 +7,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt::Debug;
 
+use crate::model::filter::{Matcher, Query, RowFilter};
 use crate::model::rows::RowKey;
 
 /// A row kind the table can hold.
@@ -14,13 +15,19 @@ pub trait TableRow: Clone {
     type Column: Copy + Eq + Debug;
     fn key(&self) -> RowKey;
     fn name(&self) -> &str;
-    /// Does the row match the filter? `needle` is lower-case and not empty.
-    fn matches(&self, needle: &str) -> bool;
+    /// Does one of the row's fields (those the filter looks at) match?
+    fn matches(&self, m: &Matcher) -> bool;
     /// Compares by `column`, breaking ties so that the order is total (name, namespace).
     fn cmp_by(&self, other: &Self, column: Self::Column) -> Ordering;
 }
 
 pub use crate::model::format::contains_ignore_case;
+
+/// Whether `row` passes `filter`.
+#[inline]
+fn passes<R: TableRow>(filter: &RowFilter, row: &R) -> bool {
+    filter.passes(|m| row.matches(m))
+}
 
 /// `primary`, then name, then namespace: the tie-break that makes every row order total.
 pub fn then_by_name(primary: Ordering, a: (&str, &str), b: (&str, &str)) -> Ordering {
@@ -65,9 +72,16 @@ pub struct ResourceTable<R: TableRow> {
     /// `order` filtered (valid after `refresh`).
     visible: Vec<u32>,
     visible_stale: bool,
+    /// The filter as typed (shown in the title).
     filter: String,
+    /// `filter` parsed: what rows must pass (`-l`/`-f` selectors pass every row: the
+    /// server applied them).
+    row_filter: RowFilter,
     /// The filter `visible` was computed with.
     applied_filter: String,
+    /// Its lower-case needle when it was a plain substring (or empty): a longer one then
+    /// only narrows the view.
+    applied_needle: Option<String>,
     sort: Sort<R::Column>,
     epoch: u32,
     relisting: bool,
@@ -89,7 +103,9 @@ impl<R: TableRow> ResourceTable<R> {
             visible: Vec::new(),
             visible_stale: false,
             filter: String::new(),
+            row_filter: RowFilter::default(),
             applied_filter: String::new(),
+            applied_needle: Some(String::new()),
             sort,
             epoch: 0,
             relisting: false,
@@ -164,12 +180,14 @@ impl<R: TableRow> ResourceTable<R> {
         if let Some(&i) = self.index.get(&key) {
             let epoch = self.epoch;
             let column = self.sort.column;
-            let filtering = !self.filter.is_empty();
+            let filtering = self.row_filter.matcher.is_some();
             if let Some(slot) = self.slots.get_mut(i as usize).and_then(|s| s.as_mut()) {
                 if slot.row.cmp_by(&row, column) != Ordering::Equal {
                     self.pending.push(i);
                 }
-                if filtering && slot.row.matches(&self.filter) != row.matches(&self.filter) {
+                if filtering
+                    && passes(&self.row_filter, &slot.row) != passes(&self.row_filter, &row)
+                {
                     self.visible_stale = true;
                 }
                 slot.row = row;
@@ -251,10 +269,14 @@ impl<R: TableRow> ResourceTable<R> {
         self.set_sort(next);
     }
 
+    /// Sets the filter as typed: parsed (and a regular expression compiled) here, once.
     pub fn set_filter(&mut self, filter: &str) {
-        let lower = filter.to_lowercase();
-        if lower != self.filter {
-            self.filter = lower;
+        if filter != self.filter {
+            self.filter = filter.to_string();
+            self.row_filter = match Query::parse(filter) {
+                Query::Rows(f) => f,
+                Query::Labels(_) | Query::Fields(_) => RowFilter::default(),
+            };
         }
     }
 
@@ -345,26 +367,28 @@ impl<R: TableRow> ResourceTable<R> {
         if !(order_changed || filter_changed || self.visible_stale) {
             return;
         }
+        let needle = self.row_filter.plain_needle();
         let narrowed = filter_changed
             && !order_changed
             && !self.visible_stale
-            && self.filter.starts_with(self.applied_filter.as_str());
-        if self.filter.is_empty() {
+            && matches!((needle, self.applied_needle.as_deref()), (Some(n), Some(a)) if n.starts_with(a));
+        if self.row_filter.matcher.is_none() {
             self.visible.clone_from(&self.order);
         } else if narrowed {
             // Typing one more character only ever removes rows: filter the current view.
             let mut visible = std::mem::take(&mut self.visible);
-            visible.retain(|&s| self.row(s).is_some_and(|r| r.matches(&self.filter)));
+            visible.retain(|&s| self.row(s).is_some_and(|r| passes(&self.row_filter, r)));
             self.visible = visible;
         } else {
             let visible: Vec<u32> = self
                 .order
                 .iter()
                 .copied()
-                .filter(|&s| self.row(s).is_some_and(|r| r.matches(&self.filter)))
+                .filter(|&s| self.row(s).is_some_and(|r| passes(&self.row_filter, r)))
                 .collect();
             self.visible = visible;
         }
+        self.applied_needle = needle.map(str::to_string);
         self.applied_filter.clone_from(&self.filter);
         self.visible_stale = false;
     }

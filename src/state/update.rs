@@ -257,7 +257,7 @@ fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Zoom => st.zoomed = !st.zoomed,
         Action::Back => {
             if !st.filter_of(st.focus).is_empty() {
-                set_filter(st, st.focus, "");
+                return clear_filter(st, st.focus);
             } else if st.zoomed {
                 st.zoomed = false;
             } else if let Some(effects) = drill::back(st) {
@@ -342,8 +342,23 @@ pub(super) fn switch_scope(st: &mut AppState, scope: Scope) -> Vec<Effect> {
     st.restart_main_watch()
 }
 
+/// Filters a pane's table as the user types (a `-l`/`-f` selector waits for `enter`).
 fn set_filter(st: &mut AppState, pane: Pane, text: &str) {
     st.table_mut(pane).set_filter(text);
+}
+
+/// The filter the user kept (`enter`): a server-side selector in it now applies.
+fn keep_filter(st: &mut AppState, pane: Pane) -> Vec<Effect> {
+    match pane {
+        Pane::Main => st.sync_filter_selector(),
+        Pane::Namespaces => Vec::new(),
+    }
+}
+
+/// `esc`: no filter, and no server-side selector from one.
+fn clear_filter(st: &mut AppState, pane: Pane) -> Vec<Effect> {
+    set_filter(st, pane, "");
+    keep_filter(st, pane)
 }
 
 fn edit_prompt(st: &mut AppState, f: impl FnOnce(&mut String)) -> Vec<Effect> {
@@ -378,7 +393,7 @@ fn on_prompt_action(st: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Cancel => {
             st.prompt = None;
             if let PromptKind::Filter(pane) = kind {
-                set_filter(st, pane, "");
+                return clear_filter(st, pane);
             } else if kind == PromptKind::Search {
                 logs::app::on_search_cancel(st);
             }
@@ -400,6 +415,9 @@ fn on_prompt_action(st: &mut AppState, action: Action) -> Vec<Effect> {
             }
             if kind == PromptKind::Search {
                 logs::app::on_search_submit(st, &input);
+            }
+            if let PromptKind::Filter(pane) = kind {
+                return keep_filter(st, pane);
             }
         }
         _ => {}

@@ -3,9 +3,10 @@
 use std::cmp::Ordering;
 
 use crate::action::Action;
+use crate::model::filter::Matcher;
 use crate::model::rollout::rows::WorkloadRow;
 use crate::model::rows::RowKey;
-use crate::state::table::{contains_ignore_case, then_by_name, ResourceTable, Sort, TableRow};
+use crate::state::table::{then_by_name, ResourceTable, Sort, TableRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WorkloadColumn {
@@ -45,10 +46,8 @@ impl TableRow for WorkloadRow {
         &self.name
     }
 
-    fn matches(&self, needle: &str) -> bool {
-        contains_ignore_case(&self.name, needle)
-            || contains_ignore_case(&self.namespace, needle)
-            || contains_ignore_case(&self.images, needle)
+    fn matches(&self, m: &Matcher) -> bool {
+        m.is_match(&self.name) || m.is_match(&self.namespace) || m.is_match(&self.images)
     }
 
     fn cmp_by(&self, other: &Self, column: WorkloadColumn) -> Ordering {

@@ -230,9 +230,11 @@ pub fn draw_grid(f: &mut Frame, inner: Rect, grid: Grid<'_>, theme: &Theme) {
         .filter(|&&i| !layout[i].fill)
         .map(|&i| widths[i] + GAP)
         .sum();
+    // The name is as wide as its widest visible value, cut only when the pane is too
+    // narrow; spare width stays at the right instead of pushing IP and NODE away.
     for &i in &shown {
         if layout[i].fill {
-            widths[i] = inner.width.saturating_sub(fixed).max(1);
+            widths[i] = widths[i].min(inner.width.saturating_sub(fixed)).max(1);
         }
     }
     let constraints: Vec<Constraint> = shown

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use crate::action::Action;
 use crate::effect::{Scope, Selector, TableTarget};
 use crate::model::discovery::ApiKind;
+use crate::model::filter::Matcher;
 use crate::model::insight::Insight;
 use crate::model::objects::ObjectRef;
 use crate::model::rows::{RowKey, Rows};
@@ -40,8 +41,8 @@ impl TableRow for TableRowData {
         &self.name
     }
 
-    fn matches(&self, needle: &str) -> bool {
-        TableRowData::matches(self, needle)
+    fn matches(&self, m: &Matcher) -> bool {
+        TableRowData::matches(self, m)
     }
 
     fn cmp_by(&self, other: &Self, column: TableSort) -> Ordering {
