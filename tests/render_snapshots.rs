@@ -81,6 +81,44 @@ fn main_screen_160x48_all_namespaces_with_health_states() {
     insta::assert_snapshot!("main_160x48_all_namespaces", text(&buf));
 }
 
+/// The pods table with short names and one very long one, at a size.
+fn pods_with_long_and_short_names(cols: u16, rows: u16) -> String {
+    let (mut st, _) = started(Some("default"));
+    let mut list_ = pods(DEFAULT);
+    let long = P {
+        ns: "default",
+        name: "payments-reconciliation-worker-with-a-very-long-name-7d9f8b6c5d-q2x4z",
+        ready: (1, 1),
+        status: "Running",
+        health: rkt::model::rows::Health::Ok,
+        restarts: 0,
+        age_secs: 600,
+        ip: "10.244.0.42",
+    };
+    list_.push(long.row());
+    list(&mut st, WatchSlot::Main, Rows::Pods(list_));
+    update(&mut st, Msg::ServerVersion(Ok("v1.33.0".into())));
+    text(&draw(&mut st, &Theme::default_theme(), cols, rows))
+}
+
+#[test]
+fn pods_table_fits_its_data_at_three_sizes() {
+    for (cols, rows) in [(80u16, 24u16), (120, 40), (200, 50)] {
+        let t = pods_with_long_and_short_names(cols, rows);
+        // Every column shown at 120 and wider; the long name is cut with an ellipsis only
+        // where the pane cannot hold it.
+        if cols >= 120 {
+            for header in ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE"] {
+                assert!(t.contains(header), "{cols}x{rows}: {header}\n{t}");
+            }
+        }
+        let whole =
+            t.contains("payments-reconciliation-worker-with-a-very-long-name-7d9f8b6c5d-q2x4z");
+        assert_eq!(whole, cols >= 200, "{cols}x{rows}:\n{t}");
+        insta::assert_snapshot!(format!("pods_long_and_short_names_{cols}x{rows}"), t);
+    }
+}
+
 #[test]
 fn help_screen() {
     let mut st = kube_system_state();
