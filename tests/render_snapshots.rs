@@ -120,6 +120,42 @@ fn pods_table_fits_its_data_at_three_sizes() {
 }
 
 #[test]
+fn help_at_80x24_shows_every_key_whole_with_its_heading() {
+    let mut st = kube_system_state();
+    key(&mut st, '?');
+    let mut seen = String::new();
+    // Page by page to the end (one screen of 20 lines moves 10 at a time).
+    for _ in 0..40 {
+        seen.push_str(&text(&draw(&mut st, &Theme::default_theme(), 80, 24)));
+        key(&mut st, 'j');
+        key(&mut st, 'j');
+        key(&mut st, 'j');
+        key(&mut st, 'j');
+        key(&mut st, 'j');
+        key(&mut st, 'j');
+    }
+    let keymap = rkt::keymap::Keymap::default();
+    let whole = |label: &str, desc: &str| {
+        seen.lines().any(|l| {
+            let l = l.trim_matches(|c: char| c == '│' || c.is_whitespace());
+            l.strip_prefix(label)
+                .is_some_and(|rest| rest.trim() == desc)
+        })
+    };
+    for b in keymap.bindings() {
+        assert!(
+            whole(&b.keys_label(), b.desc),
+            "{} {} not shown whole",
+            b.keys_label(),
+            b.desc
+        );
+    }
+    // A heading is never the last line of a column: its keys follow it.
+    let logs_heading = seen.find("│Logs ").expect("Logs heading");
+    assert!(seen[logs_heading..].contains("autoscroll"));
+}
+
+#[test]
 fn help_screen() {
     let mut st = kube_system_state();
     key(&mut st, '?');

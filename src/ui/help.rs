@@ -2,7 +2,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::action::Action;
@@ -10,8 +10,9 @@ use crate::keymap::{Ctx, Keymap};
 use crate::state::prompt::commands;
 use crate::theme::Theme;
 
-/// The help text as lines (also what the snapshot tests see).
-pub fn lines<'a>(keymap: &Keymap, theme: &Theme) -> Vec<Line<'a>> {
+/// The help text in sections, one per pane and one for the commands: a section is never
+/// split across columns, so a heading stays with its keys.
+pub fn sections<'a>(keymap: &Keymap, theme: &Theme) -> Vec<Vec<Line<'a>>> {
     let key_width = keymap
         .bindings()
         .iter()
@@ -25,19 +26,19 @@ pub fn lines<'a>(keymap: &Keymap, theme: &Theme) -> Vec<Line<'a>> {
         if rows.is_empty() {
             continue;
         }
-        out.push(Line::from(Span::styled(
+        let mut section = vec![Line::from(Span::styled(
             ctx.title().to_string(),
             theme.header,
-        )));
+        ))];
         for b in rows {
-            out.push(Line::from(vec![
+            section.push(Line::from(vec![
                 Span::styled(format!("  {:<key_width$}", b.keys_label()), theme.key),
                 Span::styled(format!("  {}", b.desc), theme.hint),
             ]));
         }
-        out.push(Line::default());
+        out.push(section);
     }
-    out.push(Line::from(Span::styled("Commands (after :)", theme.header)));
+    let mut commands_section = vec![Line::from(Span::styled("Commands (after :)", theme.header))];
     for c in commands() {
         // The canonical name and its short alias; the rest still work.
         let names = c
@@ -47,16 +48,50 @@ pub fn lines<'a>(keymap: &Keymap, theme: &Theme) -> Vec<Line<'a>> {
             .copied()
             .collect::<Vec<_>>()
             .join(", ");
-        out.push(Line::from(vec![
+        commands_section.push(Line::from(vec![
             Span::styled(format!("  {names:<key_width$}"), theme.key),
             Span::styled(format!("  {}", c.desc), theme.hint),
         ]));
+    }
+    out.push(commands_section);
+    out
+}
+
+/// Lines a section takes in a column `width` wide (long lines wrap).
+fn height_of(section: &[Line], width: usize) -> usize {
+    section
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(width.max(1)))
+        .sum::<usize>()
+        + 1
+}
+
+/// Sections packed into `columns` columns, in order, each column about as tall as the
+/// others; a section is moved whole to the next column rather than split.
+fn pack<'a>(sections: Vec<Vec<Line<'a>>>, columns: usize, width: usize) -> Vec<Vec<Line<'a>>> {
+    let total: usize = sections.iter().map(|s| height_of(s, width)).sum();
+    let target = total.div_ceil(columns.max(1));
+    let mut out: Vec<Vec<Line>> = vec![Vec::new()];
+    let mut used = 0;
+    for section in sections {
+        let h = height_of(&section, width);
+        let column_full = used > 0 && used + h > target && out.len() < columns;
+        if column_full {
+            out.push(Vec::new());
+            used = 0;
+        }
+        if let Some(column) = out.last_mut() {
+            if !column.is_empty() {
+                column.push(Line::default());
+            }
+            column.extend(section);
+        }
+        used += h;
     }
     out
 }
 
 pub fn draw(f: &mut Frame, area: Rect, scroll: usize, keymap: &Keymap, theme: &Theme) {
-    let all = lines(keymap, theme);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
@@ -81,25 +116,27 @@ pub fn draw(f: &mut Frame, area: Rect, scroll: usize, keymap: &Keymap, theme: &T
     if height == 0 {
         return;
     }
-    // As many columns (each at least 45 wide) as it takes to fit everything, if possible.
-    let max_columns = (inner.width as usize / 45).max(1);
-    let columns = all.len().div_ceil(height).clamp(1, max_columns);
-    let per_column = all.len().div_ceil(columns);
-    let max_scroll = per_column.saturating_sub(height);
-    let scroll = scroll.min(max_scroll);
+    // As many columns (each at least 45 wide) as the width allows; long lines wrap, so
+    // nothing is cut.
+    let columns = (inner.width as usize / 45).max(1);
     let col_width = inner.width / columns as u16;
-    for c in 0..columns {
-        let slice: Vec<Line> = all
-            .iter()
-            .skip(c * per_column + scroll)
-            .take(height.min(per_column.saturating_sub(scroll)))
-            .cloned()
-            .collect();
+    let packed = pack(sections(keymap, theme), columns, usize::from(col_width));
+    let tallest = packed
+        .iter()
+        .map(|c| height_of(c, usize::from(col_width)))
+        .max()
+        .unwrap_or(0);
+    let scroll = scroll.min(tallest.saturating_sub(height)) as u16;
+    for (c, column) in packed.into_iter().enumerate() {
         let rect = Rect {
             x: inner.x + c as u16 * col_width,
-            width: col_width,
+            width: col_width.saturating_sub(1),
             ..inner
         };
-        f.render_widget(Paragraph::new(slice).style(theme.base), rect);
+        let text = Paragraph::new(column)
+            .style(theme.base)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0));
+        f.render_widget(text, rect);
     }
 }
