@@ -1,12 +1,26 @@
 //! Command-line interface.
 
+pub mod tools;
+
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+/// `rkt --version`: the crate version, the git commit it was built from (`-dirty` with
+/// uncommitted changes, "unknown" outside a git checkout) and the Kubernetes API version of
+/// the k8s-openapi types (its `v1_*` feature). Both come from `build.rs`.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("RKT_GIT_COMMIT"),
+    ", Kubernetes API ",
+    env!("RKT_K8S_API"),
+    ")"
+);
+
 /// rkt — a terminal cluster explorer for Kubernetes.
 #[derive(Debug, Parser)]
-#[command(name = "rkt", version, about, long_about = None)]
+#[command(name = "rkt", version = VERSION, about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -48,4 +62,26 @@ pub struct Cli {
 pub enum Command {
     /// Run the simulated Kubernetes cluster on 127.0.0.1 until interrupted.
     Sim(rkt_sim::cli::SimArgs),
+    /// Print a shell completion script to stdout (e.g. `rkt completions bash > ~/.local/share/bash-completion/completions/rkt`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print rkt's man page (roff) to stdout (e.g. `rkt man | man -l -`).
+    Man,
+    /// Print a commented default config, or check a config file.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print every config field with its default and a comment (a valid config file).
+    Default,
+    /// Check a config file as rkt does at startup: its fields, theme and keys. Prints
+    /// `ok: PATH` (exit 0) or each problem as FILE:LINE:COLUMN (exit 2).
+    Check {
+        /// The file to check (otherwise `--config`, then <config dir>/rkt/config.yaml).
+        path: Option<PathBuf>,
+    },
 }

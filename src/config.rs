@@ -7,6 +7,7 @@
 //! setting (`readonly: true` next to a typo would start rkt writable). Only a missing file
 //! at the default location means "use the defaults"; a missing `--config PATH` is an error.
 
+mod default;
 mod locate;
 mod problem;
 
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
+pub use default::DEFAULT_CONFIG;
 pub use locate::{locate, Part};
 pub use problem::{edit_distance, nearest, Invalid, Pos, Problem};
 

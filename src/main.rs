@@ -2,12 +2,23 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use rkt::cli::{Cli, Command};
+use rkt::cli::{tools, Cli, Command, ConfigCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Sim(ref args)) => rkt_sim::cli::run(args.clone()),
+        Some(Command::Completions { shell }) => print(&tools::completions(shell)),
+        Some(Command::Man) => tools::man()
+            .map_err(anyhow::Error::from)
+            .and_then(|page| print(&page)),
+        Some(Command::Config(ConfigCommand::Default)) => print(tools::default_config().as_bytes()),
+        Some(Command::Config(ConfigCommand::Check { ref path })) => {
+            let path = path.as_deref().or(cli.config.as_deref());
+            tools::check_config(path)
+                .map_err(anyhow::Error::from)
+                .and_then(|ok| print(format!("{ok}\n").as_bytes()))
+        }
         None => rkt::app::run(cli),
     };
     match result {
@@ -24,4 +35,9 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+fn print(bytes: &[u8]) -> anyhow::Result<ExitCode> {
+    tools::print(bytes)?;
+    Ok(ExitCode::SUCCESS)
 }
