@@ -6,7 +6,7 @@ mod forwards;
 mod frame_stats;
 mod memory;
 mod runtime;
-mod startup;
+pub(crate) mod startup;
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};

@@ -7,10 +7,9 @@ use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
 
+use crate::app::startup;
 use crate::cli::Cli;
-use crate::config::{self, Config, Invalid, Part, Problem, DEFAULT_CONFIG};
-use crate::keymap::{KeyPart, Keymap};
-use crate::theme::Theme;
+use crate::config::{self, Config, Invalid, DEFAULT_CONFIG};
 
 /// The completion script for `shell`.
 pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
@@ -46,27 +45,12 @@ pub fn print(bytes: &[u8]) -> io::Result<()> {
 pub fn check_config(explicit: Option<&Path>) -> Result<String, Invalid> {
     let loaded = Config::load(explicit)?;
     let mut problems = Vec::new();
-    if let Some(spec) = loaded.config.theme.as_deref() {
-        if let Err(p) = Theme::load(spec, config::user_theme_dir().as_deref()) {
-            problems.push(match p.file {
-                Some(_) => p,
-                None => loaded.problem_at(&["theme"], Part::Value, p.message),
-            });
-        }
+    if let Err(p) = startup::resolve_theme(None, &loaded) {
+        problems.push(p);
     }
-    let (_, key_problems) = Keymap::with_overrides(&loaded.config.key_overrides());
-    let mut key_problems: Vec<Problem> = key_problems
-        .into_iter()
-        .map(|p| {
-            let part = match p.part {
-                KeyPart::Action => Part::Key,
-                KeyPart::Keys => Part::Value,
-            };
-            loaded.problem_at(&["keys", &p.action], part, p.to_string())
-        })
-        .collect();
-    key_problems.sort_by_key(|p| p.pos.map(|p| (p.line, p.column)));
-    problems.extend(key_problems);
+    if let Err(key_problems) = startup::resolve_keymap(&loaded) {
+        problems.extend(key_problems);
+    }
     if !problems.is_empty() {
         return Err(Invalid(problems));
     }
