@@ -103,7 +103,10 @@ pub fn events_of_selected(st: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     remember(st);
-    st.trail.narrow = Some(Narrow {
+    // A namespace's events are the events in it; any other object's are narrowed to it by
+    // the field selector kubectl uses, in its namespace (everywhere for cluster-scoped ones).
+    let namespace = obj.kind.is("", "Namespace");
+    st.trail.narrow = (!namespace).then(|| Narrow {
         selector: Selector {
             labels: None,
             fields: Some(format!(
@@ -113,16 +116,11 @@ pub fn events_of_selected(st: &mut AppState) -> Vec<Effect> {
         },
         label: format!("{} {}", obj.kind.kind.to_ascii_lowercase(), obj.name),
     });
-    // A namespace's events are those in it; a cluster-scoped object's are in `default`
-    // or anywhere, so all namespaces.
-    let scope = match (&obj.namespace, obj.kind.is("", "Namespace")) {
+    let scope = match (&obj.namespace, namespace) {
         (Some(ns), _) => Scope::Namespace(ns.as_str().into()),
         (None, true) => Scope::Namespace(obj.name.as_str().into()),
         (None, false) => Scope::All,
     };
-    if obj.kind.is("", "Namespace") {
-        st.trail.narrow = None;
-    }
     show(st, Target::Generic(events), scope, "")
 }
 

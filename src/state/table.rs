@@ -460,6 +460,15 @@ impl<R: TableRow> ResourceTable<R> {
     }
 
     /// Selects the row with `key` if it is visible.
+    /// Selects the row with `key` if the table has it; `false` if not (yet).
+    pub fn select_if_present(&mut self, key: &RowKey) -> bool {
+        let present = self.get(key).is_some();
+        if present {
+            self.select_key(key);
+        }
+        present
+    }
+
     pub fn select_key(&mut self, key: &RowKey) {
         self.cursor.key = Some(key.clone());
         self.cursor.pinned = true;

@@ -110,11 +110,7 @@ impl<R: ViewRow> ViewTable for ResourceTable<R> {
         self.selected_row().map(TableRow::key)
     }
     fn select(&mut self, key: &RowKey) -> bool {
-        let present = self.get(key).is_some();
-        if present {
-            self.select_key(key);
-        }
-        present
+        self.select_if_present(key)
     }
     fn sort_by(&mut self, action: Action) -> bool {
         match R::sort_for(action) {

@@ -264,11 +264,7 @@ impl ViewTable for ResourceView {
         self.table.selected_row().map(TableRowData::key)
     }
     fn select(&mut self, key: &RowKey) -> bool {
-        let present = self.table.get(key).is_some();
-        if present {
-            self.table.select_key(key);
-        }
-        present
+        self.table.select_if_present(key)
     }
     fn selected_object(&self) -> Option<ObjectRef> {
         let api = self.api.as_ref()?;
