@@ -5,6 +5,7 @@ mod clipboard;
 mod forwards;
 mod frame_stats;
 mod memory;
+mod mouse;
 mod runtime;
 pub(crate) mod startup;
 
@@ -42,7 +43,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         .build()?;
     runtime.block_on(async move {
         let session = startup::connect(&cli, prepared).await?;
-        let mut tui = Tui::start()?;
+        let mut tui = Tui::start(session.mouse)?;
         let mut st = session.state;
         let result = event_loop(
             &mut tui,
@@ -58,12 +59,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn draw(tui: &mut Tui, st: &mut AppState, theme: &Theme) -> anyhow::Result<()> {
+/// Draws a frame; returns what was drawn where, for the mouse.
+fn draw(tui: &mut Tui, st: &mut AppState, theme: &Theme) -> anyhow::Result<ui::hit::HitMap> {
     st.refresh();
     let keymap = st.keymap.clone();
-    tui.terminal.draw(|f| ui::render(st, theme, &keymap, f))?;
+    let mut hits = ui::hit::HitMap::default();
+    tui.terminal
+        .draw(|f| hits = ui::render(st, theme, &keymap, f))?;
     st.dirty = false;
-    Ok(())
+    Ok(hits)
 }
 
 fn event_to_msg(ev: Event) -> Option<Msg> {
@@ -103,7 +107,8 @@ async fn event_loop(
     let size = tui.terminal.size()?;
     st.size = (size.width, size.height);
     // The first frame goes out before any network answer: panes say "loading".
-    draw(tui, st, theme)?;
+    let mut hits = draw(tui, st, theme)?;
+    let mut mouse = mouse::MouseReader::default();
     let effects = st.start();
     rt.apply(effects, tui);
 
@@ -125,7 +130,11 @@ async fn event_loop(
         tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(ev)) => {
-                    if let Some(msg) = event_to_msg(ev) {
+                    let msg = match ev {
+                        Event::Mouse(m) => mouse.read(m, &hits),
+                        other => event_to_msg(other),
+                    };
+                    if let Some(msg) = msg {
                         input = true;
                         let effects = update(st, msg);
                         rt.apply(effects, tui);
@@ -158,7 +167,7 @@ async fn event_loop(
         }
         if st.dirty && (input || last_draw.elapsed() >= frame) {
             let started = Instant::now();
-            draw(tui, st, theme)?;
+            hits = draw(tui, st, theme)?;
             stats.drawn(started);
             last_draw = Instant::now();
         }

@@ -155,6 +155,8 @@ pub struct Config {
     pub max_fps: u32,
     /// Same as `--readonly`.
     pub readonly: bool,
+    /// Clicks, the wheel and header sorting; off leaves the mouse to the terminal.
+    pub mouse: bool,
 }
 
 impl Default for Config {
@@ -166,6 +168,7 @@ impl Default for Config {
             log_buffer_lines: 100_000,
             max_fps: 30,
             readonly: false,
+            mouse: true,
         }
     }
 }

@@ -7,6 +7,8 @@ use crate::action::Action;
 use crate::effect::WatchKey;
 use crate::model::rows::{RowKey, Rows};
 
+pub mod mouse;
+
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
@@ -16,7 +18,9 @@ pub enum Msg {
     /// Time passes: ages and "(5m ago)" change.
     Tick(Timestamp),
     Kube(KubeMsg),
-    /// An action not coming from a key (tests, future mouse/menus).
+    /// A click or wheel turn, resolved to what the last frame drew there.
+    Mouse(mouse::MouseInput),
+    /// An action not coming from a key (tests, menus).
     Action(Action),
     /// The answer to `Effect::FetchServerVersion`: version or error text.
     ServerVersion(Result<String, String>),

@@ -6,7 +6,9 @@ use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::cursor::{Hide, Show};
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
@@ -24,13 +26,21 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         let mut out = io::stdout();
-        let _ = execute!(out, DisableBracketedPaste, LeaveAlternateScreen, Show);
+        // Mouse reporting off even if it was never on: harmless, and a terminal left
+        // reporting clicks to the shell is badly broken.
+        let _ = execute!(
+            out,
+            DisableMouseCapture,
+            DisableBracketedPaste,
+            LeaveAlternateScreen,
+            Show
+        );
         let _ = disable_raw_mode();
         let _ = out.flush();
     }
 }
 
-fn enter() -> io::Result<()> {
+fn enter(mouse: bool) -> io::Result<()> {
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     execute!(
@@ -39,6 +49,9 @@ fn enter() -> io::Result<()> {
         Hide,
         EnableBracketedPaste
     )?;
+    if mouse {
+        execute!(io::stdout(), EnableMouseCapture)?;
+    }
     Ok(())
 }
 
@@ -87,9 +100,10 @@ pub struct Tui {
 }
 
 impl Tui {
-    pub fn start() -> io::Result<Tui> {
+    /// Takes the terminal; `mouse` turns on click and wheel reporting.
+    pub fn start(mouse: bool) -> io::Result<Tui> {
         install_panic_hook();
-        enter()?;
+        enter(mouse)?;
         let terminal = match Terminal::new(CrosstermBackend::new(io::stdout())) {
             Ok(t) => t,
             Err(e) => {

@@ -21,8 +21,10 @@ fn draw(st: &mut AppState, theme: &Theme, w: u16, h: u16) -> Buffer {
     st.refresh();
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
     let keymap = st.keymap.clone();
-    term.draw(|f| rkt::ui::render(st, theme, &keymap, f))
-        .unwrap();
+    term.draw(|f| {
+        rkt::ui::render(st, theme, &keymap, f);
+    })
+    .unwrap();
     term.backend().buffer().clone()
 }
 

@@ -98,6 +98,7 @@ pub struct Session {
     pub theme: Theme,
     pub client: kube::Client,
     pub max_fps: u32,
+    pub mouse: bool,
     /// The in-process simulated cluster of `--demo`, kept alive for the session.
     pub demo: Option<rkt_sim::SimHandle>,
 }
@@ -142,6 +143,7 @@ pub async fn connect(cli: &Cli, prepared: Prepared) -> anyhow::Result<Session> {
         theme: prepared.theme,
         client: connected.client,
         max_fps: prepared.config.max_fps,
+        mouse: prepared.config.mouse,
         demo,
     })
 }

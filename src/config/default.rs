@@ -18,6 +18,9 @@ log_buffer_lines: 100000
 max_fps: 30
 # Refuse every action that would change the cluster (same as --readonly).
 readonly: false
+# The mouse: click selects, double click opens, the wheel scrolls, a header click sorts.
+# Terminals still select text with shift held. false leaves the mouse to the terminal.
+mouse: true
 ";
 
 #[cfg(test)]
@@ -48,12 +51,13 @@ mod tests {
         assert_eq!(parsed.log_buffer_lines, default.log_buffer_lines);
         assert_eq!(parsed.max_fps, default.max_fps);
         assert_eq!(parsed.readonly, default.readonly);
+        assert_eq!(parsed.mouse, default.mouse);
     }
 
     #[test]
     fn the_default_config_names_every_field_once_with_a_comment() {
         let fields = accepted_fields();
-        assert_eq!(fields.len(), 6, "{fields:?}");
+        assert_eq!(fields.len(), 7, "{fields:?}");
         let lines: Vec<&str> = DEFAULT_CONFIG.lines().collect();
         let top_level: Vec<&str> = lines
             .iter()

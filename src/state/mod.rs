@@ -18,6 +18,7 @@ pub mod forwards_app;
 pub mod layout;
 pub mod logs;
 pub mod modal;
+pub mod mouse;
 pub mod namespaces;
 mod notice;
 pub mod objects;
@@ -53,14 +54,9 @@ pub use view::{Awaiting, ViewId};
 pub use view_table::ViewTable;
 pub use views::MainView;
 
-/// Panes that take the focus, in Tab order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Pane {
-    Namespaces,
-    /// The main resource view (pods, …).
-    Main,
-}
+pub use crate::msg::mouse::Pane;
 
+/// Panes that take the focus, in Tab order.
 pub const FOCUS_ORDER: [Pane; 2] = [Pane::Namespaces, Pane::Main];
 
 #[derive(Debug, Clone, PartialEq, Eq)]

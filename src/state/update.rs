@@ -42,6 +42,7 @@ fn handle(st: &mut AppState, msg: Msg) -> Vec<Effect> {
             let line: String = text.chars().filter(|c| !c.is_control()).collect();
             edit_prompt(st, |input| input.push_str(&line))
         }
+        Msg::Mouse(input) => crate::state::mouse::on_mouse(st, input),
         Msg::Action(a) => {
             st.dirty = true;
             on_action(st, a)
@@ -149,7 +150,7 @@ fn apply_kube(st: &mut AppState, km: KubeMsg) {
     }
 }
 
-fn on_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
+pub(super) fn on_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
     let modal = st.modal();
     match modal {
         // Questions take the next key whatever it is: yes, or cancel.
@@ -197,7 +198,7 @@ fn type_char(st: &mut AppState, modal: Modal, c: char) -> Vec<Effect> {
     }
 }
 
-fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
+pub(super) fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
     match st.modal() {
         Some(Modal::Prompt) => return on_prompt_action(st, action),
         Some(Modal::Help) => return on_help_action(st, action),

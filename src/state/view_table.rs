@@ -43,6 +43,11 @@ pub trait ViewTable {
     fn selected_object(&self) -> Option<ObjectRef>;
     /// Sorts by the column of a sort key; `false` when the table has no such column.
     fn sort_by(&mut self, action: Action) -> bool;
+    /// Sorts by the column headed `title` (a click on the header); `false` when no column
+    /// of this table sorts by it.
+    fn sort_by_title(&mut self, title: &str) -> bool {
+        crate::state::mouse::sort_action_for_title(title).is_some_and(|a| self.sort_by(a))
+    }
     /// Rows that fit on screen (for paging and scrolling).
     fn set_viewport(&mut self, rows: usize);
     /// Brings order, filter and cursor up to date before drawing.

@@ -6,6 +6,7 @@ pub mod details;
 pub mod forwards;
 pub mod help;
 pub mod hints;
+pub mod hit;
 pub mod insight;
 pub mod logs;
 pub mod namespaces;
@@ -22,27 +23,31 @@ use ratatui::widgets::Block;
 use ratatui::Frame;
 
 use crate::keymap::Keymap;
+use crate::state::mouse::Spot;
 use crate::state::overlay::Overlay;
 use crate::state::{AppState, MainView};
 use crate::theme::Theme;
+use crate::ui::hit::HitMap;
 
-pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) {
+/// Draws the frame; returns what was drawn where, for the mouse.
+pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) -> HitMap {
+    let mut hits = HitMap::default();
     let area = f.area();
     f.render_widget(Block::default().style(theme.base), area);
     let areas = crate::state::layout::areas(area, st);
     status::draw_header(f, areas.header, st, theme);
     status::draw_hints(f, areas.hints, st, keymap, theme);
     if let Some(r) = areas.namespaces {
-        namespaces::draw(f, r, st, theme);
+        namespaces::draw(f, r, st, theme, &mut hits);
     }
     if let Some(r) = areas.main {
         match st.view {
             _ if st.forwards_open => forwards::draw(f, r, st, keymap, theme),
-            MainView::Pods => pods::draw(f, r, st, theme),
-            MainView::Services => services::draw(f, r, st, theme),
-            MainView::Resources => resources::draw(f, r, st, theme),
+            MainView::Pods => pods::draw(f, r, st, theme, &mut hits),
+            MainView::Services => services::draw(f, r, st, theme, &mut hits),
+            MainView::Resources => resources::draw(f, r, st, theme, &mut hits),
             MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets => {
-                workloads::draw(f, r, st, theme)
+                workloads::draw(f, r, st, theme, &mut hits)
             }
         }
     }
@@ -55,6 +60,7 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) {
     }
     if let Some(r) = areas.logs {
         logs::draw(f, r, st, theme);
+        hits.add(r, Spot::Scrolling);
     }
     status::draw_status(f, areas.status, st, theme);
     // Overlays bottom first: the one with the keyboard is drawn last, on top.
@@ -79,4 +85,9 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) {
             Overlay::StopForward(_) => {}
         }
     }
+    if !st.overlays.is_empty() {
+        // Nothing behind an overlay answers the mouse; help and text scroll with the wheel.
+        hits.add(area, Spot::Scrolling);
+    }
+    hits
 }

@@ -6,11 +6,13 @@ use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 use ratatui::Frame;
 
 use crate::effect::Scope;
+use crate::state::mouse::Spot;
 use crate::state::{AppState, Pane, Phase};
 use crate::theme::Theme;
+use crate::ui::hit::HitMap;
 use crate::ui::table::PaneTitle;
 
-pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme, hits: &mut HitMap) {
     let focused = st.focus == Pane::Namespaces;
     let (border, title_style) = if focused {
         (theme.border_focus, theme.title_focus)
@@ -36,6 +38,7 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
         );
     let inner = block.inner(area);
     f.render_widget(block, area);
+    hits.add(area, Spot::Pane(Pane::Namespaces));
     let current = match &st.scope {
         Scope::Namespace(n) => Some(n.as_ref()),
         Scope::All => None,
@@ -61,6 +64,14 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
                 style.add_modifier(ratatui::style::Modifier::UNDERLINED)
             };
         }
+        let line = Rect::new(inner.x, inner.y + n as u16, inner.width, 1);
+        hits.add(
+            line,
+            Spot::Row {
+                pane: Pane::Namespaces,
+                key: row.key(),
+            },
+        );
         let width = inner.width as usize;
         let text = format!("{marker}{}", row.name);
         lines.push(Line::from(Span::styled(format!("{text:<width$}"), style)));

@@ -10,6 +10,7 @@ use crate::model::rows::{Health, PodRow};
 use crate::state::pods::PodColumn;
 use crate::state::{AppState, Pane, Phase};
 use crate::theme::Theme;
+use crate::ui::hit::HitMap;
 use crate::ui::table::{self, CellCtx, Column, PaneTitle, TableView};
 
 pub fn health_style(health: Health, theme: &Theme) -> Style {
@@ -97,7 +98,7 @@ pub fn cells(row: &PodRow, now: jiff::Timestamp) -> Vec<(&'static str, String)> 
     table::titled_cells(&columns(true), row, &CellCtx { now })
 }
 
-pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme, hits: &mut HitMap) {
     let focused = st.focus == Pane::Main;
     let loading = st.main_watch.phase == Phase::Loading;
     let block = PaneTitle {
@@ -132,5 +133,5 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
         row_style: |r, t| health_style(r.health, t),
         empty_text,
     };
-    table::draw(f, area, view, theme, &CellCtx { now: st.now });
+    table::draw(f, area, view, theme, &CellCtx { now: st.now }, hits);
 }

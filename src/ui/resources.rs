@@ -11,6 +11,7 @@ use crate::msg::FORBIDDEN;
 use crate::state::resources::{ResourceView, TableSort};
 use crate::state::{AppState, Pane, Phase};
 use crate::theme::Theme;
+use crate::ui::hit::HitMap;
 use crate::ui::table::{self, GridColumn, PaneTitle};
 
 /// One column as drawn: its header, and where its text comes from.
@@ -130,7 +131,7 @@ pub fn pane_name(st: &AppState) -> String {
     name
 }
 
-pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme, hits: &mut HitMap) {
     let view = &st.resources;
     let focused = st.focus == Pane::Main;
     let loading = st.main_watch.phase == Phase::Loading;
@@ -157,33 +158,32 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
         .table
         .visible_window(start, inner.height.saturating_sub(1) as usize)
         .collect();
+    let sorted_as = match sort.column {
+        TableSort::WarningsThen(i) => TableSort::Cell(i),
+        other => other,
+    };
     let grid = table::Grid {
-        titles: sources
+        titles: sources.iter().map(|&s| header(view, s)).collect(),
+        sorted: sources
             .iter()
-            .map(|&s| {
-                let title = header(view, s);
-                let sorted = match sort.column {
-                    TableSort::WarningsThen(i) => TableSort::Cell(i),
-                    other => other,
-                };
-                if sort_of(view, s) == sorted {
-                    table::sorted_title(&title, sort.descending)
-                } else {
-                    title
-                }
-            })
-            .collect(),
+            .position(|&s| sort_of(view, s) == sorted_as)
+            .map(|i| (i, sort.descending)),
         layout: layout(view, &sources),
         cells: rows
             .iter()
             .map(|r| sources.iter().map(|&s| text(r, s, st.now)).collect())
             .collect(),
+        keys: rows.iter().map(|r| r.key()).collect(),
         styles: rows.iter().map(|r| row_style(r, theme)).collect(),
         selected: view.table.cursor.selected.checked_sub(start),
         focused,
         empty_text: empty_text(st, theme),
     };
-    table::draw_grid(f, inner, grid, theme);
+    let mut out = table::GridHits {
+        pane: Pane::Main,
+        hits,
+    };
+    table::draw_grid(f, inner, grid, theme, &mut out);
 }
 
 fn empty_text<'a>(st: &AppState, theme: &Theme) -> Line<'a> {

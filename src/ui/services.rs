@@ -10,6 +10,7 @@ use crate::model::services::ServiceRow;
 use crate::state::services::ServiceColumn;
 use crate::state::{AppState, Pane, Phase};
 use crate::theme::Theme;
+use crate::ui::hit::HitMap;
 use crate::ui::table::{self, CellCtx, Column, PaneTitle, TableView};
 
 type C = Column<ServiceRow, ServiceColumn>;
@@ -75,7 +76,7 @@ pub fn cells(row: &ServiceRow, now: jiff::Timestamp) -> Vec<(&'static str, Strin
     table::titled_cells(&columns(true), row, &CellCtx { now })
 }
 
-pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme, hits: &mut HitMap) {
     let focused = st.focus == Pane::Main;
     let loading = st.main_watch.phase == Phase::Loading;
     let block = PaneTitle {
@@ -104,5 +105,5 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
         row_style,
         empty_text: Line::from(Span::styled(text, style)),
     };
-    table::draw(f, area, view, theme, &CellCtx { now: st.now });
+    table::draw(f, area, view, theme, &CellCtx { now: st.now }, hits);
 }

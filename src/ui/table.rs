@@ -9,8 +9,12 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 use crate::model::format;
+use crate::model::rows::RowKey;
+use crate::state::mouse::Spot;
 use crate::state::table::{ResourceTable, TableRow};
+use crate::state::Pane;
 use crate::theme::Theme;
+use crate::ui::hit::HitMap;
 
 /// One column of a resource view.
 pub struct Column<R, C> {
@@ -105,6 +109,7 @@ pub fn draw<R: TableRow>(
     view: TableView<'_, R>,
     theme: &Theme,
     ctx: &CellCtx,
+    hits: &mut HitMap,
 ) {
     let inner = view.block.inner(area);
     f.render_widget(view.block, area);
@@ -117,14 +122,12 @@ pub fn draw<R: TableRow>(
     let rows: Vec<&R> = table.visible_window(start, height).collect();
     let sort = table.sort();
     let grid = Grid {
-        titles: view
+        titles: view.columns.iter().map(|c| c.title.to_string()).collect(),
+        sorted: view
             .columns
             .iter()
-            .map(|c| match c.sort {
-                Some(col) if col == sort.column => sorted_title(c.title, sort.descending),
-                _ => c.title.to_string(),
-            })
-            .collect(),
+            .position(|c| c.sort == Some(sort.column))
+            .map(|i| (i, sort.descending)),
         layout: view
             .columns
             .iter()
@@ -137,12 +140,22 @@ pub fn draw<R: TableRow>(
             .iter()
             .map(|r| cell_texts(&view.columns, r, ctx))
             .collect(),
+        keys: rows.iter().map(|r| r.key()).collect(),
         styles: rows.iter().map(|r| (view.row_style)(r, theme)).collect(),
         selected: table.cursor.selected.checked_sub(start),
         focused: view.focused,
         empty_text: view.empty_text,
     };
-    draw_grid(f, inner, grid, theme);
+    draw_grid(
+        f,
+        inner,
+        grid,
+        theme,
+        &mut GridHits {
+            pane: Pane::Main,
+            hits,
+        },
+    );
 }
 
 /// A column title with the sort direction after it.
@@ -161,10 +174,15 @@ pub struct GridColumn {
 
 /// The visible window of a table, as text: what [`draw_grid`] lays out.
 pub struct Grid<'a> {
+    /// Column titles as the table names them (the sort arrow is added when drawn).
     pub titles: Vec<String>,
+    /// The column the rows are sorted by, and whether descending.
+    pub sorted: Option<(usize, bool)>,
     pub layout: Vec<GridColumn>,
     /// One entry per visible row, one text per column.
     pub cells: Vec<Vec<String>>,
+    /// Each visible row's key, for the mouse.
+    pub keys: Vec<RowKey>,
     pub styles: Vec<Style>,
     /// The selected row's index in `cells`, if it is in the window.
     pub selected: Option<usize>,
@@ -173,19 +191,35 @@ pub struct Grid<'a> {
     pub empty_text: Line<'a>,
 }
 
+/// Where a grid records its header cells and rows for the mouse.
+pub struct GridHits<'h> {
+    pub pane: Pane,
+    pub hits: &'h mut HitMap,
+}
+
 /// Lays a grid out in `inner`: column widths from the window's text, the least important
 /// columns dropped until the rest fit, the fill column cut with an ellipsis.
-pub fn draw_grid(f: &mut Frame, inner: Rect, grid: Grid<'_>, theme: &Theme) {
+pub fn draw_grid(f: &mut Frame, inner: Rect, grid: Grid<'_>, theme: &Theme, out: &mut GridHits) {
     let Grid {
         titles,
+        sorted,
         layout,
         mut cells,
+        keys,
         styles,
         selected,
         focused,
         empty_text,
     } = grid;
-    let mut widths: Vec<u16> = titles
+    let shown_titles: Vec<String> = titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| match sorted {
+            Some((at, descending)) if at == i => sorted_title(t, descending),
+            _ => t.clone(),
+        })
+        .collect();
+    let mut widths: Vec<u16> = shown_titles
         .iter()
         .enumerate()
         .map(|(i, t)| {
@@ -248,12 +282,12 @@ pub fn draw_grid(f: &mut Frame, inner: Rect, grid: Grid<'_>, theme: &Theme) {
             }
         }
     }
-    let header = Row::new(
-        shown
-            .iter()
-            .map(|&i| Cell::from(format::truncate(&titles[i], widths[i] as usize).into_owned())),
-    )
-    .style(theme.header);
+    let header =
+        Row::new(shown.iter().map(|&i| {
+            Cell::from(format::truncate(&shown_titles[i], widths[i] as usize).into_owned())
+        }))
+        .style(theme.header);
+    record_hits(inner, &shown, &widths, &titles, &keys, out);
     let body: Vec<Row> = cells
         .into_iter()
         .zip(styles)
@@ -290,6 +324,47 @@ pub fn draw_grid(f: &mut Frame, inner: Rect, grid: Grid<'_>, theme: &Theme) {
             .column_spacing(GAP),
         inner,
     );
+}
+
+/// Records the header cells (by title) and the rows (by key) where the grid draws them:
+/// columns start at the left edge, each as wide as its width plus the gap after it.
+fn record_hits(
+    inner: Rect,
+    shown: &[usize],
+    widths: &[u16],
+    titles: &[String],
+    keys: &[RowKey],
+    out: &mut GridHits,
+) {
+    let pane = out.pane;
+    out.hits.add(inner, Spot::Pane(pane));
+    let mut x = inner.x;
+    for &i in shown {
+        let width = (widths[i] + GAP).min(inner.right().saturating_sub(x));
+        let cell = Rect::new(x, inner.y, width, 1);
+        out.hits.add(
+            cell,
+            Spot::Column {
+                pane,
+                title: titles[i].clone(),
+            },
+        );
+        x = x.saturating_add(widths[i] + GAP);
+    }
+    for (n, key) in keys.iter().enumerate() {
+        let y = inner.y + 1 + n as u16;
+        if y >= inner.bottom() {
+            break;
+        }
+        let row = Rect::new(inner.x, y, inner.width, 1);
+        out.hits.add(
+            row,
+            Spot::Row {
+                pane,
+                key: key.clone(),
+            },
+        );
+    }
 }
 
 /// A typed view's name for its title, with what a drill-down narrowed it to:

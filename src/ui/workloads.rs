@@ -11,6 +11,7 @@ use crate::model::rollout::Workload;
 use crate::state::workloads::WorkloadColumn;
 use crate::state::{AppState, Pane, Phase};
 use crate::theme::Theme;
+use crate::ui::hit::HitMap;
 use crate::ui::table::{self, CellCtx, Column, PaneTitle, TableView};
 
 type C = Column<WorkloadRow, WorkloadColumn>;
@@ -80,7 +81,7 @@ pub fn cells(row: &WorkloadRow, now: jiff::Timestamp) -> Vec<(&'static str, Stri
     table::titled_cells(&columns(row.kind, true), row, &CellCtx { now })
 }
 
-pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme, hits: &mut HitMap) {
     let Some(kind) = st.view.workload() else {
         return;
     };
@@ -122,5 +123,5 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
         row_style,
         empty_text,
     };
-    table::draw(f, area, view, theme, &CellCtx { now: st.now });
+    table::draw(f, area, view, theme, &CellCtx { now: st.now }, hits);
 }

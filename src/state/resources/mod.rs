@@ -296,6 +296,19 @@ impl ViewTable for ResourceView {
         self.table.toggle_sort(column, descending);
         true
     }
+    fn sort_by_title(&mut self, title: &str) -> bool {
+        let column = if title == "NAMESPACE" {
+            TableSort::Namespace
+        } else {
+            match self.columns.position(title) {
+                Some(i) if Some(i) == self.columns.name_index() => TableSort::Name,
+                Some(i) => TableSort::Cell(i as u16),
+                None => return false,
+            }
+        };
+        self.table.toggle_sort(column, false);
+        true
+    }
     fn set_viewport(&mut self, rows: usize) {
         self.table.viewport = rows;
     }
