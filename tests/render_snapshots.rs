@@ -158,6 +158,50 @@ fn help_at_80x24_shows_every_key_whole_with_its_heading() {
 }
 
 #[test]
+fn help_filter_finds_a_key_by_what_it_does_and_esc_brings_every_key_back() {
+    let mut st = kube_system_state();
+    key(&mut st, '?');
+    key(&mut st, '/');
+    for c in "delete".chars() {
+        key(&mut st, c);
+    }
+    let screen = text(&draw(&mut st, &Theme::default_theme(), 80, 24));
+    assert!(screen.contains("Help </delete>"), "{screen}");
+    assert!(screen.contains("ctrl-d"), "{screen}");
+    assert!(screen.contains("keys and commands match"), "{screen}");
+    // Sections without a match are left out, headings of the ones with one stay.
+    assert!(!screen.contains("autoscroll"), "{screen}");
+    assert!(screen.contains("Pods"), "{screen}");
+    // enter keeps the filter; esc clears it, and again closes help.
+    update(
+        &mut st,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let screen = text(&draw(&mut st, &Theme::default_theme(), 80, 24));
+    assert!(screen.contains("Help </delete>"), "{screen}");
+    let esc = || Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+    update(&mut st, esc());
+    let screen = text(&draw(&mut st, &Theme::default_theme(), 80, 24));
+    assert!(!screen.contains("</delete>"), "{screen}");
+    assert!(screen.contains("Help"), "{screen}");
+    update(&mut st, esc());
+    let screen = text(&draw(&mut st, &Theme::default_theme(), 80, 24));
+    assert!(!screen.contains("finds a key"), "help closed: {screen}");
+
+    // A filter nothing answers says so.
+    key(&mut st, '?');
+    key(&mut st, '/');
+    for c in "zzqx".chars() {
+        key(&mut st, c);
+    }
+    let screen = text(&draw(&mut st, &Theme::default_theme(), 80, 24));
+    assert!(
+        screen.contains("no key or command does \"zzqx\""),
+        "{screen}"
+    );
+}
+
+#[test]
 fn help_screen() {
     let mut st = kube_system_state();
     key(&mut st, '?');

@@ -15,6 +15,7 @@ pub mod drill;
 mod filter_tests;
 pub mod forwards;
 pub mod forwards_app;
+pub mod help;
 pub mod layout;
 pub mod logs;
 pub mod modal;
@@ -101,6 +102,8 @@ pub enum Connection {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HelpState {
     pub scroll: usize,
+    /// Only the keys and commands whose key, name or description contain this (any case).
+    pub filter: String,
 }
 
 pub struct AppState {

@@ -9,6 +9,8 @@ pub enum PromptKind {
     Filter(Pane),
     /// Searching the logs view (matches highlighted as the user types).
     Search,
+    /// Finding a key in the help by what it does (applied as the user types).
+    HelpFilter,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,6 +8,7 @@ use crate::keymap::{KeyChord, Lookup};
 use crate::msg::{KubeMsg, Msg, Notice, WatchEvent};
 use crate::state::drill;
 use crate::state::forwards_app;
+use crate::state::help;
 use crate::state::logs;
 use crate::state::modal::Modal;
 use crate::state::objects;
@@ -201,7 +202,7 @@ fn type_char(st: &mut AppState, modal: Modal, c: char) -> Vec<Effect> {
 pub(super) fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
     match st.modal() {
         Some(Modal::Prompt) => return on_prompt_action(st, action),
-        Some(Modal::Help) => return on_help_action(st, action),
+        Some(Modal::Help) => return help::on_action(st, action),
         Some(Modal::ScaleInput) => return rollouts::app::on_scale_action(st, action),
         Some(Modal::Text) => return objects::on_text_action(st, action),
         Some(Modal::PortForwardDialog) => return forwards_app::on_dialog_action(st, action),
@@ -311,26 +312,6 @@ fn cycle_focus(st: &mut AppState, step: isize) {
     st.focus = FOCUS_ORDER[((at + step).rem_euclid(n)) as usize];
 }
 
-fn on_help_action(st: &mut AppState, action: Action) -> Vec<Effect> {
-    let Some(help) = st.overlays.get_mut::<HelpState>() else {
-        return Vec::new();
-    };
-    match action {
-        Action::Back | Action::Help => {
-            st.overlays.close::<HelpState>();
-        }
-        Action::Quit => st.quit = true,
-        Action::Down => help.scroll += 1,
-        Action::Up => help.scroll = help.scroll.saturating_sub(1),
-        Action::PageDown => help.scroll += 10,
-        Action::PageUp => help.scroll = help.scroll.saturating_sub(10),
-        Action::Top => help.scroll = 0,
-        Action::Bottom => help.scroll = usize::MAX / 2, // clamped by the renderer
-        _ => {}
-    }
-    Vec::new()
-}
-
 /// Switches the pods pane to `scope`: the old watch stops, a new one starts, and messages
 /// still in flight from the old one are ignored by generation.
 pub(super) fn switch_scope(st: &mut AppState, scope: Scope) -> Vec<Effect> {
@@ -371,6 +352,9 @@ fn edit_prompt(st: &mut AppState, f: impl FnOnce(&mut String)) -> Vec<Effect> {
     if let PromptKind::Filter(pane) = p.kind {
         let text = p.input.clone();
         set_filter(st, pane, &text);
+    } else if p.kind == PromptKind::HelpFilter {
+        let text = p.input.clone();
+        help::set_filter(st, &text);
     } else if p.kind == PromptKind::Search {
         let text = p.input.clone();
         logs::app::on_search_edit(st, &text);
@@ -395,6 +379,8 @@ fn on_prompt_action(st: &mut AppState, action: Action) -> Vec<Effect> {
             st.prompt = None;
             if let PromptKind::Filter(pane) = kind {
                 return clear_filter(st, pane);
+            } else if kind == PromptKind::HelpFilter {
+                help::set_filter(st, "");
             } else if kind == PromptKind::Search {
                 logs::app::on_search_cancel(st);
             }

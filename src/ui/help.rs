@@ -7,12 +7,15 @@ use ratatui::Frame;
 
 use crate::action::Action;
 use crate::keymap::{Ctx, Keymap};
+use crate::state::help;
 use crate::state::prompt::commands;
+use crate::state::HelpState;
 use crate::theme::Theme;
 
 /// The help text in sections, one per pane and one for the commands: a section is never
-/// split across columns, so a heading stays with its keys.
-pub fn sections<'a>(keymap: &Keymap, theme: &Theme) -> Vec<Vec<Line<'a>>> {
+/// split across columns, so a heading stays with its keys. With a `filter`, only the lines
+/// that answer it, under their headings; sections without one are left out.
+pub fn sections<'a>(keymap: &Keymap, theme: &Theme, filter: &str) -> Vec<Vec<Line<'a>>> {
     let key_width = keymap
         .bindings()
         .iter()
@@ -22,7 +25,10 @@ pub fn sections<'a>(keymap: &Keymap, theme: &Theme) -> Vec<Vec<Line<'a>>> {
         .max(16);
     let mut out = Vec::new();
     for ctx in Ctx::ALL {
-        let rows: Vec<_> = keymap.in_ctx(ctx).collect();
+        let rows: Vec<_> = keymap
+            .in_ctx(ctx)
+            .filter(|b| help::matches(filter, &[&b.keys_label(), &b.action.name(), b.desc]))
+            .collect();
         if rows.is_empty() {
             continue;
         }
@@ -39,7 +45,11 @@ pub fn sections<'a>(keymap: &Keymap, theme: &Theme) -> Vec<Vec<Line<'a>>> {
         out.push(section);
     }
     let mut commands_section = vec![Line::from(Span::styled("Commands (after :)", theme.header))];
-    for c in commands() {
+    for c in commands().filter(|c| {
+        let mut texts = c.names.to_vec();
+        texts.push(c.desc);
+        help::matches(filter, &texts)
+    }) {
         // The canonical name and its short alias; the rest still work.
         let names = c
             .names
@@ -53,8 +63,18 @@ pub fn sections<'a>(keymap: &Keymap, theme: &Theme) -> Vec<Vec<Line<'a>>> {
             Span::styled(format!("  {}", c.desc), theme.hint),
         ]));
     }
-    out.push(commands_section);
+    if commands_section.len() > 1 {
+        out.push(commands_section);
+    }
     out
+}
+
+/// How many keys and commands answer `filter` (the help's status line count).
+pub fn match_count(keymap: &Keymap, filter: &str) -> usize {
+    sections(keymap, &Theme::plain(), filter)
+        .iter()
+        .map(|s| s.len() - 1)
+        .sum()
 }
 
 /// Lines a section takes in a column `width` wide (long lines wrap).
@@ -91,14 +111,20 @@ fn pack<'a>(sections: Vec<Vec<Line<'a>>>, columns: usize, width: usize) -> Vec<V
     out
 }
 
-pub fn draw(f: &mut Frame, area: Rect, scroll: usize, keymap: &Keymap, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, help: &HelpState, keymap: &Keymap, theme: &Theme) {
+    let scroll = help.scroll;
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
         .border_style(theme.border_focus)
         .title(Span::styled(
             format!(
-                " Help — {} closes, {}/{} scroll ",
+                " Help{} — {} closes, {}/{} scroll, {} finds a key ",
+                if help.filter.is_empty() {
+                    String::new()
+                } else {
+                    format!(" </{}>", help.filter)
+                },
                 keymap
                     .label_for(Ctx::Help, Action::Back)
                     .unwrap_or_default(),
@@ -106,6 +132,9 @@ pub fn draw(f: &mut Frame, area: Rect, scroll: usize, keymap: &Keymap, theme: &T
                     .label_for(Ctx::Help, Action::Down)
                     .unwrap_or_default(),
                 keymap.label_for(Ctx::Help, Action::Up).unwrap_or_default(),
+                keymap
+                    .label_for(Ctx::Help, Action::Filter)
+                    .unwrap_or_default(),
             ),
             theme.title_focus,
         ));
@@ -120,7 +149,13 @@ pub fn draw(f: &mut Frame, area: Rect, scroll: usize, keymap: &Keymap, theme: &T
     // nothing is cut.
     let columns = (inner.width as usize / 45).max(1);
     let col_width = inner.width / columns as u16;
-    let packed = pack(sections(keymap, theme), columns, usize::from(col_width));
+    let found = sections(keymap, theme, &help.filter);
+    if found.is_empty() {
+        let text = format!("no key or command does {:?}", help.filter);
+        f.render_widget(Paragraph::new(Span::styled(text, theme.muted)), inner);
+        return;
+    }
+    let packed = pack(found, columns, usize::from(col_width));
     let tallest = packed
         .iter()
         .map(|c| height_of(c, usize::from(col_width)))

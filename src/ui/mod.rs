@@ -71,7 +71,7 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) -> H
     };
     for overlay in st.overlays.iter() {
         match overlay {
-            Overlay::Help(help) => help::draw(f, body, help.scroll, keymap, theme),
+            Overlay::Help(state) => help::draw(f, body, state, keymap, theme),
             Overlay::Text(view) => objects::draw_text(f, area, view, keymap, theme),
             Overlay::ConfirmDelete(confirm) => {
                 objects::draw_delete(f, area, confirm, keymap, theme)

@@ -84,6 +84,10 @@ pub fn draw_status(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
                 let (shown, total) = st.counts_of(pane);
                 ("/", format!("   {shown} of {total} match"))
             }
+            PromptKind::HelpFilter => {
+                let count = super::help::match_count(&st.keymap, &p.input);
+                ("/", format!("   {count} keys and commands match"))
+            }
             PromptKind::Search => {
                 let count = st.logs.as_ref().map_or(0, |l| l.match_count());
                 ("/", format!("   {count} matching lines"))
