@@ -9,6 +9,7 @@ pub mod discovery;
 pub mod drill;
 pub mod filter;
 pub mod format;
+pub mod fuzzy;
 pub mod ingress_routes;
 pub mod insight;
 pub mod logs;

@@ -24,6 +24,7 @@ pub mod namespaces;
 mod notice;
 pub mod objects;
 pub mod overlay;
+pub mod palette;
 pub mod pf_dialog;
 pub mod pods;
 pub mod prompt;

@@ -19,6 +19,10 @@ pub struct Prompt {
     pub input: String,
     /// Candidates shown after an ambiguous Tab.
     pub candidates: Vec<String>,
+    /// The command palette: names the word being typed fuzzily matches, best first.
+    pub palette: Vec<String>,
+    /// The palette entry chosen with up/down (`enter` and `tab` take it).
+    pub chosen: Option<usize>,
 }
 
 impl Prompt {
@@ -27,6 +31,8 @@ impl Prompt {
             kind,
             input,
             candidates: Vec::new(),
+            palette: Vec::new(),
+            chosen: None,
         }
     }
 }
@@ -143,6 +149,41 @@ fn common_prefix(items: &[String]) -> String {
     first.chars().take(len).collect()
 }
 
+/// The words of a command line before the one being typed, and that one (empty after a
+/// space).
+pub fn split_last_word(input: &str) -> (Vec<&str>, &str) {
+    let mut words: Vec<&str> = input.split_whitespace().collect();
+    if input.ends_with(' ') || words.is_empty() {
+        return (words, "");
+    }
+    let last = words.pop().unwrap_or_default();
+    (words, last)
+}
+
+/// Every word that may come after `done`: command names and the kinds the server serves
+/// first, then namespace names (and `all`) after a command that takes one.
+pub fn choices<'a>(
+    done: &[&str],
+    namespaces: impl Iterator<Item = &'a str>,
+    kinds: &[String],
+) -> Vec<String> {
+    let is_kind = |w: &str| kinds.iter().any(|k| k == w);
+    let takes_namespace =
+        |w: &str| find_command(w).map_or_else(|| is_kind(w), |c| c.takes_namespace);
+    match done {
+        [] => commands()
+            .flat_map(|c| c.names.iter().copied())
+            .chain(kinds.iter().map(String::as_str))
+            .map(str::to_owned)
+            .collect(),
+        [cmd] if takes_namespace(cmd) => namespaces
+            .chain(std::iter::once(ALL_NAMESPACES_ARG))
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Completes the last word of `input`: command names and the names of every kind the
 /// server serves (`kinds`) first, then namespace names for those that take one. Returns the
 /// new input and the candidates (several when ambiguous).
@@ -155,27 +196,12 @@ pub fn complete<'a>(
     let known = |w: &str| find_command(w).is_some() || is_kind(w);
     let takes_namespace =
         |w: &str| find_command(w).map_or_else(|| is_kind(w), |c| c.takes_namespace);
-    let ends_with_space = input.ends_with(' ');
-    let words: Vec<&str> = input.split_whitespace().collect();
-    let (done, word): (&[&str], &str) = match (words.split_last(), ends_with_space) {
-        (None, _) => (&[], ""),
-        (Some(_), true) => (&words[..], ""),
-        (Some((last, rest)), false) => (rest, last),
-    };
-    let mut candidates: Vec<String> = match done {
-        [] => commands()
-            .flat_map(|c| c.names.iter().copied())
-            .chain(kinds.iter().map(String::as_str))
-            .filter(|n| n.starts_with(word))
-            .map(str::to_owned)
-            .collect(),
-        [cmd] if takes_namespace(cmd) => namespaces
-            .chain(std::iter::once(ALL_NAMESPACES_ARG))
-            .filter(|n| n.starts_with(word))
-            .map(str::to_owned)
-            .collect(),
-        _ => Vec::new(),
-    };
+    let (done, word) = split_last_word(input);
+    let done = &done[..];
+    let mut candidates: Vec<String> = choices(done, namespaces, kinds)
+        .into_iter()
+        .filter(|n| n.starts_with(word))
+        .collect();
     candidates.sort();
     candidates.dedup();
     // A complete command name is accepted as typed (`po` does not become `pod`).

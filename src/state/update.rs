@@ -12,6 +12,7 @@ use crate::state::help;
 use crate::state::logs;
 use crate::state::modal::Modal;
 use crate::state::objects;
+use crate::state::palette;
 use crate::state::prompt::{self, CommandKind, ALL_NAMESPACES_ARG};
 use crate::state::resources::command::Resolved;
 use crate::state::rollouts;
@@ -349,7 +350,9 @@ fn edit_prompt(st: &mut AppState, f: impl FnOnce(&mut String)) -> Vec<Effect> {
     };
     f(&mut p.input);
     p.candidates.clear();
-    if let PromptKind::Filter(pane) = p.kind {
+    if p.kind == PromptKind::Command {
+        palette::refresh(st);
+    } else if let PromptKind::Filter(pane) = p.kind {
         let text = p.input.clone();
         set_filter(st, pane, &text);
     } else if p.kind == PromptKind::HelpFilter {
@@ -385,17 +388,14 @@ fn on_prompt_action(st: &mut AppState, action: Action) -> Vec<Effect> {
                 logs::app::on_search_cancel(st);
             }
         }
-        Action::Complete if kind == PromptKind::Command => {
-            let names: Vec<String> = st.namespaces.rows().map(|r| r.name.to_string()).collect();
-            let kinds = st.discovery.names();
-            if let Some(p) = st.prompt.as_mut() {
-                let (input, candidates) =
-                    prompt::complete(&p.input, names.iter().map(|s| s.as_str()), &kinds);
-                p.input = input;
-                p.candidates = candidates;
-            }
+        Action::Complete if kind == PromptKind::Command => palette::complete(st),
+        Action::Up | Action::Down if kind == PromptKind::Command => {
+            palette::choose(st, if action == Action::Down { 1 } else { -1 })
         }
         Action::Submit => {
+            if kind == PromptKind::Command {
+                palette::take_chosen(st);
+            }
             let input = st.prompt.take().map(|p| p.input).unwrap_or_default();
             if kind == PromptKind::Command {
                 return run_command(st, input.trim());

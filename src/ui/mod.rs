@@ -11,6 +11,7 @@ pub mod insight;
 pub mod logs;
 pub mod namespaces;
 pub mod objects;
+pub mod palette;
 pub mod pods;
 pub mod resources;
 pub mod rollouts;
@@ -84,6 +85,9 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) -> H
             // Asked in the status line.
             Overlay::StopForward(_) => {}
         }
+    }
+    if let Some(prompt) = &st.prompt {
+        palette::draw(f, area, areas.status, prompt, theme);
     }
     if !st.overlays.is_empty() {
         // Nothing behind an overlay answers the mouse; help and text scroll with the wheel.
