@@ -69,8 +69,14 @@ pub enum Action {
     SearchPrev,
     /// Open the port-forward dialog for the selected pod (or service/workload).
     PortForward,
-    /// Stop the selected port-forward (asks first).
+    /// Stop the selected port-forward (asks first); an inactive one leaves the list.
     StopForward,
+    /// Start the selected inactive port-forward again (stopped, or saved).
+    StartForward,
+    /// Save the selected port-forward for this context, or forget a saved one.
+    SaveForward,
+    /// Open the selected port-forward's URL in the browser.
+    OpenUrl,
     /// Rollout history of the selected workload (or of a pod's owner).
     History,
     /// Roll back (to the selected revision, or the previous one), after confirmation.

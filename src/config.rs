@@ -178,6 +178,14 @@ pub fn config_dir() -> Option<PathBuf> {
     dirs::config_dir().map(|d| d.join("rkt"))
 }
 
+/// Where rkt keeps what it writes for itself (saved port-forwards):
+/// `$XDG_STATE_HOME/rkt`, `~/.local/state/rkt` on Linux.
+pub fn state_dir() -> Option<PathBuf> {
+    dirs::state_dir()
+        .or_else(dirs::data_local_dir)
+        .map(|d| d.join("rkt"))
+}
+
 pub fn user_theme_dir() -> Option<PathBuf> {
     config_dir().map(|d| d.join("themes"))
 }

@@ -103,6 +103,14 @@ pub enum Effect {
         path: std::path::PathBuf,
         contents: String,
     },
+    /// Write rkt's saved port-forwards (creating its state directory; only the user may
+    /// read the file); answers a notice.
+    SaveForwards {
+        path: std::path::PathBuf,
+        contents: String,
+    },
+    /// Open a URL with the desktop's opener (`xdg-open`, `open`); a failure is a notice.
+    OpenUrl(String),
     /// Port-forward work for the runtime's forward manager.
     Forward(crate::model::portforward::PfEffect),
     /// Rollout history, rollback, restart, scale, pause/resume (answers `Msg::Rollout`).

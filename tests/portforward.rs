@@ -355,13 +355,66 @@ fn e2e_forward_a_service_by_keys_survives_pod_deletion_and_stops() {
     app.send("\x04");
     app.wait_for_text("(y stops it");
     app.send("y");
-    app.wait_for_text("Port-forwards[0]");
+    // Stopped, it stays listed as inactive, to start again.
+    app.wait_until("the stopped forward inactive", |s| {
+        s.contains("Port-forwards[1]") && s.contains("Inactive")
+    });
+    wait_closed(port);
+
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+}
+
+fn wait_closed(port: u16) {
     common::wait_for("the local port to close", 30, || {
         std::net::TcpStream::connect(("127.0.0.1", port))
             .is_err()
             .then_some(())
     });
+}
 
+#[test]
+fn e2e_a_saved_forward_is_listed_in_the_next_run_and_enter_starts_it() {
+    let cluster = common::TestCluster::demo();
+    let kubeconfig = common::pty::path_arg(cluster.kubeconfig()).to_string();
+    let state = tempfile::tempdir().unwrap();
+    let state_home = common::pty::path_arg(state.path()).to_string();
+    let env = [("XDG_STATE_HOME", state_home.as_str())];
+    let args = ["--kubeconfig", kubeconfig.as_str(), "-n", "default"];
+
+    let mut app = common::pty::PtyApp::spawn(&args, &env, 160, 40);
+    app.wait_for_text("hello-minikube");
+    app.send(":pf svc/hello-minikube\r");
+    app.wait_until("the service port", |s| s.contains("8080/TCP"));
+    app.send("\t");
+    for _ in 0..6 {
+        app.send("\x7f");
+    }
+    app.send("0\r");
+    let screen = app.wait_until("the forward to start", |s| forwarded_port(s).is_some());
+    let port = forwarded_port(&screen).unwrap();
+    app.send(":pf\r");
+    app.wait_for_text("Port-forwards[1]");
+    app.send("s");
+    app.wait_for_text("port-forwards saved in");
+    let file = std::fs::read_to_string(state.path().join("rkt/forwards.yaml")).unwrap();
+    assert!(file.contains("target: service/hello-minikube"), "{file}");
+    assert!(file.contains(&format!("local: 127.0.0.1:{port}")), "{file}");
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+    wait_closed(port);
+
+    // The next run lists it, marked saved and inactive; enter starts it on the same port.
+    let mut app = common::pty::PtyApp::spawn(&args, &env, 160, 40);
+    app.wait_for_text("hello-minikube");
+    app.send(":pf\r");
+    app.wait_until("the saved forward, inactive", |s| {
+        s.contains("★ service/hello-minikube") && s.contains("Inactive")
+    });
+    app.send("\r");
+    app.wait_until("the forward running again", |s| s.contains("Active"));
+    let page = common::wait_for("a page through the forward", 30, || get_page(port));
+    assert!(page_pod(&page).starts_with("hello-minikube-"), "{page}");
     app.send("q");
     assert_eq!(app.wait_exit(), 0);
 }

@@ -129,13 +129,35 @@ impl Runtime {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
                     let lines = contents.lines().count();
-                    let notice = match std::fs::write(&path, contents) {
+                    let notice = match write_private(&path, &contents) {
                         Ok(()) => {
                             Notice::info(format!("saved {lines} lines to {}", path.display()))
                         }
                         Err(e) => Notice::error(format!("cannot write {}: {e}", path.display())),
                     };
                     let _ = tx.send(Msg::Notice(notice));
+                });
+            }
+            Effect::SaveForwards { path, contents } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let notice = match write_private(&path, &contents) {
+                        Ok(()) => {
+                            Notice::info(format!("port-forwards saved in {}", path.display()))
+                        }
+                        Err(e) => Notice::error(format!("cannot write {}: {e}", path.display())),
+                    };
+                    let _ = tx.send(Msg::Notice(notice));
+                });
+            }
+            Effect::OpenUrl(url) => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = open_url(&url) {
+                        let _ = tx.send(Msg::Notice(Notice::error(format!(
+                            "cannot open {url}: {e} (c copies it)"
+                        ))));
+                    }
                 });
             }
             Effect::Forward(e) => self.forwards.apply(e),
@@ -169,5 +191,44 @@ impl Runtime {
 impl Drop for Runtime {
     fn drop(&mut self) {
         self.shutdown();
+    }
+}
+
+/// Writes a file only its owner may read (saved logs and forwards may name or hold
+/// private things), creating its directory first.
+fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())
+}
+
+/// Hands a URL to the desktop's opener (which returns once the browser has it), no shell.
+fn open_url(url: &str) -> std::io::Result<()> {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let status = std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(std::io::Error::other(format!(
+            "{opener} ended with {status}"
+        )))
     }
 }

@@ -132,6 +132,8 @@ pub async fn connect(cli: &Cli, prepared: Prepared) -> anyhow::Result<Session> {
         Timestamp::now(),
     );
     state.readonly = cli.readonly || prepared.config.readonly;
+    state.saved_forwards = load_saved_forwards();
+    crate::state::forwards_saved::restore(&mut state);
     state.log_settings = crate::state::logs::app::LogSettings {
         tail_lines: Some(i64::from(prepared.config.log_tail_lines)),
         buffer_lines: prepared.config.log_buffer_lines,
@@ -146,4 +148,17 @@ pub async fn connect(cli: &Cli, prepared: Prepared) -> anyhow::Result<Session> {
         mouse: prepared.config.mouse,
         demo,
     })
+}
+
+/// The saved port-forwards file, read before the TUI starts (a missing one is empty).
+fn load_saved_forwards() -> crate::state::forwards_saved::SavedStore {
+    let path = crate::config::state_dir().map(|d| d.join("forwards.yaml"));
+    let text = path
+        .as_ref()
+        .and_then(|p| match std::fs::read_to_string(p) {
+            Ok(text) => Some(Ok(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => Some(Err(e.to_string())),
+        });
+    crate::state::forwards_saved::SavedStore::load(path, text)
 }

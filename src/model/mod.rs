@@ -17,6 +17,7 @@ pub mod objects;
 pub mod portforward;
 pub mod rollout;
 pub mod rows;
+pub mod saved_forwards;
 pub mod services;
 pub mod table;
 

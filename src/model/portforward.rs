@@ -20,6 +20,11 @@ pub struct ForwardSpec {
 }
 
 impl ForwardSpec {
+    /// `http://127.0.0.1:PORT`: where the forward listens.
+    pub fn url(&self) -> String {
+        url_of(SocketAddr::new(self.address, self.local_port))
+    }
+
     /// A forward on 127.0.0.1.
     pub fn new(target: TargetRef, local_port: u16, remote_port: u16) -> Self {
         ForwardSpec {
@@ -93,12 +98,26 @@ pub struct ForwardStatus {
 }
 
 impl ForwardStatus {
+    /// What starting this forward again asks for: the same target, address and ports.
+    pub fn spec(&self) -> ForwardSpec {
+        ForwardSpec {
+            target: self.target.clone(),
+            remote_port: self.remote_port,
+            address: self.local.ip(),
+            local_port: self.local.port(),
+        }
+    }
+
     /// What `c` copies: `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
-        match self.local {
-            SocketAddr::V4(a) => format!("http://{}:{}", a.ip(), a.port()),
-            SocketAddr::V6(a) => format!("http://[{}]:{}", a.ip(), a.port()),
-        }
+        url_of(self.local)
+    }
+}
+
+fn url_of(local: SocketAddr) -> String {
+    match local {
+        SocketAddr::V4(a) => format!("http://{}:{}", a.ip(), a.port()),
+        SocketAddr::V6(a) => format!("http://[{}]:{}", a.ip(), a.port()),
     }
 }
 

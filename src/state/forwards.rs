@@ -1,27 +1,54 @@
 //! The forwards pane (`:pf`): one row per forward, live from the forward manager's
-//! status snapshots. Pure state; the runtime owns the forwards themselves.
+//! status snapshots, then the inactive ones (stopped, or saved for this context) to start
+//! again. Pure state; the runtime owns the forwards themselves.
 
-use crate::model::portforward::{ForwardId, ForwardState, ForwardStatus};
+use crate::model::portforward::{ForwardId, ForwardSpec, ForwardState, ForwardStatus};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Forwards {
     /// In start order (ids grow).
     rows: Vec<ForwardStatus>,
+    /// Not running: saved ones first, then those the user stopped, in the order they stopped.
+    inactive: Vec<ForwardSpec>,
+    /// Index into the live rows, then the inactive ones.
     pub selected: usize,
 }
 
+/// A row of the pane.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Entry<'a> {
+    Live(&'a ForwardStatus),
+    Inactive(&'a ForwardSpec),
+}
+
+impl Entry<'_> {
+    /// What starting this row again would ask for.
+    pub fn spec(&self) -> ForwardSpec {
+        match self {
+            Entry::Live(status) => status.spec(),
+            Entry::Inactive(spec) => (*spec).clone(),
+        }
+    }
+}
+
 impl Forwards {
-    /// Takes a status snapshot. A forward the user stopped leaves the list; one that
-    /// ended on its own (pod gone, failed) stays so its reason can be read.
+    /// Takes a status snapshot. A forward the user stopped becomes an inactive row; one
+    /// that ended on its own (pod gone, failed) stays so its reason can be read.
     pub fn apply(&mut self, status: ForwardStatus) {
         let pos = self.rows.binary_search_by_key(&status.id, |r| r.id);
         match (pos, &status.state) {
             (Ok(i), ForwardState::Stopped) => {
-                self.rows.remove(i);
+                let stopped = self.rows.remove(i);
+                self.add_inactive(stopped.spec());
             }
             (Err(_), ForwardState::Stopped) => {}
             (Ok(i), _) => self.rows[i] = status,
-            (Err(i), _) => self.rows.insert(i, status),
+            (Err(i), _) => {
+                // Running again: no longer an inactive row.
+                let spec = status.spec();
+                self.inactive.retain(|s| *s != spec);
+                self.rows.insert(i, status);
+            }
         }
         self.clamp();
     }
@@ -30,12 +57,48 @@ impl Forwards {
         &self.rows
     }
 
+    /// Live forwards (running or ended on their own).
     pub fn len(&self) -> usize {
         self.rows.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
+    }
+
+    /// The pane's rows: live, then inactive.
+    pub fn entries(&self) -> impl Iterator<Item = Entry<'_>> {
+        let live = self.rows.iter().map(Entry::Live);
+        live.chain(self.inactive.iter().map(Entry::Inactive))
+    }
+
+    pub fn entry_count(&self) -> usize {
+        self.rows.len() + self.inactive.len()
+    }
+
+    pub fn selected_entry(&self) -> Option<Entry<'_>> {
+        self.entries().nth(self.selected)
+    }
+
+    /// Lists `spec` to start again (once; not while it runs).
+    pub fn add_inactive(&mut self, spec: ForwardSpec) {
+        let running = self
+            .rows
+            .iter()
+            .any(|r| !r.state.is_finished() && r.spec() == spec);
+        if !running && !self.inactive.contains(&spec) {
+            self.inactive.push(spec);
+        }
+    }
+
+    /// A forward started: it is no longer an inactive row.
+    pub fn started(&mut self, spec: &ForwardSpec) {
+        self.remove_inactive(spec);
+    }
+
+    pub fn remove_inactive(&mut self, spec: &ForwardSpec) {
+        self.inactive.retain(|s| s != spec);
+        self.clamp();
     }
 
     pub fn contains(&self, id: ForwardId) -> bool {
@@ -58,7 +121,7 @@ impl Forwards {
     }
 
     pub fn move_by(&mut self, delta: isize) {
-        let last = self.rows.len().saturating_sub(1);
+        let last = self.entry_count().saturating_sub(1);
         self.selected = self.selected.saturating_add_signed(delta).min(last);
     }
 
@@ -67,11 +130,11 @@ impl Forwards {
     }
 
     pub fn bottom(&mut self) {
-        self.selected = self.rows.len().saturating_sub(1);
+        self.selected = self.entry_count().saturating_sub(1);
     }
 
     fn clamp(&mut self) {
-        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        self.selected = self.selected.min(self.entry_count().saturating_sub(1));
     }
 }
 
@@ -124,10 +187,19 @@ mod tests {
         f.bottom();
         f.apply(status(2, ForwardState::Stopped));
         assert_eq!(f.len(), 1);
-        assert_eq!(f.selected, 0, "selection stays in range");
-        // A late status for a stopped forward does not bring it back.
+        // The stopped one is an inactive row now, to start again.
+        assert_eq!(f.entry_count(), 2);
+        assert_eq!(
+            f.selected_entry(),
+            Some(Entry::Inactive(&status(2, ForwardState::Stopped).spec()))
+        );
+        // A late status for a stopped forward does not bring it back (or list it twice).
         f.apply(status(2, ForwardState::Stopped));
-        assert_eq!(f.len(), 1);
+        assert_eq!((f.len(), f.entry_count()), (1, 2));
+        // Started again: no longer inactive.
+        f.started(&status(2, ForwardState::Stopped).spec());
+        assert_eq!(f.entry_count(), 1);
+        assert_eq!(f.selected, 0, "selection stays in range");
     }
 
     #[test]

@@ -8,6 +8,8 @@ use crate::keymap::{Ctx, KeyChord};
 use crate::model::portforward::{ForwardState, ForwardStatus, TargetKind, TargetRef};
 use crate::model::portforward::{PfEffect, PfMsg};
 use crate::msg::Notice;
+use crate::state::forwards::Entry;
+use crate::state::forwards_saved;
 use crate::state::overlay::StopForward;
 use crate::state::pf_dialog::PfDialog;
 use crate::state::{AppState, Pane};
@@ -60,8 +62,47 @@ pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
         Action::Bottom => forwards.bottom(),
         Action::Back => st.forwards_open = false,
         Action::Copy => {
-            return Some(match forwards.selected() {
-                Some(f) => vec![Effect::Copy(f.url())],
+            return Some(match forwards.selected_entry() {
+                Some(entry) => vec![Effect::Copy(entry.spec().url())],
+                None => {
+                    st.notify(Notice::warning("no forward selected"));
+                    Vec::new()
+                }
+            })
+        }
+        Action::StartForward => {
+            // A running forward is said to run; an inactive or ended one starts again.
+            let running = match forwards.selected_entry() {
+                Some(Entry::Live(f)) if !f.state.is_finished() => Some(describe(f)),
+                _ => None,
+            };
+            let spec = forwards.selected_entry().map(|e| e.spec());
+            return Some(match (running, spec) {
+                (Some(what), _) => {
+                    st.notify(Notice::info(format!("{what} is running")));
+                    Vec::new()
+                }
+                (None, Some(spec)) => vec![Effect::Forward(PfEffect::Start(spec))],
+                (None, None) => {
+                    st.notify(Notice::warning("no forward selected"));
+                    Vec::new()
+                }
+            });
+        }
+        Action::SaveForward => return Some(forwards_saved::toggle(st)),
+        Action::OpenUrl => {
+            return Some(match forwards.selected_entry() {
+                Some(Entry::Live(f)) if !f.state.is_finished() => vec![Effect::OpenUrl(f.url())],
+                Some(_) => {
+                    let start = st
+                        .keymap
+                        .label_for(Ctx::Forwards, Action::StartForward)
+                        .unwrap_or_default();
+                    st.notify(Notice::warning(format!(
+                        "this forward is not running ({start} starts it)"
+                    )));
+                    Vec::new()
+                }
                 None => {
                     st.notify(Notice::warning("no forward selected"));
                     Vec::new()
@@ -69,9 +110,16 @@ pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
             })
         }
         Action::StopForward => {
-            let Some(f) = forwards.selected() else {
-                st.notify(Notice::warning("no forward selected"));
-                return Some(Vec::new());
+            let f = match forwards.selected_entry() {
+                Some(Entry::Live(f)) => f,
+                Some(Entry::Inactive(spec)) => {
+                    let spec = spec.clone();
+                    return Some(forwards_saved::remove(st, &spec));
+                }
+                None => {
+                    st.notify(Notice::warning("no forward selected"));
+                    return Some(Vec::new());
+                }
             };
             let (id, finished, what) = (f.id, f.state.is_finished(), describe(f));
             if finished {
@@ -190,6 +238,7 @@ pub fn on_msg(st: &mut AppState, msg: PfMsg) -> Vec<Effect> {
             }
         }
         PfMsg::Started { spec, started } => {
+            st.forwards.started(&spec);
             if st
                 .overlays
                 .get::<PfDialog>()

@@ -288,3 +288,121 @@ fn the_services_view_lists_services_and_shift_f_forwards_to_one() {
 fn key_press(st: &mut AppState, c: char) -> Vec<Effect> {
     key(st, KeyCode::Char(c), KeyModifiers::SHIFT)
 }
+
+/// A session whose context has `saved` port-forwards kept in `forwards.yaml`.
+fn state_with_saved(text: Option<&str>) -> AppState {
+    let mut st = state();
+    st.cluster.context = "minikube".into();
+    let path = std::path::PathBuf::from("/state/rkt/forwards.yaml");
+    st.saved_forwards =
+        crate::state::forwards_saved::SavedStore::load(Some(path), text.map(|t| Ok(t.to_string())));
+    crate::state::forwards_saved::restore(&mut st);
+    st
+}
+
+fn saved_file(effects: &[Effect]) -> Option<String> {
+    effects.iter().find_map(|e| match e {
+        Effect::SaveForwards { path, contents } => {
+            assert_eq!(path, std::path::Path::new("/state/rkt/forwards.yaml"));
+            Some(contents.clone())
+        }
+        _ => None,
+    })
+}
+
+const SAVED: &str = "contexts:\n  minikube:\n  - target: service/hello-minikube\n    namespace: default\n    local: 127.0.0.1:8080\n    remote: 8080\n  other:\n  - target: pod/x\n    namespace: d\n    local: 127.0.0.1:9\n    remote: 9\n";
+
+#[test]
+fn s_saves_the_selected_forward_for_this_context_and_again_forgets_it() {
+    let mut st = state_with_saved(None);
+    command(&mut st, "pf");
+    update(
+        &mut st,
+        Msg::Forward(PfMsg::Status(status(1, ForwardState::Active))),
+    );
+    let file = saved_file(&typed(&mut st, "s")).expect("the file is written");
+    assert!(file.contains("minikube:"), "{file}");
+    assert!(file.contains("target: service/hello-minikube"), "{file}");
+    assert!(st.notice.as_ref().unwrap().text.contains("saved"));
+    let file = saved_file(&typed(&mut st, "s")).expect("written again");
+    assert!(!file.contains("hello-minikube"), "forgotten: {file}");
+}
+
+#[test]
+fn saved_forwards_are_inactive_rows_that_enter_starts_again() {
+    let mut st = state_with_saved(Some(SAVED));
+    command(&mut st, "pf");
+    // Only this context's saved forward is listed, as an inactive row.
+    assert_eq!((st.forwards.len(), st.forwards.entry_count()), (0, 1));
+    let spec = status(1, ForwardState::Active).spec();
+    assert_eq!(
+        key(&mut st, KeyCode::Enter, KeyModifiers::NONE),
+        vec![Effect::Forward(PfEffect::Start(spec.clone()))]
+    );
+    // Once it runs it is a live row, not also an inactive one.
+    update(
+        &mut st,
+        Msg::Forward(PfMsg::Started {
+            spec: spec.clone(),
+            started: ForwardStarted {
+                id: 1,
+                local: ([127, 0, 0, 1], 8080).into(),
+            },
+        }),
+    );
+    update(
+        &mut st,
+        Msg::Forward(PfMsg::Status(status(1, ForwardState::Active))),
+    );
+    assert_eq!((st.forwards.len(), st.forwards.entry_count()), (1, 1));
+    // Stopped by the user, it is inactive again, still saved; ctrl-d removes the row and
+    // forgets it, the other context's entry kept.
+    update(
+        &mut st,
+        Msg::Forward(PfMsg::Status(status(1, ForwardState::Stopped))),
+    );
+    assert_eq!((st.forwards.len(), st.forwards.entry_count()), (0, 1));
+    let file = saved_file(&key(&mut st, KeyCode::Char('d'), KeyModifiers::CONTROL))
+        .expect("forgotten in the file");
+    assert!(!file.contains("hello-minikube"), "{file}");
+    assert!(file.contains("pod/x"), "{file}");
+    assert_eq!(st.forwards.entry_count(), 0);
+}
+
+#[test]
+fn a_broken_saved_file_is_said_and_never_written_over() {
+    let mut st = state_with_saved(Some("contexts: ["));
+    let notice = st.notice.clone().expect("said at start");
+    assert!(
+        notice.text.contains("/state/rkt/forwards.yaml"),
+        "{}",
+        notice.text
+    );
+    command(&mut st, "pf");
+    update(
+        &mut st,
+        Msg::Forward(PfMsg::Status(status(1, ForwardState::Active))),
+    );
+    assert!(saved_file(&typed(&mut st, "s")).is_none());
+    assert_eq!(st.notice.as_ref().unwrap().level, Level::Error);
+}
+
+#[test]
+fn o_opens_a_running_forwards_url_only() {
+    let mut st = state_with_saved(Some(SAVED));
+    command(&mut st, "pf");
+    assert!(
+        typed(&mut st, "o").is_empty(),
+        "an inactive one has nothing to open"
+    );
+    assert!(st.notice.as_ref().unwrap().text.contains("not running"));
+    update(
+        &mut st,
+        Msg::Forward(PfMsg::Status(status(1, ForwardState::Active))),
+    );
+    key(&mut st, KeyCode::Home, KeyModifiers::NONE);
+    assert_eq!(
+        typed(&mut st, "o"),
+        vec![Effect::OpenUrl("http://127.0.0.1:8080".into())]
+    );
+}

@@ -15,6 +15,7 @@ pub mod drill;
 mod filter_tests;
 pub mod forwards;
 pub mod forwards_app;
+pub mod forwards_saved;
 pub mod help;
 pub mod layout;
 pub mod logs;
@@ -146,6 +147,8 @@ pub struct AppState {
     /// Port-forwards as last reported, the `:pf` pane showing in the main area, and the
     /// `shift-f` dialog (port-forward does not change the cluster: allowed in --readonly).
     pub forwards: forwards::Forwards,
+    /// Port-forwards saved per context, and the file they are kept in.
+    pub saved_forwards: forwards_saved::SavedStore,
     pub forwards_open: bool,
     /// The Deployments / StatefulSets / DaemonSets view's table.
     pub workloads: workloads::WorkloadTable,
@@ -198,6 +201,7 @@ impl AppState {
             log_settings: logs::app::LogSettings::default(),
             log_gen: 0,
             forwards: forwards::Forwards::default(),
+            saved_forwards: forwards_saved::SavedStore::default(),
             forwards_open: false,
             workloads: workloads::new_table(),
             rollout: rollouts::RolloutState::default(),

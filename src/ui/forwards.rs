@@ -8,8 +8,12 @@ use ratatui::Frame;
 
 use crate::action::Action;
 use crate::keymap::{Ctx, Keymap};
-use crate::model::portforward::{ForwardState, ForwardStatus};
+use std::net::SocketAddr;
+
+use crate::model::portforward::{ForwardSpec, ForwardState, ForwardStatus, TargetRef};
 use crate::state::forwards::human_bytes;
+use crate::state::forwards::Entry;
+use crate::state::forwards_saved;
 use crate::state::pf_dialog::{Field, PfDialog};
 use crate::state::{AppState, Pane};
 use crate::theme::Theme;
@@ -33,9 +37,18 @@ fn remote(f: &ForwardStatus) -> String {
     }
 }
 
-fn cells(f: &ForwardStatus) -> [String; 7] {
+/// The target, marked when the forward is saved for this context.
+fn target_cell(target: &TargetRef, saved: bool) -> String {
+    if saved {
+        format!("★ {target}")
+    } else {
+        target.to_string()
+    }
+}
+
+fn cells(f: &ForwardStatus, saved: bool) -> [String; 7] {
     [
-        f.target.to_string(),
+        target_cell(&f.target, saved),
         f.pod.clone().unwrap_or_else(|| "-".to_string()),
         format!("{} → {}", f.local, remote(f)),
         f.state.label().to_string(),
@@ -44,6 +57,23 @@ fn cells(f: &ForwardStatus) -> [String; 7] {
         human_bytes(f.bytes_out),
     ]
 }
+
+/// An inactive forward: where it would listen and forward to; nothing counted.
+fn inactive_cells(spec: &ForwardSpec, saved: bool) -> [String; 7] {
+    let local = SocketAddr::new(spec.address, spec.local_port);
+    [
+        target_cell(&spec.target, saved),
+        "-".to_string(),
+        format!("{local} → {}", spec.remote_port),
+        INACTIVE.to_string(),
+        String::new(),
+        String::new(),
+        String::new(),
+    ]
+}
+
+/// The state word of a forward that is not running.
+const INACTIVE: &str = "Inactive";
 
 const TITLES: [&str; 7] = [
     "TARGET",
@@ -68,14 +98,14 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &T
         .border_type(BorderType::Rounded)
         .border_style(border)
         .title(Span::styled(
-            format!(" Port-forwards[{}] ", forwards.len()),
+            format!(" Port-forwards[{}] ", forwards.entry_count()),
             title_style,
         ));
     let inner = block.inner(area);
     f.render_widget(block, area);
     let [table_area, detail_area] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
-    if forwards.is_empty() {
+    if forwards.entry_count() == 0 {
         let key = keymap
             .label_for(Ctx::Pods, Action::PortForward)
             .unwrap_or_else(|| "port-forward".into());
@@ -89,8 +119,17 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &T
     // Forwards are few; still, only the rows that fit are formatted.
     let height = table_area.height.saturating_sub(1) as usize;
     let offset = forwards.selected.saturating_sub(height.saturating_sub(1));
-    let shown: Vec<&ForwardStatus> = forwards.rows().iter().skip(offset).take(height).collect();
-    let mut rows: Vec<[String; 7]> = shown.iter().map(|r| cells(r)).collect();
+    let shown: Vec<Entry> = forwards.entries().skip(offset).take(height).collect();
+    let mut rows: Vec<[String; 7]> = shown
+        .iter()
+        .map(|e| {
+            let saved = forwards_saved::is_saved(st, &e.spec());
+            match e {
+                Entry::Live(f) => cells(f, saved),
+                Entry::Inactive(spec) => inactive_cells(spec, saved),
+            }
+        })
+        .collect();
     let mut widths: Vec<u16> = (0..TITLES.len())
         .map(|i| {
             rows.iter()
@@ -111,10 +150,14 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &T
         .into_iter()
         .zip(rows)
         .enumerate()
-        .map(|(n, (status, cells))| {
+        .map(|(n, (entry, cells))| {
+            let style = match entry {
+                Entry::Live(f) => state_style(&f.state, theme),
+                Entry::Inactive(_) => theme.muted,
+            };
             let mut row = Row::new(cells.into_iter().enumerate().map(|(i, c)| {
                 if i == 3 {
-                    Cell::from(Span::styled(c, state_style(&status.state, theme)))
+                    Cell::from(Span::styled(c, style))
                 } else {
                     Cell::from(c)
                 }
@@ -131,7 +174,25 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &T
         Table::new(body, widths).header(header).column_spacing(2),
         table_area,
     );
-    if let Some(sel) = forwards.selected() {
+    let start = keymap
+        .label_for(Ctx::Forwards, Action::StartForward)
+        .unwrap_or_default();
+    let save = keymap
+        .label_for(Ctx::Forwards, Action::SaveForward)
+        .unwrap_or_default();
+    if let Some(Entry::Inactive(spec)) = forwards.selected_entry() {
+        let saved = forwards_saved::is_saved(st, spec);
+        let text = format!(
+            " not running: {start} starts it again on {}; {save} {}",
+            spec.url(),
+            if saved {
+                "forgets it"
+            } else {
+                "saves it for this context"
+            }
+        );
+        f.render_widget(Paragraph::new(Line::styled(text, theme.muted)), detail_area);
+    } else if let Some(sel) = forwards.selected() {
         let detail = match (&sel.state, &sel.last_error) {
             (ForwardState::Failed(e), _) => Line::styled(format!(" {e}"), theme.error),
             (ForwardState::PodGone, _) => Line::styled(
