@@ -295,7 +295,12 @@ pub const DEFAULTS: &[Binding] = &[
         "sort by previous column",
     ),
     b(Ctx::Resources, "x", Action::Reveal, "reveal secret"),
-    b(Ctx::Workloads, "n", Action::CreateDeployment, "new deployment"),
+    b(
+        Ctx::Workloads,
+        "n",
+        Action::CreateDeployment,
+        "new deployment",
+    ),
     b(Ctx::Workloads, "i", Action::SetImage, "set image"),
     b(Ctx::Workloads, "X", Action::Expose, "expose"),
     b(Ctx::Pods, "X", Action::Expose, "expose"),

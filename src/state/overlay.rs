@@ -5,11 +5,11 @@
 //! cleared when that view changes.
 
 use crate::model::portforward::ForwardId;
+use crate::state::change::Form;
 use crate::state::logs::ContainerPicker;
 use crate::state::objects::{DeleteConfirm, TextView};
 use crate::state::pf_dialog::PfDialog;
 use crate::state::rollouts::RolloutDialog;
-use crate::state::change::Form;
 use crate::state::HelpState;
 
 /// The question "stop this forward?".

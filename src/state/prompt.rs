@@ -242,7 +242,8 @@ pub fn complete<'a>(
         0 => (input.to_string(), Vec::new()),
         1 => {
             let only = &candidates[0];
-            let is_change = |w: &str| find_command(w).is_some_and(|c| c.kind == CommandKind::Change);
+            let is_change =
+                |w: &str| find_command(w).is_some_and(|c| c.kind == CommandKind::Change);
             let takes_more = done.is_empty() && (takes_namespace(only) || is_change(only))
                 || (!done.is_empty()
                     && done.first().is_some_and(|c| is_change(c))

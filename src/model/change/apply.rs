@@ -37,8 +37,8 @@ impl ApplyOutcome {
 pub fn documents(file: &str, text: &str) -> Result<Vec<Value>, String> {
     let mut out = Vec::new();
     for (i, doc) in serde_yaml::Deserializer::from_str(text).enumerate() {
-        let value = Value::deserialize(doc)
-            .map_err(|e| format!("{file}: document {}: {e}", i + 1))?;
+        let value =
+            Value::deserialize(doc).map_err(|e| format!("{file}: document {}: {e}", i + 1))?;
         match value {
             Value::Null => {}
             Value::Object(_) if is_list(&value) => {
@@ -94,9 +94,7 @@ pub fn plan(catalog: &Catalog, doc: Value, default_ns: &str) -> Result<ApplyDoc,
         .ok_or_else(|| format!("{label}: metadata.name is required"))?
         .to_string();
     let kind = resolve_kind(catalog, api_version, kind_name).ok_or_else(|| {
-        format!(
-            "{label}: the server does not serve kind {kind_name:?} in version {api_version:?}"
-        )
+        format!("{label}: the server does not serve kind {kind_name:?} in version {api_version:?}")
     })?;
     let namespace = kind.namespaced.then(|| {
         doc["metadata"]["namespace"]

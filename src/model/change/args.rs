@@ -58,7 +58,11 @@ impl Args {
 
     /// Refuses flags outside `known`.
     pub fn no_flags_but(&self, known: &[&str]) -> Result<(), String> {
-        match self.flags.iter().find(|(n, _)| !known.contains(&n.as_str())) {
+        match self
+            .flags
+            .iter()
+            .find(|(n, _)| !known.contains(&n.as_str()))
+        {
             None => Ok(()),
             Some((n, _)) if known.is_empty() => Err(format!("unknown flag --{n}")),
             Some((n, _)) => Err(format!(

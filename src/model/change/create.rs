@@ -138,7 +138,11 @@ pub enum NameRule {
 
 /// `None` when `name` is valid under `rule`, else the reason in the API server's words.
 pub fn invalid_name(name: &str, rule: NameRule) -> Option<String> {
-    let max = if rule == NameRule::Subdomain1123 { 253 } else { 63 };
+    let max = if rule == NameRule::Subdomain1123 {
+        253
+    } else {
+        63
+    };
     if name.is_empty() {
         return Some("a name is required".to_string());
     }
@@ -203,14 +207,13 @@ fn parse_deployment(args: Args) -> Result<CreateSpec, String> {
     if images.is_empty() || images.iter().any(|i| i.trim().is_empty()) {
         return Err("create deployment: --image is required".to_string());
     }
-    let replicas = match args.last("replicas") {
-        None => 1,
-        Some(r) => r
-            .parse::<i32>()
-            .ok()
-            .filter(|r| *r >= 0)
-            .ok_or_else(|| format!("create deployment: --replicas={r:?} is not a number >= 0"))?,
-    };
+    let replicas =
+        match args.last("replicas") {
+            None => 1,
+            Some(r) => r.parse::<i32>().ok().filter(|r| *r >= 0).ok_or_else(|| {
+                format!("create deployment: --replicas={r:?} is not a number >= 0")
+            })?,
+        };
     let port = args
         .last("port")
         .map(|p| {

@@ -12,11 +12,17 @@ fn deploy(words: &str) -> DeploymentSpec {
 fn container_names_follow_kubectl() {
     assert_eq!(container_name("nginx"), "nginx");
     assert_eq!(container_name("nginx:1.25"), "nginx");
-    assert_eq!(container_name("registry.k8s.io/echoserver:1.4"), "echoserver");
+    assert_eq!(
+        container_name("registry.k8s.io/echoserver:1.4"),
+        "echoserver"
+    );
     assert_eq!(container_name("localhost:5000/team/app@sha256:abcd"), "app");
     // `_` and `.` become `-`, with kubectl's random suffix.
     let n = container_name("quay.io/x/my_app.v2:3");
-    assert!(n.starts_with("my-app-v2-") && n.len() == "my-app-v2-".len() + 5, "{n}");
+    assert!(
+        n.starts_with("my-app-v2-") && n.len() == "my-app-v2-".len() + 5,
+        "{n}"
+    );
 }
 
 #[test]
@@ -94,7 +100,9 @@ fn set_image_patch_is_kubectls() {
 
 #[test]
 fn expose_defaults_come_from_the_object() {
-    use crate::model::change::expose::{parse as parse_expose, service_object, source_of, ExposeKind};
+    use crate::model::change::expose::{
+        parse as parse_expose, service_object, source_of, ExposeKind,
+    };
     let pod = serde_json::json!({"kind": "Pod", "metadata": {"name": "p", "labels": {"run": "p"}},
         "spec": {"containers": [{"name": "a", "ports": [{"containerPort": 53, "protocol": "UDP"}, {"containerPort": 80}]}]}});
     let source = source_of(&pod).expect("pod");

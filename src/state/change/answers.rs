@@ -2,15 +2,15 @@
 //! the outcome of each change.
 
 use crate::effect::Effect;
+use crate::effect::Scope;
 use crate::model::change::apply::{self, ApplyDoc};
 use crate::model::change::expose;
-use crate::model::change::{ChangeMsg};
+use crate::model::change::ChangeMsg;
 use crate::model::objects::ObjectRef;
 use crate::model::rows::RowKey;
 use crate::msg::Notice;
 use crate::state::objects::TextView;
 use crate::state::{AppState, MainView};
-use crate::effect::Scope;
 
 use super::submit::submit;
 use super::{FieldValue, Form, Purpose, CONTAINER, IMAGE, NAME, PORT, PROTOCOL, TARGET_PORT, TYPE};
@@ -78,7 +78,8 @@ pub fn on_msg(st: &mut AppState, msg: ChangeMsg) -> Vec<Effect> {
                 });
             }
             lines.extend(skipped.into_iter().map(|e| format!("not sent: {e}")));
-            st.overlays.open(TextView::with_lines("apply results".into(), lines));
+            st.overlays
+                .open(TextView::with_lines("apply results".into(), lines));
             Vec::new()
         }
     }
@@ -109,15 +110,14 @@ fn select_created(st: &mut AppState, obj: &ObjectRef) {
 
 /// After a new image: the workload's rollout history, where the new revision shows.
 fn show_history(st: &mut AppState, target: &ObjectRef) -> Vec<Effect> {
-    let key = RowKey::namespaced(target.namespace.as_deref().unwrap_or_default(), &target.name);
-    let open_for_it = st
-        .rollout
-        .history
-        .as_ref()
-        .is_some_and(|h| {
-            *h.owner.namespace == *target.namespace.as_deref().unwrap_or_default()
-                && *h.owner.name == target.name
-        });
+    let key = RowKey::namespaced(
+        target.namespace.as_deref().unwrap_or_default(),
+        &target.name,
+    );
+    let open_for_it = st.rollout.history.as_ref().is_some_and(|h| {
+        *h.owner.namespace == *target.namespace.as_deref().unwrap_or_default()
+            && *h.owner.name == target.name
+    });
     if open_for_it || st.view.workload().is_none() {
         return Vec::new();
     }
@@ -219,7 +219,10 @@ fn on_containers(
     form.set_text(IMAGE, containers[idx].image.clone());
     // With one container, typing starts in the image field.
     form.focus = if containers.len() == 1 { 1 } else { 0 };
-    if let Purpose::SetImage { containers: slot, .. } = &mut form.purpose {
+    if let Purpose::SetImage {
+        containers: slot, ..
+    } = &mut form.purpose
+    {
         *slot = containers;
     }
     Vec::new()
@@ -257,9 +260,10 @@ fn on_files(
         }
     }
     if docs.is_empty() {
-        let why = skipped.first().cloned().unwrap_or_else(|| {
-            format!("no documents in {}", path.display())
-        });
+        let why = skipped
+            .first()
+            .cloned()
+            .unwrap_or_else(|| format!("no documents in {}", path.display()));
         st.notify(Notice::error(format!("apply: {why}")));
         return Vec::new();
     }

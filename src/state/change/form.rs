@@ -11,7 +11,10 @@ use crate::model::objects::ObjectRef;
 pub enum FieldValue {
     Text(String),
     /// One of `options`; up/down change it.
-    Choice { options: Vec<String>, idx: usize },
+    Choice {
+        options: Vec<String>,
+        idx: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -62,7 +62,12 @@ fn on_choice(form: &Form) -> bool {
 /// Up/down on a choice; choosing another container puts its image in the image field.
 fn choose(form: &mut Form, delta: isize) {
     form.choose(delta);
-    let idx = match form.fields.iter().find(|f| f.label == CONTAINER).map(|f| &f.value) {
+    let idx = match form
+        .fields
+        .iter()
+        .find(|f| f.label == CONTAINER)
+        .map(|f| &f.value)
+    {
         Some(super::FieldValue::Choice { idx, .. }) => *idx,
         _ => 0,
     };
@@ -108,7 +113,9 @@ fn sending(effect: &ChangeEffect) -> String {
             "creating service {} …",
             service["metadata"]["name"].as_str().unwrap_or_default()
         ),
-        ChangeEffect::SetImage { target, .. } => format!("setting the image of {} …", target.label()),
+        ChangeEffect::SetImage { target, .. } => {
+            format!("setting the image of {} …", target.label())
+        }
         ChangeEffect::Apply { docs, .. } => format!("applying {} documents …", docs.len()),
     }
 }
@@ -204,4 +211,3 @@ fn create_line(form: &Form) -> String {
     }
     line
 }
-
