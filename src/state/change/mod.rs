@@ -243,3 +243,6 @@ mod submit;
 
 pub use answers::on_msg;
 pub use submit::{on_form_action, on_form_char};
+
+#[cfg(test)]
+mod tests;
