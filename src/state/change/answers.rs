@@ -129,7 +129,7 @@ fn show_history(st: &mut AppState, target: &ObjectRef) -> Vec<Effect> {
 
 /// The form for this object takes it; an answer for a form since closed is dropped.
 fn form_for<'a>(st: &'a mut AppState, obj: &ObjectRef) -> Option<&'a mut Form> {
-    st.overlays.get_mut::<Form>().filter(|f| match &f.purpose {
+    st.overlays.get_mut::<Form>().filter(|f| match &*f.purpose {
         Purpose::Expose { target, .. } | Purpose::SetImage { target, .. } => target == obj,
         _ => false,
     })
@@ -168,7 +168,7 @@ fn on_expose_source(
         protocol_default,
         flags,
         ..
-    } = &mut form.purpose
+    } = &mut *form.purpose
     {
         *protocol_default = protocol;
         *slot = Some(source);
@@ -221,7 +221,7 @@ fn on_containers(
     form.focus = if containers.len() == 1 { 1 } else { 0 };
     if let Purpose::SetImage {
         containers: slot, ..
-    } = &mut form.purpose
+    } = &mut *form.purpose
     {
         *slot = containers;
     }

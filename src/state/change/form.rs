@@ -57,6 +57,8 @@ impl FormField {
 }
 
 /// What the form is for, with what it needs to build the change.
+// One per open form, and boxed there: the size of the largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Purpose {
     /// `:create deployment` by form: name, image, replicas, port.
@@ -86,7 +88,8 @@ pub enum Purpose {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Form {
     pub title: String,
-    pub purpose: Purpose,
+    /// Boxed: an expose form carries the object's selector, labels and ports.
+    pub purpose: Box<Purpose>,
     pub fields: Vec<FormField>,
     pub focus: usize,
     /// Waiting for the server (the object to expose, the containers).
@@ -102,7 +105,7 @@ impl Form {
     pub fn new(title: String, purpose: Purpose, fields: Vec<FormField>) -> Form {
         Form {
             title,
-            purpose,
+            purpose: Box::new(purpose),
             fields,
             focus: 0,
             loading: false,

@@ -217,7 +217,7 @@ fn command_expose(st: &mut AppState, words: &[&str]) -> Result<Vec<Effect>, Stri
     let effects = open_expose(st, obj);
     if let Some(form) = st.overlays.get_mut::<Form>() {
         form.auto_submit = true;
-        if let Purpose::Expose { flags, .. } = &mut form.purpose {
+        if let Purpose::Expose { flags, .. } = &mut *form.purpose {
             *flags = cmd.spec;
         }
     }

@@ -71,7 +71,7 @@ fn choose(form: &mut Form, delta: isize) {
         Some(super::FieldValue::Choice { idx, .. }) => *idx,
         _ => 0,
     };
-    if let Purpose::SetImage { containers, .. } = &form.purpose {
+    if let Purpose::SetImage { containers, .. } = &*form.purpose {
         if let Some(image) = containers.get(idx).map(|c| c.image.clone()) {
             form.set_text(IMAGE, image);
         }
@@ -123,7 +123,7 @@ fn sending(effect: &ChangeEffect) -> String {
 /// The change to send, `None` when the form moves to its review, or what is wrong.
 fn build(form: &mut Form) -> Result<Option<ChangeEffect>, String> {
     let reviewed = form.review.is_some();
-    match &form.purpose {
+    match &*form.purpose {
         Purpose::CreateDeployment { namespace } => {
             let line = create_line(form);
             let words: Vec<&str> = line.split_whitespace().collect();
