@@ -93,6 +93,12 @@ pub enum Action {
     Yaml,
     /// Show a `kubectl describe`-like text of the selected object, with its events.
     Describe,
+    /// Open the form that creates a Deployment (name, image, replicas, port).
+    CreateDeployment,
+    /// Open the expose dialog for the selected Deployment, ReplicaSet, Pod or Service.
+    Expose,
+    /// Change the image of one of the selected workload's containers.
+    SetImage,
     /// Answer yes to a confirmation (delete, rollback, restart, scale, pause, stop forward).
     Confirm,
 }

@@ -117,4 +117,9 @@ pub enum Effect {
     Rollout(Box<crate::model::rollout::effects::RolloutEffect>),
     /// Delete, YAML, describe (answers `Msg::Object`).
     Object(crate::model::objects::ObjectEffect),
+    /// Create, expose, set image, apply: every variant changes the cluster (answers
+    /// `Msg::Change`).
+    Change(Box<crate::model::change::ChangeEffect>),
+    /// Reads that prepare a change (answers `Msg::Change`).
+    Prepare(crate::model::change::PrepareEffect),
 }

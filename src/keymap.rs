@@ -37,13 +37,15 @@ pub enum Ctx {
     Text,
     /// The generic view: any kind as the server's table.
     Resources,
+    /// The form of a change (create, expose, set image, apply).
+    Form,
     /// A question that changes the cluster (delete, rollback, restart, scale, pause, stop a
     /// forward): only the confirm key acts, any other key cancels.
     Confirm,
 }
 
 impl Ctx {
-    pub const ALL: [Ctx; 16] = [
+    pub const ALL: [Ctx; 17] = [
         Ctx::Global,
         Ctx::List,
         Ctx::Namespaces,
@@ -59,6 +61,7 @@ impl Ctx {
         Ctx::PortForward,
         Ctx::Text,
         Ctx::Resources,
+        Ctx::Form,
         Ctx::Confirm,
     ];
 
@@ -79,6 +82,7 @@ impl Ctx {
             Ctx::History => "Rollout history",
             Ctx::Text => "YAML and describe",
             Ctx::Resources => "Other kinds (:ing, :cm, :ev, :no, CRDs …)",
+            Ctx::Form => "Create, expose, set image and apply forms",
             Ctx::Confirm => "Confirmations",
         }
     }
@@ -97,6 +101,7 @@ impl Ctx {
             Ctx::LogPicker => &[Ctx::LogPicker, Ctx::List, Ctx::Global],
             Ctx::Forwards => &[Ctx::Forwards, Ctx::List, Ctx::Global],
             Ctx::PortForward => &[Ctx::PortForward, Ctx::Global],
+            Ctx::Form => &[Ctx::Form, Ctx::Global],
             Ctx::Workloads => &[Ctx::Workloads, Ctx::List, Ctx::Global],
             Ctx::History => &[Ctx::History, Ctx::List, Ctx::Global],
             Ctx::Text => &[Ctx::Text, Ctx::List, Ctx::Global],
@@ -298,6 +303,25 @@ pub const DEFAULTS: &[Binding] = &[
         "sort by previous column",
     ),
     b(Ctx::Resources, "x", Action::Reveal, "reveal secret"),
+    b(
+        Ctx::Workloads,
+        "n",
+        Action::CreateDeployment,
+        "new deployment",
+    ),
+    b(Ctx::Workloads, "i", Action::SetImage, "set image"),
+    b(Ctx::Workloads, "X", Action::Expose, "expose"),
+    b(Ctx::Pods, "X", Action::Expose, "expose"),
+    b(Ctx::Services, "X", Action::Expose, "expose"),
+    b(Ctx::Resources, "X", Action::Expose, "expose (rs)"),
+    b(Ctx::Form, "enter", Action::Submit, "next / send"),
+    b(Ctx::Form, "esc", Action::Cancel, "back / cancel"),
+    b(Ctx::Form, "tab", Action::FocusNext, "next field"),
+    b(Ctx::Form, "shift-tab", Action::FocusPrev, "previous field"),
+    b(Ctx::Form, "up", Action::Up, "previous choice"),
+    b(Ctx::Form, "down", Action::Down, "next choice"),
+    b(Ctx::Form, "backspace", Action::DeleteBack, "delete"),
+    b(Ctx::Form, "ctrl-u", Action::ClearLine, "clear field"),
     b(Ctx::Text, "esc", Action::Back, "close"),
     b(Ctx::Text, "c", Action::Copy, "copy all"),
     b(

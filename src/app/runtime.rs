@@ -161,6 +161,22 @@ impl Runtime {
                 });
             }
             Effect::Forward(e) => self.forwards.apply(e),
+            Effect::Change(effect) => {
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let msg = crate::cluster::change::run(&client, *effect).await;
+                    let _ = tx.send(Msg::Change(Box::new(msg)));
+                });
+            }
+            Effect::Prepare(effect) => {
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let msg = crate::cluster::change::prepare(&client, effect).await;
+                    let _ = tx.send(Msg::Change(Box::new(msg)));
+                });
+            }
             Effect::Object(effect) => {
                 let client = self.client.clone();
                 let tx = self.tx.clone();

@@ -41,6 +41,11 @@ pub struct Trail {
 }
 
 impl Trail {
+    /// Selects `key` once the main view lists it (a row just created).
+    pub fn select_when_listed(&mut self, key: RowKey) {
+        self.reselect = Some(key);
+    }
+
     pub fn selector(&self) -> Selector {
         self.narrow
             .as_ref()

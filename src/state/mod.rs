@@ -10,6 +10,7 @@
 //! to a view when it changes. Logs, rollouts and port-forwards have their own modules;
 //! `prompt` is the command line and filter.
 
+pub mod change;
 pub mod drill;
 #[cfg(test)]
 mod filter_tests;

@@ -24,6 +24,8 @@ pub enum Modal {
     PortForwardDialog,
     Text,
     LogPicker,
+    /// The form of a change: printable keys are text.
+    Form,
 }
 
 impl Modal {
@@ -39,6 +41,7 @@ impl Modal {
             Modal::PortForwardDialog => Ctx::PortForward,
             Modal::Text => Ctx::Text,
             Modal::LogPicker => Ctx::LogPicker,
+            Modal::Form => Ctx::Form,
         }
     }
 
@@ -46,7 +49,7 @@ impl Modal {
     pub fn takes_text(self) -> bool {
         matches!(
             self,
-            Modal::ScaleInput | Modal::Prompt | Modal::PortForwardDialog
+            Modal::ScaleInput | Modal::Prompt | Modal::PortForwardDialog | Modal::Form
         )
     }
 }
@@ -61,6 +64,7 @@ impl Modal {
             Overlay::PortForward(_) => Modal::PortForwardDialog,
             Overlay::LogPicker(_) => Modal::LogPicker,
             Overlay::StopForward(_) => Modal::StopForward,
+            Overlay::Form(_) => Modal::Form,
             Overlay::Rollout(RolloutDialog::Rollback(_) | RolloutDialog::Confirm { .. }) => {
                 Modal::RolloutConfirm
             }

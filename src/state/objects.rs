@@ -39,6 +39,15 @@ impl TextView {
         }
     }
 
+    /// A text already known (results of a change).
+    pub fn with_lines(title: String, lines: Vec<String>) -> TextView {
+        TextView {
+            lines,
+            loading: false,
+            ..TextView::loading(title)
+        }
+    }
+
     fn max_scroll(&self) -> usize {
         self.lines.len().saturating_sub(self.viewport.max(1))
     }

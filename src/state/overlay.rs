@@ -5,6 +5,7 @@
 //! cleared when that view changes.
 
 use crate::model::portforward::ForwardId;
+use crate::state::change::Form;
 use crate::state::logs::ContainerPicker;
 use crate::state::objects::{DeleteConfirm, TextView};
 use crate::state::pf_dialog::PfDialog;
@@ -24,6 +25,7 @@ pub enum Overlay {
     LogPicker(ContainerPicker),
     Rollout(RolloutDialog),
     StopForward(StopForward),
+    Form(Form),
 }
 
 /// A type that is one kind of overlay.
@@ -69,6 +71,7 @@ overlay_kind!(PortForward, PfDialog);
 overlay_kind!(LogPicker, ContainerPicker);
 overlay_kind!(Rollout, RolloutDialog);
 overlay_kind!(StopForward, StopForward);
+overlay_kind!(Form, Form);
 
 /// The stack, bottom first.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -49,6 +49,8 @@ pub enum CommandKind {
     Help,
     /// `:pf` shows the port-forwards; `:pf TYPE/NAME` opens the dialog for that target.
     Forwards,
+    /// `:create`, `:expose`, `:apply`: changes, with kubectl-like arguments (`state::change`).
+    Change,
 }
 
 pub struct CommandSpec {
@@ -58,6 +60,8 @@ pub struct CommandSpec {
     /// Whether the argument is a namespace name (completes against namespaces).
     pub takes_namespace: bool,
     pub desc: &'static str,
+    /// What `tab` offers for the first argument, then for the words after it.
+    pub completes: (&'static [&'static str], &'static [&'static str]),
 }
 
 /// The commands that are not views (views bring their own, see [`VIEWS`]).
@@ -67,24 +71,61 @@ const OTHER_COMMANDS: &[CommandSpec] = &[
         kind: CommandKind::Namespace,
         takes_namespace: true,
         desc: "namespaces; ns NAME switches (all = every namespace)",
+        completes: (&[], &[]),
+    },
+    CommandSpec {
+        names: &["create"],
+        kind: CommandKind::Change,
+        takes_namespace: false,
+        desc: "create deployment NAME --image=IMAGE [--replicas=N] [--port=P] | create namespace NAME",
+        completes: (
+            &["deployment", "namespace"],
+            &["--image=", "--replicas=", "--port="],
+        ),
+    },
+    CommandSpec {
+        names: &["expose"],
+        kind: CommandKind::Change,
+        takes_namespace: false,
+        desc: "expose deploy/NAME --port=P [--target-port=T] [--type=NodePort] [--name=N] [--protocol=TCP]",
+        completes: (
+            &["deploy/", "pod/", "rs/", "svc/"],
+            &[
+                "--port=",
+                "--target-port=",
+                "--type=",
+                "--name=",
+                "--protocol=",
+            ],
+        ),
+    },
+    CommandSpec {
+        names: &["apply"],
+        kind: CommandKind::Change,
+        takes_namespace: false,
+        desc: "apply -f PATH: server-side apply of a file or directory (asks first)",
+        completes: (&["-f"], &[]),
     },
     CommandSpec {
         names: &["pf", "portforwards", "port-forward"],
         kind: CommandKind::Forwards,
         takes_namespace: false,
         desc: "port-forwards; pf TYPE/NAME forwards to svc/, deploy/, sts/ or a pod",
+        completes: (&[], &[]),
     },
     CommandSpec {
         names: &["help"],
         kind: CommandKind::Help,
         takes_namespace: false,
         desc: "this help",
+        completes: (&[], &[]),
     },
     CommandSpec {
         names: &["quit", "q", "q!"],
         kind: CommandKind::Quit,
         takes_namespace: false,
         desc: "quit",
+        completes: (&[], &[]),
     },
 ];
 
@@ -176,6 +217,11 @@ pub fn choices<'a>(
             .chain(kinds.iter().map(String::as_str))
             .map(str::to_owned)
             .collect(),
+        [cmd, ..] if find_command(cmd).is_some_and(|c| c.kind == CommandKind::Change) => {
+            let (first, rest) = find_command(cmd).map_or((&[][..], &[][..]), |c| c.completes);
+            let offered = if done.len() == 1 { first } else { rest };
+            offered.iter().map(|n| n.to_string()).collect()
+        }
         [cmd] if takes_namespace(cmd) => namespaces
             .chain(std::iter::once(ALL_NAMESPACES_ARG))
             .map(str::to_owned)
@@ -220,7 +266,12 @@ pub fn complete<'a>(
         0 => (input.to_string(), Vec::new()),
         1 => {
             let only = &candidates[0];
-            let takes_more = done.is_empty() && takes_namespace(only);
+            let is_change =
+                |w: &str| find_command(w).is_some_and(|c| c.kind == CommandKind::Change);
+            let takes_more = done.is_empty() && (takes_namespace(only) || is_change(only))
+                || (!done.is_empty()
+                    && done.first().is_some_and(|c| is_change(c))
+                    && !only.ends_with(['=', '/']));
             let mut out = join(only);
             if takes_more {
                 out.push(' ');

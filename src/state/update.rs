@@ -6,6 +6,7 @@ use crate::action::Action;
 use crate::effect::{Effect, Scope, WatchSlot};
 use crate::keymap::{KeyChord, Lookup};
 use crate::msg::{KubeMsg, Msg, Notice, WatchEvent};
+use crate::state::change;
 use crate::state::drill;
 use crate::state::forwards_app;
 use crate::state::help;
@@ -96,6 +97,7 @@ fn handle(st: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Forward(m) => forwards_app::on_msg(st, m),
         Msg::Rollout(m) => rollouts::app::on_msg(st, *m),
         Msg::Object(m) => objects::on_msg(st, m),
+        Msg::Change(m) => change::on_msg(st, *m),
         Msg::Discovery(answer) => {
             st.dirty = true;
             match st.discovery.on_answer(answer, st.now) {
@@ -196,6 +198,7 @@ fn type_char(st: &mut AppState, modal: Modal, c: char) -> Vec<Effect> {
         Modal::Prompt => edit_prompt(st, |input| input.push(c)),
         Modal::ScaleInput => rollouts::app::on_scale_char(st, c),
         Modal::PortForwardDialog => forwards_app::on_dialog_char(st, c),
+        Modal::Form => change::on_form_char(st, c),
         _ => Vec::new(),
     }
 }
@@ -207,12 +210,16 @@ pub(super) fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
         Some(Modal::ScaleInput) => return rollouts::app::on_scale_action(st, action),
         Some(Modal::Text) => return objects::on_text_action(st, action),
         Some(Modal::PortForwardDialog) => return forwards_app::on_dialog_action(st, action),
+        Some(Modal::Form) => return change::on_form_action(st, action),
         Some(Modal::LogPicker) => {
             if let Some(effects) = logs::app::on_picker_action(st, action) {
                 return effects;
             }
         }
         _ => {}
+    }
+    if let Some(effects) = change::on_action(st, action) {
+        return effects;
     }
     if let Some(effects) = objects::on_action(st, action) {
         return effects;
@@ -445,6 +452,10 @@ fn run_command_once(st: &mut AppState, input: &str, may_ask: bool) -> Vec<Effect
             }
         };
     }
+    if let Some(CommandKind::Change) = prompt::find_command(name).map(|c| c.kind) {
+        let words: Vec<&str> = input.split_whitespace().skip(1).collect();
+        return change::on_command(st, name, &words);
+    }
     let cmd = match prompt::parse_command(input) {
         Ok(c) => c,
         Err(e) => {
@@ -479,6 +490,7 @@ fn run_parsed_command(st: &mut AppState, cmd: prompt::ParsedCommand) -> Vec<Effe
             Some(name) => switch_to_named(st, &name),
         },
         CommandKind::Forwards => forwards_app::on_command(st, cmd.arg.as_deref()),
+        CommandKind::Change => Vec::new(),
         CommandKind::View(view) => {
             st.forwards_open = false;
             let mut effects = Vec::new();

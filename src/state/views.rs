@@ -53,6 +53,7 @@ const fn view_command(
         kind: CommandKind::View(view),
         takes_namespace: true,
         desc,
+        completes: (&[], &[]),
     })
 }
 

@@ -13,6 +13,10 @@ use crate::theme::Theme;
 /// them: the line always ends with it (`<?> help`, or `<?> more` when hints were left out).
 const LEAD_HINTS: [Action; 3] = [Action::Command, Action::Filter, Action::Quit];
 
+/// Changes made less often than the pane's everyday keys: hinted after the lead general
+/// keys, with the sort keys (the help lists them all).
+const LATE_HINTS: [Action; 3] = [Action::CreateDeployment, Action::Expose, Action::SetImage];
+
 /// A word or two per action, for a narrow hint line. Where one action means different
 /// things by pane (`enter` uses a namespace, diffs a revision, opens an object) the first
 /// word of the pane's own description says it.
@@ -53,6 +57,9 @@ fn short(action: Action, desc: &'static str) -> &'static str {
         Action::FocusNext => "next pane",
         Action::Zoom => "zoom",
         Action::Confirm => "yes",
+        Action::CreateDeployment => "new",
+        Action::Expose => "expose",
+        Action::SetImage => "image",
         _ => desc,
     }
 }
@@ -68,9 +75,12 @@ fn ordered(keymap: &Keymap, ctx: Ctx) -> Vec<&ResolvedBinding> {
                 .in_ctx(own)
                 .any(|o| o.keys.iter().any(|k| b.keys.contains(k)))
     };
-    // Sorting and scope are the pane's too, but come after the general lead keys.
+    // Sorting, scope and the rarer changes are the pane's too, but come after the general
+    // lead keys.
     let is_sort = |b: &&ResolvedBinding| {
-        b.action.name().starts_with("sort_") || b.action == Action::AllNamespaces
+        b.action.name().starts_with("sort_")
+            || b.action == Action::AllNamespaces
+            || LATE_HINTS.contains(&b.action)
     };
     let general = |lead: bool| {
         keymap

@@ -1,6 +1,7 @@
 //! Rendering: a pure function of the state. One file per pane, mirroring `state/`.
 //! Only visible rows are formatted; call `AppState::refresh` before drawing.
 
+pub mod change;
 pub mod confirm;
 pub mod details;
 pub mod forwards;
@@ -84,6 +85,7 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) -> H
             }
             // Asked in the status line.
             Overlay::StopForward(_) => {}
+            Overlay::Form(form) => change::draw_form(f, body, form, keymap, theme),
         }
     }
     if let Some(prompt) = &st.prompt {

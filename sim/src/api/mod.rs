@@ -3,6 +3,7 @@
 //! verb to small modules.
 
 mod aggregated;
+pub mod apply;
 mod crds;
 mod discovery;
 mod events_v1;

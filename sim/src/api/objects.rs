@@ -86,6 +86,17 @@ pub fn check_body(res: &ResourceType, t: &Target, obj: &Value) -> Result<(), Api
 pub fn create(st: &SimState, req: &ApiRequest, t: &Target) -> Result<Response, ApiError> {
     let dry_run = req.dry_run()?;
     let obj = req.json_body()?;
+    let stored = create_object(st, t, obj, dry_run)?;
+    Ok(render(t.res, &stored, req.format, StatusCode::CREATED))
+}
+
+/// Checks, defaults and stores a new object (POST, and server-side apply of a new one).
+pub fn create_object(
+    st: &SimState,
+    t: &Target,
+    obj: Value,
+    dry_run: bool,
+) -> Result<Arc<Stored>, ApiError> {
     check_body(t.res, t, &obj)?;
     super::crds::check(t.res, &obj)?;
     let (res, mut obj) = super::events_v1::incoming(t.res, obj);
@@ -96,8 +107,7 @@ pub fn create(st: &SimState, req: &ApiRequest, t: &Target) -> Result<Response, A
     } else {
         st.store.create(res, ns(t), obj)
     };
-    let stored = given_back_on_error(st, stored, taken)?;
-    Ok(render(t.res, &stored, req.format, StatusCode::CREATED))
+    given_back_on_error(st, stored, taken)
 }
 
 pub fn update(

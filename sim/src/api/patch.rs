@@ -1,5 +1,6 @@
 //! PATCH: JSON patch, JSON merge patch and strategic merge patch, on objects and on the
-//! `status` subresource. Server-side apply is answered with a clear 415.
+//! `status` subresource; server-side apply (`apply.rs`) in YAML or JSON (CBOR is answered
+//! with a clear 415).
 
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -18,6 +19,8 @@ pub enum PatchKind {
     Json,
     Merge,
     Strategic,
+    /// Server-side apply (`application/apply-patch+yaml`).
+    Apply,
 }
 
 impl PatchKind {
@@ -26,11 +29,10 @@ impl PatchKind {
             "application/json-patch+json" => Ok(PatchKind::Json),
             "application/merge-patch+json" => Ok(PatchKind::Merge),
             "application/strategic-merge-patch+json" => Ok(PatchKind::Strategic),
-            "application/apply-patch+yaml" | "application/apply-patch+cbor" => {
-                Err(ApiError::unsupported_media_type(
-                    "server-side apply is not supported by the simulated cluster; use client-side apply (kubectl apply without --server-side)",
-                ))
-            }
+            "application/apply-patch+yaml" => Ok(PatchKind::Apply),
+            "application/apply-patch+cbor" => Err(ApiError::unsupported_media_type(
+                "server-side apply in CBOR is not supported by the simulated cluster; send application/apply-patch+yaml",
+            )),
             other => Err(ApiError::unsupported_media_type(format!(
                 "the body of the request was in an unknown format ({other:?}) - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json"
             ))),
@@ -59,6 +61,7 @@ pub fn apply(kind: PatchKind, obj: &mut Value, patch: &Value) -> Result<(), ApiE
             Ok(())
         }
         PatchKind::Strategic => strategic::apply(obj, patch),
+        PatchKind::Apply => super::apply::merge(obj, patch),
     }
 }
 
@@ -70,6 +73,11 @@ pub fn patch(
 ) -> Result<Response, ApiError> {
     let kind = PatchKind::from_content_type(&req.content_type)?;
     let patch: Value = req.json_body()?;
+    if kind == PatchKind::Apply {
+        if let Some(created) = super::apply::check(st, req, t, scope, &patch)? {
+            return Ok(created);
+        }
+    }
     let v1 = super::events_v1::is_v1(t.res);
     let edit = |obj: &mut Value| {
         if v1 {

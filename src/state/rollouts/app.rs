@@ -177,7 +177,7 @@ fn on_workload_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> 
 }
 
 /// Refuses a change under `--readonly`, with a message saying so.
-fn refused_readonly(st: &mut AppState, what: &str) -> bool {
+pub(crate) fn refused_readonly(st: &mut AppState, what: &str) -> bool {
     if st.readonly {
         st.notify(Notice::error(format!(
             "read-only mode (--readonly): {what} refused"
