@@ -339,12 +339,7 @@ pub const DEFAULTS: &[Binding] = &[
     b(Ctx::Help, "/", Action::Filter, "find a key by what it does"),
     b(Ctx::Prompt, "enter", Action::Submit, "run / keep filter"),
     b(Ctx::Prompt, "esc", Action::Cancel, "cancel"),
-    b(
-        Ctx::Prompt,
-        "tab",
-        Action::Complete,
-        "complete (the chosen suggestion)",
-    ),
+    b(Ctx::Prompt, "tab", Action::Complete, "complete"),
     b(Ctx::Prompt, "down", Action::Down, "next suggestion"),
     b(Ctx::Prompt, "up", Action::Up, "previous suggestion"),
     b(
