@@ -87,6 +87,10 @@ pub enum Action {
     Yaml,
     /// Show a `kubectl describe`-like text of the selected object, with its events.
     Describe,
+    /// Edit the selected object in `$KUBE_EDITOR` / `$EDITOR` / `vi`, as `kubectl edit`.
+    Edit,
+    /// A shell in the selected pod's container (a picker first for several).
+    Shell,
     /// Answer yes to a confirmation (delete, rollback, restart, scale, pause, stop forward).
     Confirm,
 }

@@ -37,6 +37,16 @@ pub enum Msg {
     Object(crate::model::objects::ObjectMsg),
     /// The answer to `Effect::Discover`: every resource the server serves.
     Discovery(Result<crate::model::discovery::Catalog, String>),
+    /// The end of an `Effect::Edit` session.
+    Edited {
+        obj: crate::model::objects::ObjectRef,
+        outcome: crate::model::edit::EditOutcome,
+    },
+    /// The end of an `Effect::Exec` session.
+    ExecEnded {
+        target: crate::model::exec::ExecTarget,
+        end: crate::model::exec::ExecEnd,
+    },
 }
 
 /// How a watch error that is about permissions starts: it belongs to the view, not to the

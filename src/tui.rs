@@ -81,6 +81,20 @@ pub fn require_terminal() -> Result<(), String> {
     ))
 }
 
+/// Hands the terminal to a foreground session (an editor, a remote shell): leaves the
+/// alternate screen, shows the cursor, stops bracketed paste; cooked mode too unless
+/// `keep_raw` (a remote shell wants every byte as typed). The caller must have stopped
+/// reading terminal events first; [`Tui::resume`] takes the terminal back.
+pub fn suspend(keep_raw: bool) -> io::Result<()> {
+    let mut out = io::stdout();
+    execute!(out, DisableBracketedPaste, LeaveAlternateScreen, Show)?;
+    if !keep_raw {
+        disable_raw_mode()?;
+        ACTIVE.store(false, Ordering::SeqCst);
+    }
+    out.flush()
+}
+
 /// Owns the terminal while the TUI runs.
 pub struct Tui {
     pub terminal: Terminal<Backend>,
@@ -98,6 +112,19 @@ impl Tui {
             }
         };
         Ok(Tui { terminal })
+    }
+
+    /// Takes the terminal back after [`suspend`]: rkt's modes again and a cleared
+    /// screen, so the next draw repaints everything.
+    pub fn resume(&mut self) -> io::Result<()> {
+        enter()?;
+        // Not `Terminal::clear`: it asks the terminal for the cursor position, an answer
+        // read through crossterm's event reader, which the dropped event stream may have
+        // left woken (the answer then "times out"). A resize to the current size clears the
+        // screen and forgets the last frame without asking anything.
+        let size = self.terminal.size()?;
+        self.terminal
+            .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
     }
 
     /// Writes raw bytes to the terminal between frames (OSC 52 clipboard).

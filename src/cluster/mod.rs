@@ -5,6 +5,8 @@
 
 pub mod connect;
 pub mod discovery;
+pub mod edit;
+pub mod exec;
 pub mod logs;
 pub mod objects;
 pub mod portforward;

@@ -14,6 +14,7 @@ use crate::state::objects;
 use crate::state::prompt::{self, CommandKind, ALL_NAMESPACES_ARG};
 use crate::state::resources::command::Resolved;
 use crate::state::rollouts;
+use crate::state::session;
 use crate::state::{
     AppState, Connection, HelpState, MainView, Pane, Phase, Prompt, PromptKind, ViewTable,
     FOCUS_ORDER,
@@ -93,6 +94,14 @@ fn handle(st: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Forward(m) => forwards_app::on_msg(st, m),
         Msg::Rollout(m) => rollouts::app::on_msg(st, *m),
         Msg::Object(m) => objects::on_msg(st, m),
+        Msg::Edited { obj, outcome } => {
+            session::on_edited(st, obj, outcome);
+            Vec::new()
+        }
+        Msg::ExecEnded { target, end } => {
+            session::on_exec_ended(st, target, end);
+            Vec::new()
+        }
         Msg::Discovery(answer) => {
             st.dirty = true;
             match st.discovery.on_answer(answer, st.now) {
@@ -212,6 +221,9 @@ fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
         _ => {}
     }
     if let Some(effects) = objects::on_action(st, action) {
+        return effects;
+    }
+    if let Some(effects) = session::on_action(st, action) {
         return effects;
     }
     if let Some(effects) = forwards_app::on_action(st, action) {

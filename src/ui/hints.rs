@@ -39,6 +39,8 @@ fn short(action: Action, desc: &'static str) -> &'static str {
         Action::Yaml => "yaml",
         Action::Describe => "describe",
         Action::Events => "events",
+        Action::Edit => "edit",
+        Action::Shell => "shell",
         Action::AllNamespaces => "all ns",
         Action::Copy => "copy",
         Action::ToggleWide => "wide",
@@ -68,9 +70,11 @@ fn ordered(keymap: &Keymap, ctx: Ctx) -> Vec<&ResolvedBinding> {
                 .in_ctx(own)
                 .any(|o| o.keys.iter().any(|k| b.keys.contains(k)))
     };
-    // Sorting and scope are the pane's too, but come after the general lead keys.
+    // Sorting, scope and the events view are the pane's too, but come after the general
+    // lead keys.
     let is_sort = |b: &&ResolvedBinding| {
-        b.action.name().starts_with("sort_") || b.action == Action::AllNamespaces
+        b.action.name().starts_with("sort_")
+            || matches!(b.action, Action::AllNamespaces | Action::Events)
     };
     let general = |lead: bool| {
         keymap
@@ -125,13 +129,30 @@ pub fn spans<'a>(keymap: &Keymap, ctx: Ctx, max: u16, theme: &Theme) -> Vec<Span
     };
     let full = total(true) <= max;
     let room = max.saturating_sub(width(&help, "more"));
+    let lead = |b: &ResolvedBinding| b.ctx == Ctx::Global && LEAD_HINTS.contains(&b.action);
+    // Room kept for the lead general hints (`:`, `/`, `q`): a pane with many keys of its own
+    // must not push them out.
+    let mut lead_left: usize = bindings
+        .iter()
+        .filter(|b| lead(b))
+        .map(|b| {
+            let (k, t) = label(b, full);
+            width(&k, t)
+        })
+        .sum();
     let mut used = 0;
     let mut out = Vec::new();
     let mut dropped = false;
     for b in &bindings {
         let (key, text) = label(b, full);
         let w = width(&key, text);
-        if used + w > room {
+        let keep = if lead(b) {
+            lead_left = lead_left.saturating_sub(w);
+            0
+        } else {
+            lead_left
+        };
+        if used + w + keep > room {
             // Later hints are less useful; a shorter one may still fit.
             dropped = true;
             continue;
