@@ -26,7 +26,7 @@ fn short(action: Action, desc: &'static str) -> &'static str {
         Action::Command => "cmd",
         Action::Filter => "filter",
         Action::Logs => "logs",
-        Action::LogsOwner => "owner logs",
+        Action::LogsOwner => "owner",
         Action::LogsPrevious => "prev",
         Action::PortForward => "forward",
         Action::StopForward => "stop",
@@ -129,30 +129,13 @@ pub fn spans<'a>(keymap: &Keymap, ctx: Ctx, max: u16, theme: &Theme) -> Vec<Span
     };
     let full = total(true) <= max;
     let room = max.saturating_sub(width(&help, "more"));
-    let lead = |b: &ResolvedBinding| b.ctx == Ctx::Global && LEAD_HINTS.contains(&b.action);
-    // Room kept for the lead general hints (`:`, `/`, `q`): a pane with many keys of its own
-    // must not push them out.
-    let mut lead_left: usize = bindings
-        .iter()
-        .filter(|b| lead(b))
-        .map(|b| {
-            let (k, t) = label(b, full);
-            width(&k, t)
-        })
-        .sum();
     let mut used = 0;
     let mut out = Vec::new();
     let mut dropped = false;
     for b in &bindings {
         let (key, text) = label(b, full);
         let w = width(&key, text);
-        let keep = if lead(b) {
-            lead_left = lead_left.saturating_sub(w);
-            0
-        } else {
-            lead_left
-        };
-        if used + w + keep > room {
+        if used + w > room {
             // Later hints are less useful; a shorter one may still fit.
             dropped = true;
             continue;
