@@ -235,3 +235,36 @@ fn a_missing_editor_is_a_message_and_the_screen_comes_back() {
     app.send("q");
     assert_eq!(app.wait_exit(), 0);
 }
+
+#[test]
+fn a_rejected_update_reopens_on_the_users_text_with_the_servers_message() {
+    let Some(cluster) = cluster() else { return };
+    // Run 1 waits while the test makes the server refuse ConfigMaps, then edits; run 2
+    // gets the user's text back under the error and saves it as it is: the edit ends.
+    let editor = Editor::new(&format!(
+        "1) touch \"$DIR/waiting\"; while [ ! -f \"$DIR/go\" ]; do sleep 0.05; done; {} ;;\n*) ;;",
+        set_level(6)
+    ));
+    let mut app = start(&cluster, &editor.path(), &[]);
+    app.send("e");
+    let deadline = std::time::Instant::now() + common::pty::timeout();
+    while !editor.dir.path().join("waiting").exists() {
+        assert!(std::time::Instant::now() < deadline, "the editor never ran");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    cluster.sim.faults.refuse_resource("configmaps", 403);
+    std::fs::write(editor.dir.path().join("go"), "").unwrap();
+    app.wait_for_text("edit cancelled, no valid changes were saved");
+    cluster.sim.faults.reset();
+    assert_eq!(editor.runs(), 2);
+    let second = editor.seen(2);
+    let header_end = second.find("apiVersion").unwrap();
+    assert!(
+        second[..header_end].to_lowercase().contains("forbidden"),
+        "the server's message on top: {second}"
+    );
+    assert!(second.contains("level: \"6\""), "the user's text: {second}");
+    assert_eq!(level(&cluster), "1");
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+}
