@@ -26,6 +26,7 @@ impl Editor {
         let script = format!(
             "#!/bin/sh\nset -e\nDIR='{dir}'\nn=$(cat \"$DIR/runs\" 2>/dev/null || echo 0)\n\
              n=$((n+1))\necho $n > \"$DIR/runs\"\ncp \"$1\" \"$DIR/seen.$n\"\n\
+             stat -c %a \"$1\" > \"$DIR/mode.$n\"\n\
              case \"$n\" in\n{body}\nesac\n",
             dir = dir.path().display()
         );
@@ -44,6 +45,12 @@ impl Editor {
         std::fs::read_to_string(self.dir.path().join("runs"))
             .map(|s| s.trim().parse().unwrap())
             .unwrap_or(0)
+    }
+
+    /// The file's permission bits as run `run` found them (`600`).
+    fn mode(&self, run: u32) -> String {
+        let mode = std::fs::read_to_string(self.dir.path().join(format!("mode.{run}")));
+        mode.unwrap().trim().to_string()
     }
 
     fn seen(&self, run: u32) -> String {
@@ -113,9 +120,9 @@ fn set_level(n: u32) -> String {
 }
 
 #[test]
-fn a_saved_change_is_applied_and_an_unchanged_file_cancels() {
+fn a_saved_change_is_applied_and_an_unchanged_or_empty_file_cancels() {
     let Some(cluster) = cluster() else { return };
-    let editor = Editor::new(&format!("1) {} ;;\n*) ;;", set_level(2)));
+    let editor = Editor::new(&format!("1) {} ;;\n3) : > \"$1\" ;;\n*) ;;", set_level(2)));
     let mut app = start(&cluster, &editor.path(), &[]);
     app.send("e");
     app.wait_for_text("configmap/aaa-game edited");
@@ -132,10 +139,17 @@ fn a_saved_change_is_applied_and_an_unchanged_file_cancels() {
     );
     assert!(!first.contains("managedFields"), "{first}");
     assert!(first.contains("resourceVersion:"), "{first}");
+    // Only the user may read it: a Secret's data may be in it.
+    assert_eq!(editor.mode(1), "600");
     // Opened again and saved as it was: nothing is sent.
     app.send("e");
     app.wait_for_text("edit cancelled, no changes made");
     assert_eq!(editor.runs(), 2);
+    assert_eq!(level(&cluster), "2");
+    // Saved empty: cancelled too.
+    app.send("e");
+    app.wait_for_text("edit cancelled, saved file was empty");
+    assert_eq!(editor.runs(), 3);
     assert_eq!(level(&cluster), "2");
     app.send("q");
     assert_eq!(app.wait_exit(), 0);
