@@ -22,9 +22,9 @@ pub const EMPTY: &str = "edit cancelled, saved file was empty";
 /// Said when a file reopened with errors is saved again as it was.
 pub const NO_VALID_CHANGES: &str = "edit cancelled, no valid changes were saved";
 /// The note above the fresh object after a conflict.
-pub const CONFLICT_NOTE: &str = "The object was changed on the server while you edited it \
-(conflict), so your changes were not saved. This is the object as it is now: make your \
-changes again.";
+pub const CONFLICT_NOTE: &str =
+    "The object was changed on the server while you edited it (conflict),\n\
+so your changes were not saved. This is the object as it is now: make your changes again.";
 
 /// How an edit ended, for the user.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -75,6 +75,37 @@ fn e_asks_to_edit_the_selected_object() {
 }
 
 #[test]
+fn e_on_the_namespaces_pane_edits_the_namespace_and_s_there_is_no_shell() {
+    let mut st = pods_view(vec![pod("web-0", 1)], false);
+    let ns = st.ns_watch.key.unwrap();
+    let row = crate::model::rows::NamespaceRow {
+        name: "dev".into(),
+        phase: "Active".into(),
+        created: None,
+    };
+    for event in [
+        WatchEvent::Reset,
+        WatchEvent::Upsert(Rows::Namespaces(vec![row])),
+        WatchEvent::Synced,
+    ] {
+        update(&mut st, Msg::Kube(KubeMsg { key: ns, event }));
+    }
+    st.refresh();
+    update(&mut st, key(KeyCode::Tab));
+    assert_eq!(st.focus, crate::state::Pane::Namespaces);
+    let effects = update(&mut st, key(KeyCode::Char('e')));
+    assert_eq!(
+        effects,
+        vec![Effect::Edit(ObjectRef {
+            kind: ObjectKind::namespace(),
+            namespace: None,
+            name: "dev".into(),
+        })]
+    );
+    assert_eq!(update(&mut st, key(KeyCode::Char('s'))), vec![]);
+}
+
+#[test]
 fn readonly_refuses_edit_and_shell_before_anything_starts() {
     let mut st = pods_view(vec![pod("web-0", 1)], true);
     for c in ['e', 's'] {
