@@ -92,3 +92,22 @@ fn readonly_refuses_a_shell() {
     app.send("q");
     assert_eq!(app.wait_exit(), 0);
 }
+
+#[test]
+fn a_shell_in_a_container_that_is_not_running_is_a_message_in_rkt() {
+    let cluster = TestCluster::demo();
+    let mut app = start(&cluster, &[]);
+    // The demo's pod whose image cannot be pulled: its container never started.
+    app.send("/-f status.phase=Pending\r");
+    app.wait_until("only the pending pod", |s| {
+        s.contains("ImagePullBackOff") && !s.contains("hello-minikube-")
+    });
+    app.send("s");
+    let screen = app.wait_for_text("shell in default/web-frontend-");
+    assert!(app.alternate_screen(), "{screen}");
+    assert!(screen.contains("Pods(default)"), "{screen}");
+    assert!(!screen.contains("root@"), "no shell was started: {screen}");
+    // The keyboard still works.
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+}
