@@ -99,6 +99,10 @@ pub enum Action {
     Expose,
     /// Change the image of one of the selected workload's containers.
     SetImage,
+    /// Edit the selected object in `$KUBE_EDITOR` / `$EDITOR` / `vi`, as `kubectl edit`.
+    Edit,
+    /// A shell in the selected pod's container (a picker first for several).
+    Shell,
     /// Answer yes to a confirmation (delete, rollback, restart, scale, pause, stop forward).
     Confirm,
 }

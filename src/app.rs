@@ -7,6 +7,7 @@ mod frame_stats;
 mod memory;
 mod mouse;
 mod runtime;
+mod session;
 pub(crate) mod startup;
 
 use std::process::ExitCode;
@@ -95,6 +96,38 @@ fn handle_cluster_msg(st: &mut AppState, rt: &mut Runtime, tui: &mut Tui, msg: M
     }
 }
 
+/// Runs a session that needs the terminal (the event stream already dropped): cluster
+/// messages keep updating the state meanwhile, nothing is drawn; then the TUI is taken
+/// back, redrawn in full, and the session's end goes to `update`.
+async fn run_foreground(
+    fg: session::Foreground,
+    tui: &mut Tui,
+    st: &mut AppState,
+    rt: &mut Runtime,
+    rx: &mut mpsc::UnboundedReceiver<Msg>,
+    theme: &Theme,
+) -> anyhow::Result<ui::hit::HitMap> {
+    let mut handover = session::Handover::default();
+    let msg = {
+        let session = session::run(fg, rt.client(), &mut handover);
+        tokio::pin!(session);
+        loop {
+            tokio::select! {
+                msg = &mut session => break msg,
+                Some(m) = rx.recv() => handle_cluster_msg(st, rt, tui, m),
+            }
+        }
+    };
+    if handover.suspended() {
+        tui.resume()?;
+    }
+    let size = tui.terminal.size()?;
+    let mut effects = update(st, Msg::Resize(size.width, size.height));
+    effects.extend(update(st, msg));
+    rt.apply(effects, tui);
+    draw(tui, st, theme)
+}
+
 async fn event_loop(
     tui: &mut Tui,
     st: &mut AppState,
@@ -158,6 +191,15 @@ async fn event_loop(
         while woke.elapsed() < DRAIN_BUDGET {
             let Ok(msg) = rx.try_recv() else { break };
             handle_cluster_msg(st, &mut rt, tui, msg);
+        }
+        if let Some(fg) = rt.take_foreground() {
+            // Nothing reads the terminal while the session owns it; a new stream after.
+            drop(std::mem::replace(&mut events, EventStream::new()));
+            hits = run_foreground(fg, tui, st, &mut rt, &mut rx, theme).await?;
+            // ctrl-c in a cooked-mode editor signals rkt too: that was not a quit.
+            let _ = futures::FutureExt::now_or_never(sigint.recv());
+            last_draw = Instant::now();
+            continue;
         }
         if st.quit {
             break;

@@ -122,4 +122,10 @@ pub enum Effect {
     Change(Box<crate::model::change::ChangeEffect>),
     /// Reads that prepare a change (answers `Msg::Change`).
     Prepare(crate::model::change::PrepareEffect),
+    /// `kubectl edit` of the object in the user's editor: a foreground session that owns the
+    /// terminal, run by the event loop (answers `Msg::Edited`). Changes the cluster.
+    Edit(crate::model::objects::ObjectRef),
+    /// A shell in a container, the terminal handed over: a foreground session run by the
+    /// event loop (answers `Msg::ExecEnded`). Can change the container.
+    Exec(crate::model::exec::ExecTarget),
 }

@@ -43,6 +43,16 @@ pub enum Msg {
     Discovery(Result<crate::model::discovery::Catalog, String>),
     /// The answer to an `Effect::Change` or `Effect::Prepare`.
     Change(Box<crate::model::change::ChangeMsg>),
+    /// The end of an `Effect::Edit` session.
+    Edited {
+        obj: crate::model::objects::ObjectRef,
+        outcome: crate::model::edit::EditOutcome,
+    },
+    /// The end of an `Effect::Exec` session.
+    ExecEnded {
+        target: crate::model::exec::ExecTarget,
+        end: crate::model::exec::ExecEnd,
+    },
 }
 
 /// How a watch error that is about permissions starts: it belongs to the view, not to the

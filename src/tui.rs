@@ -94,9 +94,32 @@ pub fn require_terminal() -> Result<(), String> {
     ))
 }
 
+/// Hands the terminal to a foreground session (an editor, a remote shell): leaves the
+/// alternate screen, shows the cursor, stops bracketed paste; cooked mode too unless
+/// `keep_raw` (a remote shell wants every byte as typed). The caller must have stopped
+/// reading terminal events first; [`Tui::resume`] takes the terminal back.
+pub fn suspend(keep_raw: bool) -> io::Result<()> {
+    let mut out = io::stdout();
+    // The editor or shell must not receive rkt's mouse reports.
+    execute!(
+        out,
+        DisableMouseCapture,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        Show
+    )?;
+    if !keep_raw {
+        disable_raw_mode()?;
+        ACTIVE.store(false, Ordering::SeqCst);
+    }
+    out.flush()
+}
+
 /// Owns the terminal while the TUI runs.
 pub struct Tui {
     pub terminal: Terminal<Backend>,
+    /// Mouse reporting is on (and is turned on again after a suspension).
+    mouse: bool,
 }
 
 impl Tui {
@@ -111,7 +134,20 @@ impl Tui {
                 return Err(e);
             }
         };
-        Ok(Tui { terminal })
+        Ok(Tui { terminal, mouse })
+    }
+
+    /// Takes the terminal back after [`suspend`]: rkt's modes again and a cleared
+    /// screen, so the next draw repaints everything.
+    pub fn resume(&mut self) -> io::Result<()> {
+        enter(self.mouse)?;
+        // Not `Terminal::clear`: it asks the terminal for the cursor position, an answer
+        // read through crossterm's event reader, which the dropped event stream may have
+        // left woken (the answer then "times out"). A resize to the current size clears the
+        // screen and forgets the last frame without asking anything.
+        let size = self.terminal.size()?;
+        self.terminal
+            .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
     }
 
     /// Writes raw bytes to the terminal between frames (OSC 52 clipboard).

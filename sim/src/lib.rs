@@ -8,6 +8,7 @@ pub mod cli;
 pub mod controllers;
 pub mod defaults;
 pub mod error;
+pub mod exec;
 pub mod faults;
 pub mod kubeconfig;
 pub mod logs;
@@ -16,6 +17,7 @@ pub mod resources;
 pub mod seed;
 pub mod server;
 pub mod store;
+pub mod wsproto;
 
 use std::path::PathBuf;
 use std::sync::Arc;

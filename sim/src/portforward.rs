@@ -10,7 +10,7 @@ pub mod responder;
 
 use axum::extract::ws::{rejection::WebSocketUpgradeRejection, WebSocketUpgrade};
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -22,7 +22,7 @@ use responder::Page;
 
 use super::logs::lines;
 use super::resources::PODS;
-use super::{ApiError, SimState};
+use super::{wsproto, ApiError, SimState};
 
 /// The WebSocket subprotocols served, preferred first. kube-rs offers v5 then v4; its
 /// port-forwarder does not understand v5's close frames from the server (we send none).
@@ -52,21 +52,9 @@ async fn portforward(
         Ok(u) => u.protocols(PROTOCOLS),
         Err(_) => return ApiError::bad_request("Upgrade request required").into_response(),
     };
-    let offered = requested(&headers);
-    let v5 = !offered.contains(&PROTOCOLS[0]) && offered.contains(&PROTOCOLS[1]);
+    let v5 = wsproto::chosen(&headers, &PROTOCOLS) == Some(PROTOCOLS[1]);
     let gone = pod_gone(state, namespace, name, uid);
     upgrade.on_upgrade(move |socket| channel::run(socket, targets, v5, gone))
-}
-
-/// The subprotocols a client offered (one comma-separated header or several headers).
-fn requested(headers: &HeaderMap) -> Vec<&str> {
-    headers
-        .get_all(header::SEC_WEBSOCKET_PROTOCOL)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .collect()
 }
 
 /// Everything checked before the upgrade: the pod, its phase, the ports, the protocol.
@@ -85,21 +73,11 @@ fn prepare(
             "unable to forward port because pod is not running. Current status={phase}"
         )));
     }
-    let offered = requested(headers);
-    if !offered.iter().any(|p| PROTOCOLS.contains(p)) {
-        let spdy = headers
-            .get(header::UPGRADE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.to_ascii_lowercase().contains("spdy"))
-            || offered
-                .iter()
-                .any(|p| p.to_ascii_lowercase().contains("spdy"));
-        if spdy || !offered.is_empty() {
-            return Err(ApiError::bad_request(format!(
-                "the simulated cluster forwards ports only over WebSocket with the {} subprotocol (as kube-rs does); SPDY port-forwarding (kubectl port-forward) is not supported",
-                PROTOCOLS[0]
-            )));
-        }
+    if wsproto::unservable(headers, &PROTOCOLS) {
+        return Err(ApiError::bad_request(format!(
+            "the simulated cluster forwards ports only over WebSocket with the {} subprotocol (as kube-rs does); SPDY port-forwarding (kubectl port-forward) is not supported",
+            PROTOCOLS[0]
+        )));
     }
     let ports = parse_ports(query)?;
     let uid = pod["metadata"]["uid"].as_str().unwrap_or("").to_string();
@@ -208,7 +186,7 @@ pub fn refused_message(pod: &Value, port: u16) -> String {
 }
 
 /// Resolves when the pod is deleted for good or replaced by another with its name.
-async fn pod_gone(state: SimState, namespace: String, name: String, uid: String) {
+pub(crate) async fn pod_gone(state: SimState, namespace: String, name: String, uid: String) {
     let mut changes = state.store.changes();
     loop {
         match state.store.get(&PODS, &namespace, &name) {

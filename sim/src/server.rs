@@ -18,7 +18,7 @@ use tokio_util::sync::WaitForCancellationFutureOwned;
 
 use super::faults::{self, Faults};
 use super::kubeconfig::{self, TempDir};
-use super::{api, churn, controllers, logs, portforward, seed, SimConfig, SimState, Store};
+use super::{api, churn, controllers, exec, logs, portforward, seed, SimConfig, SimState, Store};
 
 /// A running simulated cluster. Dropping it stops the server and the controllers.
 pub struct SimHandle {
@@ -132,6 +132,7 @@ pub fn router(state: SimState) -> Router {
     Router::new()
         .merge(logs::routes())
         .merge(portforward::routes())
+        .merge(exec::routes())
         .merge(api::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

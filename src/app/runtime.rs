@@ -20,6 +20,8 @@ pub struct Runtime {
     logs: Option<(crate::state::logs::LogStreamKey, JoinHandle<()>)>,
     clipboard: super::clipboard::Clipboard,
     forwards: super::forwards::Forwards,
+    /// Sessions that need the terminal, for the event loop to run (in order).
+    foreground: std::collections::VecDeque<super::session::Foreground>,
 }
 
 impl Runtime {
@@ -31,7 +33,18 @@ impl Runtime {
             watches: HashMap::new(),
             logs: None,
             clipboard: super::clipboard::Clipboard::default(),
+            foreground: Default::default(),
         }
+    }
+
+    /// The client, for sessions the event loop runs itself.
+    pub fn client(&self) -> kube::Client {
+        self.client.clone()
+    }
+
+    /// The next session that needs the terminal (`Effect::Edit`, `Effect::Exec`).
+    pub fn take_foreground(&mut self) -> Option<super::session::Foreground> {
+        self.foreground.pop_front()
     }
 
     pub fn apply(&mut self, effects: Vec<Effect>, tui: &mut Tui) {
@@ -177,6 +190,12 @@ impl Runtime {
                     let _ = tx.send(Msg::Change(Box::new(msg)));
                 });
             }
+            Effect::Edit(obj) => self
+                .foreground
+                .push_back(super::session::Foreground::Edit(obj)),
+            Effect::Exec(target) => self
+                .foreground
+                .push_back(super::session::Foreground::Exec(target)),
             Effect::Object(effect) => {
                 let client = self.client.clone();
                 let tx = self.tx.clone();

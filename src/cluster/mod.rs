@@ -6,6 +6,8 @@
 pub mod change;
 pub mod connect;
 pub mod discovery;
+pub mod edit;
+pub mod exec;
 pub mod logs;
 pub mod objects;
 pub mod portforward;

@@ -20,7 +20,7 @@ pub(super) fn resource(kind: &ObjectKind) -> ApiResource {
     }
 }
 
-fn api(client: &Client, obj: &ObjectRef) -> Api<DynamicObject> {
+pub(super) fn api(client: &Client, obj: &ObjectRef) -> Api<DynamicObject> {
     let resource = resource(&obj.kind);
     match &obj.namespace {
         Some(ns) => Api::namespaced_with(client.clone(), ns, &resource),

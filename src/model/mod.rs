@@ -8,6 +8,8 @@ pub mod convert;
 pub mod describe;
 pub mod discovery;
 pub mod drill;
+pub mod edit;
+pub mod exec;
 pub mod filter;
 pub mod format;
 pub mod fuzzy;

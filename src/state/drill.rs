@@ -89,7 +89,7 @@ pub fn on_select(st: &mut AppState) -> Option<Vec<Effect>> {
     Some(vec![Effect::Object(ObjectEffect::Drill(obj))])
 }
 
-/// `e`: the events of the selected object (of the focused pane), narrowed by the field
+/// `shift-e`: the events of the selected object (of the focused pane), narrowed by the field
 /// selector kubectl uses (`involvedObject.name=…,involvedObject.kind=…`).
 pub fn events_of_selected(st: &mut AppState) -> Vec<Effect> {
     let Some(obj) = st.table(st.focus).selected_object() else {

@@ -33,6 +33,7 @@ pub mod prompt;
 pub mod resources;
 pub mod rollouts;
 pub mod services;
+pub mod session;
 pub mod table;
 mod update;
 pub mod view;

@@ -6,6 +6,16 @@
 use super::AppState;
 
 impl AppState {
+    /// Refuses a change under `--readonly`, with a message saying so.
+    pub(crate) fn refused_readonly(&mut self, what: &str) -> bool {
+        if self.readonly {
+            self.notify(crate::msg::Notice::error(format!(
+                "read-only mode (--readonly): {what} refused"
+            )));
+        }
+        self.readonly
+    }
+
     /// Clears the notice when it has been shown for its lifetime (called on each tick).
     pub(crate) fn expire_notice(&mut self) {
         let Some(notice) = &self.notice else {

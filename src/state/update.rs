@@ -17,6 +17,7 @@ use crate::state::palette;
 use crate::state::prompt::{self, CommandKind, ALL_NAMESPACES_ARG};
 use crate::state::resources::command::Resolved;
 use crate::state::rollouts;
+use crate::state::session;
 use crate::state::{
     AppState, Connection, HelpState, MainView, Pane, Phase, Prompt, PromptKind, ViewTable,
     FOCUS_ORDER,
@@ -98,6 +99,14 @@ fn handle(st: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Rollout(m) => rollouts::app::on_msg(st, *m),
         Msg::Object(m) => objects::on_msg(st, m),
         Msg::Change(m) => change::on_msg(st, *m),
+        Msg::Edited { obj, outcome } => {
+            session::on_edited(st, obj, outcome);
+            Vec::new()
+        }
+        Msg::ExecEnded { target, end } => {
+            session::on_exec_ended(st, target, end);
+            Vec::new()
+        }
         Msg::Discovery(answer) => {
             st.dirty = true;
             match st.discovery.on_answer(answer, st.now) {
@@ -222,6 +231,9 @@ pub(super) fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
         return effects;
     }
     if let Some(effects) = objects::on_action(st, action) {
+        return effects;
+    }
+    if let Some(effects) = session::on_action(st, action) {
         return effects;
     }
     if let Some(effects) = forwards_app::on_action(st, action) {

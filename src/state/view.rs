@@ -30,6 +30,8 @@ pub enum Awaiting {
     PodOwner { namespace: String, pod: String },
     /// `l` on a multi-container pod: its containers, for the picker.
     Containers(crate::state::logs::LogTarget),
+    /// `s` on a multi-container pod: its containers, for the shell's picker.
+    ShellContainers(crate::state::logs::LogTarget),
     /// `enter` on an object: where it leads.
     Drill(crate::model::objects::ObjectRef),
 }

@@ -30,7 +30,7 @@ fn short(action: Action, desc: &'static str) -> &'static str {
         Action::Command => "cmd",
         Action::Filter => "filter",
         Action::Logs => "logs",
-        Action::LogsOwner => "owner logs",
+        Action::LogsOwner => "owner",
         Action::LogsPrevious => "prev",
         Action::PortForward => "forward",
         Action::StopForward => "stop",
@@ -43,6 +43,8 @@ fn short(action: Action, desc: &'static str) -> &'static str {
         Action::Yaml => "yaml",
         Action::Describe => "describe",
         Action::Events => "events",
+        Action::Edit => "edit",
+        Action::Shell => "shell",
         Action::AllNamespaces => "all ns",
         Action::Copy => "copy",
         Action::ToggleWide => "wide",
@@ -75,11 +77,11 @@ fn ordered(keymap: &Keymap, ctx: Ctx) -> Vec<&ResolvedBinding> {
                 .in_ctx(own)
                 .any(|o| o.keys.iter().any(|k| b.keys.contains(k)))
     };
-    // Sorting, scope and the rarer changes are the pane's too, but come after the general
-    // lead keys.
+    // Sorting, scope, the events view and the rarer changes are the pane's too, but come
+    // after the general lead keys.
     let is_sort = |b: &&ResolvedBinding| {
         b.action.name().starts_with("sort_")
-            || b.action == Action::AllNamespaces
+            || matches!(b.action, Action::AllNamespaces | Action::Events)
             || LATE_HINTS.contains(&b.action)
     };
     let general = |lead: bool| {

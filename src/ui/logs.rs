@@ -101,9 +101,13 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
 /// The container picker: a small box under the hint line.
 pub fn draw_picker(f: &mut Frame, below: Rect, picker: &ContainerPicker, theme: &Theme) {
     let screen = f.area();
+    let what = match picker.purpose {
+        crate::state::logs::PickFor::Logs => "Logs of",
+        crate::state::logs::PickFor::Shell => "Shell in",
+    };
     let title = match &picker.scope {
-        crate::state::logs::LogScope::Pod(p) => format!(" Logs of {p}: container "),
-        other => format!(" Logs of {}: container ", other.name()),
+        crate::state::logs::LogScope::Pod(p) => format!(" {what} {p}: container "),
+        other => format!(" {what} {}: container ", other.name()),
     };
     let widest = picker
         .entries()
@@ -122,7 +126,7 @@ pub fn draw_picker(f: &mut Frame, below: Rect, picker: &ContainerPicker, theme: 
         .entries()
         .enumerate()
         .map(|(i, e)| {
-            let style = if i == picker.selected {
+            let style = if i == picker.highlighted() {
                 theme.selected
             } else {
                 theme.value

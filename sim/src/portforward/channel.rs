@@ -8,15 +8,14 @@
 use std::future::Future;
 
 use axum::extract::ws::{Message, WebSocket};
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::Bytes;
 use futures::{SinkExt, StreamExt};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream, WriteHalf};
 use tokio::sync::mpsc;
 
 use super::responder::{self, Page};
+use crate::wsproto::{frame, CLOSE_CHANNEL};
 
-/// The v5 channel on which a client announces it closed a channel.
-const CLOSE_CHANNEL: u8 = 255;
 const READ_CHUNK: usize = 32 * 1024;
 const DUPLEX_BUFFER: usize = 256 * 1024;
 
@@ -32,13 +31,6 @@ enum Out {
     Data(u8, Bytes),
     /// The pod side of a port's connection closed.
     Closed,
-}
-
-fn frame(channel: u8, data: &[u8]) -> Message {
-    let mut buf = BytesMut::with_capacity(data.len() + 1);
-    buf.put_u8(channel);
-    buf.put_slice(data);
-    Message::Binary(buf.freeze())
 }
 
 /// Runs a forward until the client closes, every port's connection has ended, or `gone`

@@ -15,7 +15,6 @@ use crate::model::change::{ChangeEffect, PrepareEffect};
 use crate::model::objects::{ObjectKind, ObjectRef};
 use crate::msg::Notice;
 use crate::state::objects::selected_object;
-use crate::state::rollouts::app::refused_readonly;
 use crate::state::{AppState, Pane};
 
 pub use form::{FieldValue, Form, FormField, Purpose};
@@ -60,7 +59,7 @@ pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
         Action::Expose => "expose",
         _ => "set image",
     };
-    if refused_readonly(st, what) {
+    if st.refused_readonly(what) {
         return Some(Vec::new());
     }
     Some(match action {
@@ -163,7 +162,7 @@ fn open_set_image(st: &mut AppState, obj: ObjectRef) -> Vec<Effect> {
 
 /// `:create …`, `:expose …`, `:apply -f PATH` (the words after the command name).
 pub fn on_command(st: &mut AppState, command: &str, words: &[&str]) -> Vec<Effect> {
-    if refused_readonly(st, command) {
+    if st.refused_readonly(command) {
         return Vec::new();
     }
     let result = match command {

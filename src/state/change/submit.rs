@@ -8,7 +8,6 @@ use crate::model::change::expose::{self, ExposeSpec};
 use crate::model::change::image;
 use crate::model::change::ChangeEffect;
 use crate::msg::Notice;
-use crate::state::rollouts::app::refused_readonly;
 use crate::state::AppState;
 
 use super::{change, Form, Purpose, CONTAINER, IMAGE, NAME, PORT, PROTOCOL, REPLICAS};
@@ -83,7 +82,7 @@ pub(super) fn submit(st: &mut AppState) -> Vec<Effect> {
     let Some(mut form) = st.overlays.close::<Form>() else {
         return Vec::new();
     };
-    if refused_readonly(st, "change") {
+    if st.refused_readonly("change") {
         return Vec::new();
     }
     match build(&mut form) {

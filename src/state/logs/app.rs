@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use super::{
-    ContainerChoice, ContainerPicker, LogMsg, LogScope, LogStreamKey, LogTarget, LogsState,
+    ContainerChoice, ContainerPicker, LogMsg, LogScope, LogStreamKey, LogTarget, LogsState, PickFor,
 };
 use crate::action::Action;
 use crate::effect::Effect;
@@ -80,6 +80,10 @@ pub fn on_containers(
     target: LogTarget,
     containers: Result<Vec<String>, String>,
 ) -> Vec<Effect> {
+    // Asked for a shell: its own picker.
+    if st.awaiting.as_ref() == Some(&Awaiting::ShellContainers(target.clone())) {
+        return crate::state::session::on_containers(st, target, containers);
+    }
     // Asked in a view the user has left (or asked again since): the answer is dropped.
     if st.awaiting.as_ref() != Some(&Awaiting::Containers(target.clone())) {
         return Vec::new();
@@ -145,15 +149,29 @@ pub fn on_picker_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>
     match action {
         Action::Up => picker.move_by(-1),
         Action::Down => picker.move_by(1),
-        Action::Top => picker.selected = 0,
+        Action::Top => picker.top(),
         Action::Bottom => picker.move_by(i64::from(u16::MAX)),
         Action::Back => {
             st.overlays.close::<ContainerPicker>();
         }
         Action::Select => {
             let target = picker.target();
+            let purpose = picker.purpose;
             st.overlays.close::<ContainerPicker>();
-            return Some(open(st, target));
+            return Some(match (purpose, target.scope, target.container) {
+                (PickFor::Shell, LogScope::Pod(pod), ContainerChoice::Named(c)) => {
+                    crate::state::session::shell(st, target.namespace, pod, Some(c))
+                }
+                (PickFor::Shell, ..) => Vec::new(),
+                (PickFor::Logs, scope, container) => open(
+                    st,
+                    LogTarget {
+                        scope,
+                        container,
+                        ..target
+                    },
+                ),
+            });
         }
         _ => return None,
     }

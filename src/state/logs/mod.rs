@@ -16,7 +16,7 @@ pub use crate::model::logs::{
     LogRequest, LogScope, LogSource, LogStreamKey, LogTarget, StreamState, DEFAULT_TAIL_LINES,
 };
 pub use buffer::{LogBuffer, DEFAULT_CAP};
-pub use picker::ContainerPicker;
+pub use picker::{ContainerPicker, PickFor};
 pub use search::Pattern;
 
 /// Stream counts of a pane with several sources (see [`LogsState::streams`]).

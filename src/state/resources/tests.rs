@@ -284,9 +284,9 @@ fn events_put_warnings_first_and_any_column_sorts() {
 }
 
 #[test]
-fn e_shows_the_events_of_the_selected_object_only() {
+fn shift_e_shows_the_events_of_the_selected_object_only() {
     let mut st = replicaset_view();
-    let effects = update(&mut st, key(KeyCode::Char('e')));
+    let effects = update(&mut st, key(KeyCode::Char('E')));
     let target = table_watch(&effects).unwrap();
     assert_eq!(target.kind.plural.as_ref(), "events");
     assert_eq!(

@@ -176,18 +176,8 @@ fn on_workload_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> 
     })
 }
 
-/// Refuses a change under `--readonly`, with a message saying so.
-pub(crate) fn refused_readonly(st: &mut AppState, what: &str) -> bool {
-    if st.readonly {
-        st.notify(Notice::error(format!(
-            "read-only mode (--readonly): {what} refused"
-        )));
-    }
-    st.readonly
-}
-
 fn plan_rollback(st: &mut AppState, target: Target, revision: i64) -> Vec<Effect> {
-    if refused_readonly(st, "rollback") {
+    if st.refused_readonly("rollback") {
         return Vec::new();
     }
     st.overlays.open(RolloutDialog::Planning {
@@ -221,7 +211,7 @@ fn ask_change(st: &mut AppState, row: &WorkloadRow, action: Action) -> Vec<Effec
         _ if row.paused => ("resume", Change::Resume),
         _ => ("pause", Change::Pause),
     };
-    if refused_readonly(st, what) {
+    if st.refused_readonly(what) {
         return Vec::new();
     }
     st.overlays.open(match change {
