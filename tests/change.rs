@@ -480,3 +480,58 @@ fn apply_creates_configures_and_leaves_unchanged() {
     assert_eq!(label, "configmap/Broken_Name");
     assert!(e.contains("Invalid value"), "{e}");
 }
+
+#[test]
+fn kubectl_server_side_apply_works_against_the_simulation() {
+    let Some(h) = Harness::start() else {
+        eprintln!("kubectl not installed: skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cm.yaml");
+    let path = file.to_str().unwrap();
+    std::fs::write(
+        &file,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  a: \"1\"\n",
+    )
+    .unwrap();
+    let out = h.kubectl(&["apply", "--server-side", "-f", path]);
+    assert_eq!(out.trim(), "configmap/ssa serverside-applied");
+    let rv = |h: &Harness| {
+        h.kubectl(&[
+            "get",
+            "cm",
+            "ssa",
+            "-o",
+            "jsonpath={.metadata.resourceVersion}",
+        ])
+    };
+    let first = rv(&h);
+    h.kubectl(&["apply", "--server-side", "-f", path]);
+    assert_eq!(
+        rv(&h),
+        first,
+        "an apply that changes nothing keeps the resourceVersion"
+    );
+    std::fs::write(
+        &file,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  a: \"2\"\n  b: \"3\"\n",
+    )
+    .unwrap();
+    h.kubectl(&["apply", "--server-side", "-f", path]);
+    assert_ne!(rv(&h), first);
+    assert_eq!(
+        h.kubectl(&["get", "cm", "ssa", "-o", "jsonpath={.data.a} {.data.b}"]),
+        "2 3"
+    );
+    // A dry run creates nothing.
+    std::fs::write(
+        &file,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa-dry\n",
+    )
+    .unwrap();
+    let out = h.kubectl(&["apply", "--server-side", "--dry-run=server", "-f", path]);
+    assert!(out.contains("serverside-applied (server dry run)"), "{out}");
+    let gone = h.cluster.kubectl(&["get", "cm", "ssa-dry"]).unwrap();
+    assert!(!gone.status.success());
+}

@@ -56,6 +56,7 @@ fn short(action: Action, desc: &'static str) -> &'static str {
         Action::SaveLogs => "save",
         Action::SearchNext => "next",
         Action::SearchPrev => "prev match",
+        Action::FocusNext | Action::FocusPrev if desc.ends_with("field") => desc,
         Action::FocusNext => "next pane",
         Action::Zoom => "zoom",
         Action::Confirm => "yes",

@@ -233,7 +233,3 @@ fn parse_deployment(args: Args) -> Result<CreateSpec, String> {
         port,
     }))
 }
-
-#[cfg(test)]
-#[path = "create_tests.rs"]
-mod tests;

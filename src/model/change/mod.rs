@@ -86,3 +86,6 @@ pub enum ChangeMsg {
         skipped: Vec<String>,
     },
 }
+
+#[cfg(test)]
+mod tests;

@@ -331,3 +331,25 @@ fn apply_asks_once_and_reports_each_document() {
         view.lines
     );
 }
+
+#[test]
+fn tab_completes_the_change_commands_and_their_arguments() {
+    use crate::state::prompt::complete;
+    let none = std::iter::empty();
+    assert_eq!(complete("cre", none.clone(), &[]).0, "create ");
+    assert_eq!(
+        complete("create d", none.clone(), &[]).0,
+        "create deployment "
+    );
+    assert_eq!(complete("create ns", none.clone(), &[]).0, "create ns");
+    assert_eq!(
+        complete("create deployment web --im", none.clone(), &[]).0,
+        "create deployment web --image="
+    );
+    assert_eq!(complete("expose de", none.clone(), &[]).0, "expose deploy/");
+    assert_eq!(
+        complete("expose deploy/web --ty", none.clone(), &[]).0,
+        "expose deploy/web --type="
+    );
+    assert_eq!(complete("apply ", none, &[]).0, "apply -f ");
+}

@@ -1,4 +1,4 @@
-use super::*;
+use super::create::*;
 
 fn deploy(words: &str) -> DeploymentSpec {
     let words: Vec<&str> = words.split_whitespace().collect();
