@@ -267,6 +267,7 @@ pub const DEFAULTS: &[Binding] = &[
     ),
     b(Ctx::Resources, "e", Action::Events, "events of it"),
     b(Ctx::Pods, "e", Action::Events, "events of the pod"),
+    b(Ctx::Pods, "enter", Action::Select, "containers and probes"),
     b(Ctx::Workloads, "e", Action::Events, "events of it"),
     b(Ctx::Services, "e", Action::Events, "events of it"),
     b(Ctx::Namespaces, "e", Action::Events, "events in it"),
@@ -292,6 +293,7 @@ pub const DEFAULTS: &[Binding] = &[
     b(Ctx::Resources, "x", Action::Reveal, "reveal secret"),
     b(Ctx::Text, "esc", Action::Back, "close"),
     b(Ctx::Text, "c", Action::Copy, "copy all"),
+    b(Ctx::Text, "l", Action::Logs, "logs (containers view)"),
     b(
         Ctx::Confirm,
         "y",

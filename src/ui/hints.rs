@@ -68,9 +68,16 @@ fn ordered(keymap: &Keymap, ctx: Ctx) -> Vec<&ResolvedBinding> {
                 .in_ctx(own)
                 .any(|o| o.keys.iter().any(|k| b.keys.contains(k)))
     };
-    // Sorting and scope are the pane's too, but come after the general lead keys.
-    let is_sort = |b: &&ResolvedBinding| {
-        b.action.name().starts_with("sort_") || b.action == Action::AllNamespaces
+    // Sorting and scope are the pane's too, but come after the general lead keys; so does
+    // `enter` in a table, which opens the row as k9s's users expect.
+    let table = matches!(
+        own,
+        Ctx::Pods | Ctx::Workloads | Ctx::Services | Ctx::Resources
+    );
+    let is_sort = move |b: &&ResolvedBinding| {
+        b.action.name().starts_with("sort_")
+            || b.action == Action::AllNamespaces
+            || (table && b.action == Action::Select)
     };
     let general = |lead: bool| {
         keymap
