@@ -288,6 +288,7 @@ pub const DEFAULTS: &[Binding] = &[
     b(Ctx::Workloads, "E", Action::Events, "events of it"),
     b(Ctx::Services, "E", Action::Events, "events of it"),
     b(Ctx::Namespaces, "E", Action::Events, "events in it"),
+    b(Ctx::Pods, "enter", Action::Select, "containers and probes"),
     b(Ctx::Resources, "y", Action::Yaml, "YAML"),
     b(Ctx::Resources, "d", Action::Describe, "describe"),
     b(Ctx::Resources, "e", Action::Edit, "edit"),
@@ -330,6 +331,7 @@ pub const DEFAULTS: &[Binding] = &[
     b(Ctx::Form, "ctrl-u", Action::ClearLine, "clear field"),
     b(Ctx::Text, "esc", Action::Back, "close"),
     b(Ctx::Text, "c", Action::Copy, "copy all"),
+    b(Ctx::Text, "l", Action::Logs, "logs (containers view)"),
     b(
         Ctx::Confirm,
         "y",

@@ -122,6 +122,19 @@ pub async fn describe(client: &Client, obj: &ObjectRef) -> Result<String, String
     ))
 }
 
+/// A pod's containers and probes, judged with its events.
+pub async fn containers(client: &Client, obj: &ObjectRef) -> Result<String, String> {
+    let value = fetch(client, obj, "containers of").await?;
+    let pod: k8s_openapi::api::core::v1::Pod =
+        serde_json::from_value(value).map_err(|e| format!("containers of {}: {e}", obj.label()))?;
+    let events = events_of(client, obj).await;
+    Ok(crate::model::containers::containers_text(
+        &pod,
+        &events,
+        jiff::Timestamp::now(),
+    ))
+}
+
 /// Where `enter` on the object leads.
 pub async fn drill(client: &Client, obj: &ObjectRef) -> Result<crate::model::drill::Drill, String> {
     let value = fetch(client, obj, "open").await?;
@@ -196,6 +209,10 @@ pub async fn run(client: &Client, effect: ObjectEffect) -> ObjectMsg {
         ObjectEffect::Describe(obj) => ObjectMsg::Text {
             title,
             result: describe(client, &obj).await,
+        },
+        ObjectEffect::Containers(obj) => ObjectMsg::Text {
+            title,
+            result: containers(client, &obj).await,
         },
         ObjectEffect::Drill(obj) => {
             let result = drill(client, &obj).await;

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{Container, ContainerStatus, Namespace, Pod};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
-use crate::model::rows::{Health, NamespaceRow, PodRow, RowKey};
+use crate::model::rows::{Health, NamespaceRow, PodRow, ProbeCue, RowKey};
 
 /// Shares repeated strings (namespaces, node names, statuses) between rows.
 #[derive(Default)]
@@ -239,7 +239,36 @@ pub fn pod_row(pod: &Pod, interner: &mut Interner) -> Option<PodRow> {
         created: pod.metadata.creation_timestamp.as_ref().map(ts),
         ip,
         node,
+        probe: probe_cue(pod),
     })
+}
+
+/// Which probe of the pod is failing, from its container statuses alone (rows carry no
+/// events): a container with a readiness probe running but not ready, or one with a
+/// liveness probe whose last run was killed (137) and restarted.
+pub fn probe_cue(pod: &Pod) -> Option<ProbeCue> {
+    let spec = pod.spec.as_ref()?;
+    let statuses = pod.status.as_ref()?.container_statuses.as_deref()?;
+    let status_of = |name: &str| statuses.iter().find(|s| s.name == name);
+    let mut cue = None;
+    for c in &spec.containers {
+        let Some(s) = status_of(&c.name) else {
+            continue;
+        };
+        let running = s.state.as_ref().is_some_and(|st| st.running.is_some());
+        if c.readiness_probe.is_some() && running && !s.ready {
+            return Some(ProbeCue::Readiness);
+        }
+        let killed = s
+            .last_state
+            .as_ref()
+            .and_then(|l| l.terminated.as_ref())
+            .is_some_and(|t| t.exit_code == 137);
+        if c.liveness_probe.is_some() && s.restart_count > 0 && killed {
+            cue = Some(ProbeCue::Liveness);
+        }
+    }
+    cue
 }
 
 pub fn pod_key(pod: &Pod) -> Option<RowKey> {

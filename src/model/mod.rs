@@ -4,6 +4,7 @@
 //! `state`, `cluster` or `ui`.
 
 pub mod change;
+pub mod containers;
 pub mod convert;
 pub mod describe;
 pub mod discovery;

@@ -131,6 +131,9 @@ pub struct Identity {
     pub resource_version: String,
 }
 
+/// How the containers view's title starts.
+pub const CONTAINERS_TITLE: &str = "containers of";
+
 /// What the runtime does for these actions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ObjectEffect {
@@ -146,6 +149,8 @@ pub enum ObjectEffect {
     /// A Secret as YAML with its values decoded: only when the user asks (`x`).
     Reveal(ObjectRef),
     Describe(ObjectRef),
+    /// A pod's containers and probes (`model::containers`).
+    Containers(ObjectRef),
     /// Where `enter` on the object leads (`model::drill`).
     Drill(ObjectRef),
     /// What the details region shows about the selected object (`model::insight`).
@@ -161,6 +166,7 @@ impl ObjectEffect {
             ObjectEffect::Yaml(o) => format!("YAML {}", o.label()),
             ObjectEffect::Reveal(o) => format!("YAML {} [REVEALED]", o.label()),
             ObjectEffect::Describe(o) => format!("describe {}", o.label()),
+            ObjectEffect::Containers(o) => format!("{CONTAINERS_TITLE} {}", o.label()),
             ObjectEffect::Drill(o) => format!("open {}", o.label()),
             ObjectEffect::Insight(o) => format!("details of {}", o.label()),
         }

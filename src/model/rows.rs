@@ -50,6 +50,24 @@ pub enum Health {
     Terminating,
 }
 
+/// A probe of the pod that is failing, as its container statuses tell: readiness (running
+/// but not ready) before liveness (restarted after a kill, exit code 137).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProbeCue {
+    Liveness,
+    Readiness,
+}
+
+impl ProbeCue {
+    /// The pods table's PROBES cell: a glyph and a word, readable without colour.
+    pub fn label(self) -> &'static str {
+        match self {
+            ProbeCue::Liveness => "✗ liveness",
+            ProbeCue::Readiness => "✗ readiness",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct PodRow {
     pub namespace: Arc<str>,
@@ -65,6 +83,7 @@ pub struct PodRow {
     pub created: Option<Timestamp>,
     pub ip: Option<IpAddr>,
     pub node: Option<Arc<str>>,
+    pub probe: Option<ProbeCue>,
 }
 
 impl PodRow {

@@ -1,6 +1,7 @@
 //! `enter` on a row opens what is inside it (a Deployment's ReplicaSets, a Service's pods,
-//! a CRD's objects …, see `model::drill`); `esc` walks back the way the user came, one
-//! view at a time, with the row they had selected.
+//! a CRD's objects …, see `model::drill`; a pod's containers and probes, see
+//! `model::containers`); `esc` walks back the way the user came, one view at a time, with
+//! the row they had selected.
 
 use std::sync::Arc;
 
@@ -68,8 +69,13 @@ impl Trail {
 /// `enter` in the main view: asks the server where the selected object leads. A
 /// CustomResourceDefinition leads to its own resource without asking.
 pub fn on_select(st: &mut AppState) -> Option<Vec<Effect>> {
-    if st.focus != Pane::Main || st.forwards_open || st.view == MainView::Pods {
+    if st.focus != Pane::Main || st.forwards_open {
         return None;
+    }
+    // A pod leads to its containers (as in k9s): a view over the pod fetched now.
+    if st.view == MainView::Pods {
+        let obj = st.main_table().selected_object()?;
+        return Some(super::objects::open_containers(st, obj));
     }
     let obj = st.main_table().selected_object()?;
     if obj

@@ -4,7 +4,7 @@
 use crate::action::Action;
 use crate::effect::Effect;
 use crate::keymap::KeyChord;
-use crate::model::objects::{Identity, ObjectEffect, ObjectMsg, ObjectRef};
+use crate::model::objects::{Identity, ObjectEffect, ObjectMsg, ObjectRef, CONTAINERS_TITLE};
 use crate::msg::Notice;
 use crate::state::{AppState, Pane};
 
@@ -113,6 +113,13 @@ pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
     Some(vec![Effect::Object(effect)])
 }
 
+/// `enter` on a pod: its containers and probes, fetched now.
+pub fn open_containers(st: &mut AppState, obj: ObjectRef) -> Vec<Effect> {
+    let effect = ObjectEffect::Containers(obj);
+    st.overlays.open(TextView::loading(effect.title()));
+    vec![Effect::Object(effect)]
+}
+
 /// The keys of an open YAML / describe view.
 pub fn on_text_action(st: &mut AppState, action: Action) -> Vec<Effect> {
     let Some(view) = st.overlays.get_mut::<TextView>() else {
@@ -131,6 +138,11 @@ pub fn on_text_action(st: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Top => view.scroll = 0,
         Action::Bottom => view.scroll = view.max_scroll(),
         Action::Copy => return vec![Effect::Copy(view.lines.join("\n"))],
+        // In a pod's containers view: the logs of its containers (a picker for several).
+        Action::Logs if view.title.starts_with(CONTAINERS_TITLE) => {
+            st.overlays.close::<TextView>();
+            return super::logs::app::on_pods_action(st, Action::Logs).unwrap_or_default();
+        }
         _ => {}
     }
     Vec::new()

@@ -33,6 +33,7 @@ fn pod(name: &str, containers: u16) -> PodRow {
         created: None,
         ip: None,
         node: None,
+        probe: None,
     }
 }
 

@@ -79,11 +79,17 @@ fn ordered(keymap: &Keymap, ctx: Ctx) -> Vec<&ResolvedBinding> {
                 .any(|o| o.keys.iter().any(|k| b.keys.contains(k)))
     };
     // Sorting, scope, the events view and the rarer changes are the pane's too, but come
-    // after the general lead keys.
-    let is_sort = |b: &&ResolvedBinding| {
+    // after the general lead keys; so does `enter` in a table, which opens the row as k9s's
+    // users expect.
+    let table = matches!(
+        own,
+        Ctx::Pods | Ctx::Workloads | Ctx::Services | Ctx::Resources
+    );
+    let is_sort = move |b: &&ResolvedBinding| {
         b.action.name().starts_with("sort_")
             || matches!(b.action, Action::AllNamespaces | Action::Events)
             || LATE_HINTS.contains(&b.action)
+            || (table && b.action == Action::Select)
     };
     let general = |lead: bool| {
         keymap

@@ -24,6 +24,9 @@ pub fn health_style(health: Health, theme: &Theme) -> Style {
     }
 }
 
+/// The health cue for probes: which probe is failing (see `convert::probe_cue`).
+const PROBES: &str = "PROBES";
+
 fn columns(all_namespaces: bool) -> Vec<Column<PodRow, PodColumn>> {
     type C = Column<PodRow, PodColumn>;
     let mut cols = Vec::with_capacity(8);
@@ -73,6 +76,14 @@ fn columns(all_namespaces: bool) -> Vec<Column<PodRow, PodColumn>> {
             cell: |r, c| format::age(r.created, c.now),
         },
         C {
+            title: PROBES,
+            // The first to go when the pane is narrow.
+            priority: 6,
+            fill: false,
+            sort: None,
+            cell: |r, _| r.probe.map(|p| p.label()).unwrap_or("").to_string(),
+        },
+        C {
             title: "IP",
             priority: 5,
             fill: false,
@@ -94,8 +105,11 @@ fn columns(all_namespaces: bool) -> Vec<Column<PodRow, PodColumn>> {
 
 /// The cells of `row` in the all-namespaces view at `now`, titled, exactly as the pane
 /// draws them (before cutting to width); the agreement test compares them with kubectl's.
+/// rkt's own PROBES column, which kubectl has not, is left out.
 pub fn cells(row: &PodRow, now: jiff::Timestamp) -> Vec<(&'static str, String)> {
-    table::titled_cells(&columns(true), row, &CellCtx { now })
+    let mut cells = table::titled_cells(&columns(true), row, &CellCtx { now });
+    cells.retain(|(title, _)| *title != PROBES);
+    cells
 }
 
 pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme, hits: &mut HitMap) {

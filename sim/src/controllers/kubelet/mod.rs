@@ -34,8 +34,10 @@ pub struct Pace {
     pub backoff: Duration,
     /// How long a crashing container runs before it exits.
     pub crash_after: Duration,
-    /// How long a container with a failing liveness probe runs before it is killed.
+    /// How long a container with a failing liveness probe runs before its probe first fails.
     pub liveness_after: Duration,
+    /// Between two probes of a failing liveness probe.
+    pub probe_period: Duration,
 }
 
 impl Pace {
@@ -46,7 +48,8 @@ impl Pace {
             termination: t.termination,
             backoff: (t.pod_ready * 2).max(Duration::from_millis(1)),
             crash_after: (t.pod_ready * 2).max(Duration::from_millis(1)),
-            liveness_after: (t.pod_start + t.pod_ready * 4).max(Duration::from_millis(1)),
+            liveness_after: (t.pod_start + t.pod_ready * 2).max(Duration::from_millis(1)),
+            probe_period: t.pod_ready.max(Duration::from_millis(1)),
         }
     }
 
@@ -81,6 +84,8 @@ struct ContainerRt {
     ready: bool,
     /// Failed pulls so far.
     pulls_failed: i64,
+    /// Liveness probes failed in a row.
+    probe_failures: i64,
     due: Option<Instant>,
 }
 
@@ -303,6 +308,7 @@ impl Kubelet {
             started_at: None,
             ready: false,
             pulls_failed: 0,
+            probe_failures: 0,
             due: None,
         };
         let Some(s) = status else {

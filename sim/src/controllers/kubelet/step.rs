@@ -362,25 +362,7 @@ impl Controllers {
             CState::Running { since } => match c.behaviour {
                 Behaviour::Crash => self.container_exited(pod, node, c, now, 1, never_restart),
                 Behaviour::LivenessFail if c.ready => {
-                    let message = match pod_probe_kind(pod, &c.name) {
-                        "exec" => "Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory".to_string(),
-                        _ => "Liveness probe failed: HTTP probe failed with statuscode: 500".to_string(),
-                    };
-                    for _ in 0..3 {
-                        self.container_event(pod, node, c, true, "Unhealthy", message.clone());
-                    }
-                    self.container_event(
-                        pod,
-                        node,
-                        c,
-                        false,
-                        "Killing",
-                        format!(
-                            "Container {} failed liveness probe, will be restarted",
-                            c.name
-                        ),
-                    );
-                    self.container_exited(pod, node, c, now, 137, never_restart);
+                    self.probe_failed(pod, node, c, now, never_restart)
                 }
                 _ => {
                     c.ready = true;
@@ -389,6 +371,47 @@ impl Controllers {
             },
             CState::Terminated => c.due = None,
         }
+    }
+
+    /// One failed liveness probe: an `Unhealthy` event (the same event counted up, as the
+    /// kubelet's recorder does), another probe a period later, and at the probe's
+    /// `failureThreshold` (default 3) the kill and restart.
+    fn probe_failed(
+        &mut self,
+        pod: &Value,
+        node: &str,
+        c: &mut ContainerRt,
+        now: Instant,
+        never_restart: bool,
+    ) {
+        let probe = liveness_probe(pod, &c.name);
+        let message = match probe.get("exec") {
+            Some(_) => {
+                "Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory"
+                    .to_string()
+            }
+            None => "Liveness probe failed: HTTP probe failed with statuscode: 500".to_string(),
+        };
+        self.container_event(pod, node, c, true, "Unhealthy", message);
+        c.probe_failures += 1;
+        let threshold = probe["failureThreshold"].as_i64().unwrap_or(3).max(1);
+        if c.probe_failures < threshold {
+            c.due = Some(now + self.kubelet.pace.probe_period);
+            return;
+        }
+        c.probe_failures = 0;
+        self.container_event(
+            pod,
+            node,
+            c,
+            false,
+            "Killing",
+            format!(
+                "Container {} failed liveness probe, will be restarted",
+                c.name
+            ),
+        );
+        self.container_exited(pod, node, c, now, 137, never_restart);
     }
 
     /// A container stopped: record its last state and restart it, immediately the first
@@ -475,17 +498,14 @@ impl Controllers {
     }
 }
 
-fn pod_probe_kind<'a>(pod: &'a Value, container: &str) -> &'a str {
-    let probe = pod["spec"]["containers"]
+/// The liveness probe of `container` in `pod` (`null` without one).
+fn liveness_probe<'a>(pod: &'a Value, container: &str) -> &'a Value {
+    pod["spec"]["containers"]
         .as_array()
         .into_iter()
         .flatten()
         .find(|c| c["name"].as_str() == Some(container))
-        .map(|c| &c["livenessProbe"]);
-    match probe {
-        Some(p) if p.get("exec").is_some() => "exec",
-        _ => "http",
-    }
+        .map_or(&Value::Null, |c| &c["livenessProbe"])
 }
 
 fn now_string() -> String {
