@@ -1,18 +1,19 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! End to end: the course's first steps by keys — create a Deployment with the form, expose
-//! it as a NodePort Service on 8080, set a new image — in the real binary in a
-//! pseudo-terminal, checked with kubectl after each step.
+//! End to end: the course by keys — create a Deployment with the form, expose it as a
+//! NodePort Service on 8080, port-forward to it and fetch a page, set a new image, roll back,
+//! delete — in the real binary in a pseudo-terminal, on an empty namespace, checked with
+//! kubectl after each step.
 
 mod common;
 
 use common::pty::{path_arg, PtyApp};
-use common::{wait_for, TestCluster};
+use common::{forwarded_port, get_page, wait_for, TestCluster};
 
 const DOWN: &str = "\x1b[B";
 const CTRL_U: &str = "\x15";
 
 #[test]
-fn create_expose_and_set_image_by_keys() {
+fn the_course_by_keys_create_expose_forward_set_image_roll_back_delete() {
     let cluster = TestCluster::empty();
     let Some(_) = common::kubectl_path() else {
         eprintln!("kubectl not installed: skipped");
@@ -73,6 +74,20 @@ fn create_expose_and_set_image_by_keys() {
     ]);
     assert_eq!(svc, format!("NodePort 8080 8080 {shown} hello-minikube"));
 
+    // Port-forward to the deployment (any free local port) and fetch a page through it.
+    app.send("F");
+    app.wait_for_text("Port-forward deployment/hello-minikube");
+    app.wait_until("the container port", |s| s.contains("8080/TCP"));
+    app.send("\t");
+    for _ in 0..6 {
+        app.send("\x7f");
+    }
+    app.send("0\r");
+    let screen = app.wait_until("the forward to start", |s| forwarded_port(s).is_some());
+    let port = forwarded_port(&screen).unwrap();
+    let page = wait_for("a page through the forward", 30, || get_page(port));
+    assert!(page.contains("hello-minikube-"), "{page}");
+
     // Set image: prefilled with the current one; the history pane shows revision 2.
     app.send("i");
     app.wait_for_text("Set image of deployment.apps default/hello-minikube");
@@ -96,6 +111,39 @@ fn create_expose_and_set_image_by_keys() {
         out.lines()
             .any(|l| l.trim_start().starts_with('2'))
             .then_some(())
+    });
+
+    // Roll back to revision 1 from the history pane: the dialog names it, y confirms.
+    app.wait_for_text("History deployment.apps/hello-minikube[2]");
+    app.send("G");
+    app.send("u");
+    app.wait_for_text("to revision 1?");
+    app.send("y");
+    app.wait_for_text("deployment.apps/hello-minikube rolled back");
+    let image_now = || {
+        kubectl(&[
+            "get",
+            "deploy",
+            "hello-minikube",
+            "-o",
+            "jsonpath={.spec.template.spec.containers[0].image}",
+        ])
+    };
+    assert_eq!(image_now(), "kicbase/echo-server:1.0");
+
+    // Delete it: the question names the object; y deletes exactly that one.
+    app.send("h");
+    app.wait_for_no_text("History deployment.apps/hello-minikube");
+    app.send("\x04");
+    app.wait_for_text("hello-minikube");
+    let screen = app.wait_until("the delete question", |s| s.contains("Delete"));
+    assert!(screen.contains("hello-minikube"), "{screen}");
+    app.send("y");
+    wait_for("the deployment gone", 30, || {
+        cluster
+            .kubectl(&["get", "deploy", "hello-minikube"])
+            .filter(|out| !out.status.success())
+            .map(|_| ())
     });
     app.send("q");
     assert_eq!(app.wait_exit(), 0);

@@ -271,29 +271,12 @@ async fn targets_resolve_their_ports() {
 // ---------------------------------------------------------------------------------------
 // End to end: the real rkt binary in a pseudo-terminal.
 
-/// A blocking HTTP GET; `None` when the connection fails or the page is not a 200.
-fn get_page(port: u16) -> Option<String> {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(WAIT)).ok()?;
-    s.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-        .ok()?;
-    let mut out = String::new();
-    s.read_to_string(&mut out).ok()?;
-    out.starts_with("HTTP/1.1 200").then_some(out)
-}
+use common::{forwarded_port, get_page};
 
 /// The pod a page comes from: `Hello from POD (image)`.
 fn page_pod(page: &str) -> String {
     let after = page.split("Hello from ").nth(1).expect("a pod page");
     after.split_whitespace().next().unwrap().to_string()
-}
-
-/// `forwarding 127.0.0.1:PORT → …` on the status line.
-fn forwarded_port(screen: &str) -> Option<u16> {
-    let rest = screen.split("forwarding 127.0.0.1:").nth(1)?;
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
 }
 
 #[test]

@@ -186,3 +186,23 @@ pub fn wait_for<T>(what: &str, secs: u64, mut check: impl FnMut() -> Option<T>) 
 
 /// Rows and states for the pure state and render tests.
 pub mod tui_fixtures;
+
+/// A blocking HTTP GET of `/` on a local port; `None` when the connection fails or the
+/// page is not a 200.
+pub fn get_page(port: u16) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    s.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    out.starts_with("HTTP/1.1 200").then_some(out)
+}
+
+/// The local port of `forwarding 127.0.0.1:PORT → …` on rkt's status line.
+pub fn forwarded_port(screen: &str) -> Option<u16> {
+    let rest = screen.split("forwarding 127.0.0.1:").nth(1)?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
