@@ -587,7 +587,10 @@ fn delete_asks_first_and_only_y_deletes() {
             result: Ok(identity.clone()),
         }),
     );
-    let effects = press(&mut st, "y");
+    let effects: Vec<Effect> = press(&mut st, "y")
+        .into_iter()
+        .map(Effect::unaudited)
+        .collect();
     assert_eq!(
         effects,
         vec![Effect::Object(ObjectEffect::Delete {

@@ -17,6 +17,7 @@ mod filter_tests;
 pub mod forwards;
 pub mod forwards_app;
 pub mod forwards_saved;
+pub mod gate;
 pub mod help;
 pub mod layout;
 pub mod logs;

@@ -27,7 +27,8 @@ pub fn update(st: &mut AppState, msg: Msg) -> Vec<Effect> {
     let mut effects = handle(st, msg);
     effects.extend(st.enforce_view_ownership());
     effects.extend(crate::state::resources::follow_selection(st));
-    effects
+    // Last: every change to the cluster passes the gate (refused, or audited).
+    crate::state::gate::pass(st, effects)
 }
 
 fn handle(st: &mut AppState, msg: Msg) -> Vec<Effect> {

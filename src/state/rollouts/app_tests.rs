@@ -34,8 +34,8 @@ fn deployment(name: &str, paused: bool) -> WorkloadRow {
 fn rollout_effects(effects: &[Effect]) -> Vec<RolloutEffect> {
     effects
         .iter()
-        .filter_map(|e| match e {
-            Effect::Rollout(r) => Some((**r).clone()),
+        .filter_map(|e| match e.clone().unaudited() {
+            Effect::Rollout(r) => Some(*r),
             _ => None,
         })
         .collect()
