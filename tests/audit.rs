@@ -112,3 +112,63 @@ fn readonly_changes_nothing_and_logs_nothing() {
     assert_eq!(app.wait_exit(), 0);
     assert!(audit_lines(state.path()).is_empty());
 }
+
+#[test]
+fn a_protected_context_wants_the_name_typed_and_says_so_in_the_header() {
+    let cluster = TestCluster::demo();
+    let kc = path_arg(cluster.kubeconfig()).to_owned();
+    let state = tempfile::tempdir().unwrap();
+    let state_home = path_arg(state.path()).to_owned();
+    let config = state.path().join("config.yaml");
+    std::fs::write(&config, "protected_contexts: [prod, \"rkt-*\"]\n").unwrap();
+    let config = path_arg(&config).to_owned();
+    let mut app = PtyApp::spawn(
+        &["--kubeconfig", &kc, "--config", &config],
+        &[("XDG_STATE_HOME", &state_home)],
+        160,
+        45,
+    );
+    let screen = app.wait_for_text("hello-minikube-");
+    let header = screen.lines().next().unwrap();
+    assert!(
+        header.contains("rkt-sim") && header.contains("PROTECTED"),
+        "{header}"
+    );
+
+    app.send("gg\x04");
+    app.wait_for_text("uid ");
+    let screen = app.wait_for_text("protected context");
+    let ask = screen.lines().find(|l| l.contains(" to delete")).unwrap();
+    let pod = ask
+        .split(" type ")
+        .nth(1)
+        .and_then(|rest| rest.split(" to delete").next())
+        .unwrap()
+        .trim()
+        .to_string();
+    assert!(
+        !pod.is_empty() && !pod.contains(char::is_whitespace),
+        "{ask}"
+    );
+
+    // y is no longer enough, and a wrong name deletes nothing.
+    app.send("y\r");
+    app.wait_for_text("that is not");
+    app.send("\x15"); // ctrl-u clears what was typed
+    app.send(&format!("{}x\r", pod));
+    app.wait_output_settled();
+    assert!(audit_lines(state.path()).is_empty(), "nothing was deleted");
+    assert!(!app.screen().contains(" deleted"), "{}", app.screen());
+
+    app.send("\x15");
+    app.send(&format!("{pod}\r"));
+    app.wait_for_text(&format!("default/{pod} deleted"));
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+
+    let lines = audit_lines(state.path());
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert_eq!(lines[0]["verb"], "delete");
+    assert_eq!(lines[0]["object"]["name"], pod.as_str());
+    assert_eq!(lines[0]["result"], "ok");
+}

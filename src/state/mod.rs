@@ -36,6 +36,7 @@ pub mod rollouts;
 pub mod services;
 pub mod session;
 pub mod table;
+pub mod typed_confirm;
 mod update;
 pub mod view;
 pub mod view_table;
