@@ -76,7 +76,10 @@ mod tests {
         let deleted = Msg::Object(ObjectMsg::Deleted(Ok("deleted".into())));
         let failed = Msg::Object(ObjectMsg::Deleted(Err("gone".into())));
         assert_eq!(
-            append(Some(&path), &lines_for(&[record.clone()], &deleted)),
+            append(
+                Some(&path),
+                &lines_for(std::slice::from_ref(&record), &deleted)
+            ),
             None
         );
         assert_eq!(append(Some(&path), &lines_for(&[record], &failed)), None);
