@@ -278,6 +278,10 @@ impl Theme {
             style.bg = None;
         }
         self.selected = self.selected.add_modifier(Modifier::REVERSED);
+        // A protected context still stands out without colour (and says so in words).
+        self.protected = self
+            .protected
+            .add_modifier(Modifier::REVERSED | Modifier::BOLD);
         self.border_focus = self.border_focus.add_modifier(Modifier::BOLD);
         for (style, marker) in [
             (&mut self.ok, Modifier::empty()),
