@@ -17,7 +17,7 @@ pub struct DeleteConfirm {
     /// `None` until the object's uid is known; confirming waits for it.
     pub identity: Option<Identity>,
     /// In a protected context: the name to type instead of the confirm key.
-    pub typed: Option<crate::state::typed_confirm::TypedName>,
+    pub typed: Option<TypedName>,
 }
 
 /// A read-only, scrollable text (YAML or describe output).
