@@ -306,6 +306,7 @@ fn state_with(n: usize) -> AppState {
             context: "bench".into(),
             server: "http://127.0.0.1:1".into(),
             version: Some("v1.33.0".into()),
+            ..ClusterInfo::default()
         },
         Scope::All,
         now(),

@@ -1,6 +1,7 @@
 //! The event loop: terminal events, a tick and cluster messages into `update`; effects to
 //! the runtime; one draw per burst, at most `max_fps` times a second (input is drawn at once).
 
+mod audit;
 mod clipboard;
 mod forwards;
 mod frame_stats;
@@ -98,9 +99,10 @@ fn handle_cluster_msg(st: &mut AppState, rt: &mut Runtime, tui: &mut Tui, msg: M
 
 /// Runs a session that needs the terminal (the event stream already dropped): cluster
 /// messages keep updating the state meanwhile, nothing is drawn; then the TUI is taken
-/// back, redrawn in full, and the session's end goes to `update`.
+/// back, redrawn in full, the session's audit line written, and its end goes to `update`.
 async fn run_foreground(
     fg: session::Foreground,
+    audit: &[crate::model::audit::AuditRecord],
     tui: &mut Tui,
     st: &mut AppState,
     rt: &mut Runtime,
@@ -118,6 +120,7 @@ async fn run_foreground(
             }
         }
     };
+    rt.record(audit, &msg);
     if handover.suspended() {
         tui.resume()?;
     }
@@ -192,10 +195,10 @@ async fn event_loop(
             let Ok(msg) = rx.try_recv() else { break };
             handle_cluster_msg(st, &mut rt, tui, msg);
         }
-        if let Some(fg) = rt.take_foreground() {
+        if let Some((fg, audit)) = rt.take_foreground() {
             // Nothing reads the terminal while the session owns it; a new stream after.
             drop(std::mem::replace(&mut events, EventStream::new()));
-            hits = run_foreground(fg, tui, st, &mut rt, &mut rx, theme).await?;
+            hits = run_foreground(fg, &audit, tui, st, &mut rt, &mut rx, theme).await?;
             // ctrl-c in a cooked-mode editor signals rkt too: that was not a quit.
             let _ = futures::FutureExt::now_or_never(sigint.recv());
             last_draw = Instant::now();

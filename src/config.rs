@@ -157,6 +157,9 @@ pub struct Config {
     pub readonly: bool,
     /// Clicks, the wheel and header sorting; off leaves the mouse to the terminal.
     pub mouse: bool,
+    /// Context name patterns (a `*` glob over the whole name, else a substring) whose
+    /// deletes and rollbacks ask for the object's name to be typed.
+    pub protected_contexts: Vec<String>,
 }
 
 impl Default for Config {
@@ -169,6 +172,7 @@ impl Default for Config {
             max_fps: 30,
             readonly: false,
             mouse: true,
+            protected_contexts: Vec::new(),
         }
     }
 }

@@ -128,4 +128,26 @@ pub enum Effect {
     /// A shell in a container, the terminal handed over: a foreground session run by the
     /// event loop (answers `Msg::ExecEnded`). Can change the container.
     Exec(crate::model::exec::ExecTarget),
+    /// A change that passed the gate (`state::gate`): the runtime carries out `effect` and,
+    /// once its answer is known, appends one audit line per record. Only the gate makes
+    /// these; the runtime refuses a change that comes without one.
+    Audited(Box<Audited>),
+}
+
+/// A change and what the audit log will say about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Audited {
+    /// One per object the change touches (an apply of several documents has several).
+    pub records: Vec<crate::model::audit::AuditRecord>,
+    pub effect: Effect,
+}
+
+impl Effect {
+    /// The effect itself, without the audit wrapper the gate puts on changes.
+    pub fn unaudited(self) -> Effect {
+        match self {
+            Effect::Audited(a) => a.effect.unaudited(),
+            other => other,
+        }
+    }
 }

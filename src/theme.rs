@@ -183,6 +183,9 @@ theme_styles! {
     prompt,
     /// The current namespace marker.
     current,
+    /// A protected context (`protected_contexts` in the config): its name and marker in
+    /// the header, and the type-the-name confirmation.
+    protected,
     info_msg,
     warning_msg,
     error_msg,
@@ -245,6 +248,7 @@ impl Theme {
             hint: s,
             prompt: s.add_modifier(Modifier::BOLD),
             current: s.add_modifier(Modifier::BOLD),
+            protected: s.add_modifier(Modifier::BOLD | Modifier::REVERSED),
             info_msg: s,
             warning_msg: s.add_modifier(Modifier::BOLD),
             error_msg: s.add_modifier(Modifier::BOLD),
@@ -274,6 +278,10 @@ impl Theme {
             style.bg = None;
         }
         self.selected = self.selected.add_modifier(Modifier::REVERSED);
+        // A protected context still stands out without colour (and says so in words).
+        self.protected = self
+            .protected
+            .add_modifier(Modifier::REVERSED | Modifier::BOLD);
         self.border_focus = self.border_focus.add_modifier(Modifier::BOLD);
         for (style, marker) in [
             (&mut self.ok, Modifier::empty()),

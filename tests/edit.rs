@@ -151,6 +151,24 @@ fn a_saved_change_is_applied_and_an_unchanged_or_empty_file_cancels() {
     app.wait_for_text("edit cancelled, saved file was empty");
     assert_eq!(editor.runs(), 3);
     assert_eq!(level(&cluster), "2");
+    // Each edit has its audit line, with how it ended.
+    let log = std::fs::read_to_string(app.state_dir().join("audit.log")).unwrap();
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{log}");
+    for line in &lines {
+        assert_eq!(line["verb"], "edit");
+        assert_eq!(line["object"]["kind"], "ConfigMap");
+        assert_eq!(line["object"]["name"], CM);
+    }
+    assert_eq!(lines[0]["result"], "ok");
+    assert!(lines[1]["result"]
+        .as_str()
+        .unwrap()
+        .contains("no changes made"));
+    assert!(lines[2]["result"].as_str().unwrap().contains("was empty"));
     app.send("q");
     assert_eq!(app.wait_exit(), 0);
 }

@@ -269,6 +269,33 @@ fn rows_are_coloured_by_health() {
 }
 
 #[test]
+fn a_protected_context_is_marked_in_the_header_in_its_own_style() {
+    for theme in [
+        Theme::default_theme(),
+        Theme::load("light", None).unwrap(),
+        Theme::load("high-contrast", None).unwrap(),
+    ] {
+        let (mut st, _) = started(Some("default"));
+        let plain = draw(&mut st, &theme, 160, 30);
+        assert!(!text(&plain).contains("PROTECTED"));
+        st.cluster.protected = true;
+        let buf = draw(&mut st, &theme, 160, 30);
+        let header = text(&buf).lines().next().unwrap().to_string();
+        assert!(
+            header.contains("minikube") && header.contains("⚠ PROTECTED"),
+            "{header}"
+        );
+        let (x, y) = find(&buf, "minikube");
+        assert_eq!(Some(buf[(x, y)].bg), theme.protected.bg, "{}", theme.name);
+        assert_ne!(
+            theme.protected.bg, theme.base.bg,
+            "{} stands out",
+            theme.name
+        );
+    }
+}
+
+#[test]
 fn every_theme_file_parses_and_differs_from_plain() {
     let mut count = 0;
     for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/themes")).unwrap() {

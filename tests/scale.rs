@@ -50,6 +50,7 @@ fn watched(client: Client, scope: Scope) -> (AppState, UnboundedReceiver<Msg>, J
             context: "rkt-sim".into(),
             server: "http://127.0.0.1".into(),
             version: None,
+            ..ClusterInfo::default()
         },
         scope.clone(),
         Timestamp::now(),

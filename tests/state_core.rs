@@ -587,7 +587,10 @@ fn delete_asks_first_and_only_y_deletes() {
             result: Ok(identity.clone()),
         }),
     );
-    let effects = press(&mut st, "y");
+    let effects: Vec<Effect> = press(&mut st, "y")
+        .into_iter()
+        .map(Effect::unaudited)
+        .collect();
     assert_eq!(
         effects,
         vec![Effect::Object(ObjectEffect::Delete {
@@ -595,6 +598,65 @@ fn delete_asks_first_and_only_y_deletes() {
             confirmed: identity,
         })]
     );
+    assert!(!st.overlays.is_open::<DeleteConfirm>());
+}
+
+#[test]
+fn a_protected_context_deletes_only_when_the_name_is_typed() {
+    use rkt::model::objects::{Identity, ObjectEffect, ObjectMsg};
+    let mut st = kube_system_state();
+    st.cluster.protected = true;
+    st.refresh();
+    press(&mut st, "ctrl-d");
+    let identity = Identity {
+        uid: "uid-1".into(),
+        resource_version: "42".into(),
+    };
+    update(
+        &mut st,
+        Msg::Object(ObjectMsg::Identified {
+            obj: selected_pod_ref(),
+            result: Ok(identity.clone()),
+        }),
+    );
+    // The confirm key is only a letter of the name now; enter checks what was typed.
+    assert!(type_text(&mut st, "y").is_empty());
+    assert!(
+        press(&mut st, "enter").is_empty(),
+        "a wrong name deletes nothing"
+    );
+    assert!(
+        st.overlays.is_open::<DeleteConfirm>(),
+        "and may be corrected"
+    );
+    let notice = st.notice.clone().unwrap();
+    assert!(
+        notice.text.contains("coredns-668d6bf9bc-x7k2p"),
+        "{notice:?}"
+    );
+    press(&mut st, "ctrl-u");
+    type_text(&mut st, "coredns-668d6bf9bc-x7k2");
+    assert!(
+        press(&mut st, "enter").is_empty(),
+        "a prefix is not the name"
+    );
+    type_text(&mut st, "p");
+    let effects = press(&mut st, "enter");
+    let [Effect::Audited(audited)] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(
+        audited.effect,
+        Effect::Object(ObjectEffect::Delete {
+            obj: selected_pod_ref(),
+            confirmed: identity,
+        })
+    );
+    assert!(!st.overlays.is_open::<DeleteConfirm>());
+    // Esc gives up.
+    press(&mut st, "ctrl-d");
+    type_text(&mut st, "coredns");
+    assert!(press(&mut st, "esc").is_empty());
     assert!(!st.overlays.is_open::<DeleteConfirm>());
 }
 

@@ -9,6 +9,7 @@ use tokio::task::JoinHandle;
 
 use crate::cluster::{connect, watch};
 use crate::effect::{Effect, WatchKey, WatchSlot};
+use crate::model::audit::AuditRecord;
 use crate::msg::{Msg, Notice};
 use crate::tui::Tui;
 
@@ -20,8 +21,11 @@ pub struct Runtime {
     logs: Option<(crate::state::logs::LogStreamKey, JoinHandle<()>)>,
     clipboard: super::clipboard::Clipboard,
     forwards: super::forwards::Forwards,
-    /// Sessions that need the terminal, for the event loop to run (in order).
-    foreground: std::collections::VecDeque<super::session::Foreground>,
+    /// Sessions that need the terminal, for the event loop to run (in order), with their
+    /// audit records.
+    foreground: std::collections::VecDeque<(super::session::Foreground, Vec<AuditRecord>)>,
+    /// `$XDG_STATE_HOME/rkt/audit.log`.
+    audit_log: Option<std::path::PathBuf>,
 }
 
 impl Runtime {
@@ -34,6 +38,7 @@ impl Runtime {
             logs: None,
             clipboard: super::clipboard::Clipboard::default(),
             foreground: Default::default(),
+            audit_log: super::audit::log_path(),
         }
     }
 
@@ -42,9 +47,44 @@ impl Runtime {
         self.client.clone()
     }
 
-    /// The next session that needs the terminal (`Effect::Edit`, `Effect::Exec`).
-    pub fn take_foreground(&mut self) -> Option<super::session::Foreground> {
+    /// The next session that needs the terminal (`Effect::Edit`, `Effect::Exec`), with the
+    /// audit records to complete once it ends ([`Runtime::record`]).
+    pub fn take_foreground(&mut self) -> Option<(super::session::Foreground, Vec<AuditRecord>)> {
         self.foreground.pop_front()
+    }
+
+    /// Appends the audit lines of a change `msg` answered (a failure is a notice).
+    pub fn record(&self, records: &[AuditRecord], msg: &Msg) {
+        let text = super::audit::lines_for(records, msg);
+        if let Some(notice) = super::audit::append(self.audit_log.as_deref(), &text) {
+            let _ = self.tx.send(Msg::Notice(notice));
+        }
+    }
+
+    /// Runs a one-shot task and sends its answer; for a change, its audit lines are
+    /// written first (so the log has the line by the time the user sees the result).
+    fn answer<F>(&self, audit: Option<Vec<AuditRecord>>, task: F)
+    where
+        F: std::future::Future<Output = Msg> + Send + 'static,
+    {
+        let tx = self.tx.clone();
+        let path = self.audit_log.clone();
+        tokio::spawn(async move {
+            let msg = task.await;
+            let mut failed = None;
+            if let Some(records) = audit {
+                let text = super::audit::lines_for(&records, &msg);
+                failed = tokio::task::spawn_blocking(move || {
+                    super::audit::append(path.as_deref(), &text)
+                })
+                .await
+                .unwrap_or_else(|e| Some(Notice::error(format!("audit log: {e}"))));
+            }
+            let _ = tx.send(msg);
+            if let Some(notice) = failed {
+                let _ = tx.send(Msg::Notice(notice));
+            }
+        });
     }
 
     pub fn apply(&mut self, effects: Vec<Effect>, tui: &mut Tui) {
@@ -54,7 +94,20 @@ impl Runtime {
     }
 
     fn apply_one(&mut self, effect: Effect, tui: &mut Tui) {
+        let (effect, audit) = match effect {
+            Effect::Audited(a) => (a.effect.unaudited(), Some(a.records)),
+            other => (other, None),
+        };
+        // The gate in `update` audits every change; one that comes without is refused.
+        if audit.is_none() && crate::state::gate::mutations(&effect).is_some() {
+            let _ = self.tx.send(Msg::Notice(Notice::error(
+                "refused: a change that did not pass the audit gate",
+            )));
+            return;
+        }
         match effect {
+            // Unwrapped above.
+            Effect::Audited(_) => {}
             Effect::Watch { key, target } => {
                 if let Some((_, old)) = self.watches.remove(&key.slot) {
                     old.abort();
@@ -99,10 +152,9 @@ impl Runtime {
             }
             Effect::Rollout(effect) => {
                 let client = self.client.clone();
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
+                self.answer(audit, async move {
                     let msg = crate::cluster::rollout::run(&client, *effect).await;
-                    let _ = tx.send(Msg::Rollout(Box::new(msg)));
+                    Msg::Rollout(Box::new(msg))
                 });
             }
             Effect::Copy(text) => {
@@ -176,10 +228,9 @@ impl Runtime {
             Effect::Forward(e) => self.forwards.apply(e),
             Effect::Change(effect) => {
                 let client = self.client.clone();
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
+                self.answer(audit, async move {
                     let msg = crate::cluster::change::run(&client, *effect).await;
-                    let _ = tx.send(Msg::Change(Box::new(msg)));
+                    Msg::Change(Box::new(msg))
                 });
             }
             Effect::Prepare(effect) => {
@@ -190,18 +241,18 @@ impl Runtime {
                     let _ = tx.send(Msg::Change(Box::new(msg)));
                 });
             }
-            Effect::Edit(obj) => self
-                .foreground
-                .push_back(super::session::Foreground::Edit(obj)),
-            Effect::Exec(target) => self
-                .foreground
-                .push_back(super::session::Foreground::Exec(target)),
+            Effect::Edit(obj) => self.foreground.push_back((
+                super::session::Foreground::Edit(obj),
+                audit.unwrap_or_default(),
+            )),
+            Effect::Exec(target) => self.foreground.push_back((
+                super::session::Foreground::Exec(target),
+                audit.unwrap_or_default(),
+            )),
             Effect::Object(effect) => {
                 let client = self.client.clone();
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let msg = crate::cluster::objects::run(&client, effect).await;
-                    let _ = tx.send(Msg::Object(msg));
+                self.answer(audit, async move {
+                    Msg::Object(crate::cluster::objects::run(&client, effect).await)
                 });
             }
         }

@@ -125,12 +125,10 @@ pub async fn connect(cli: &Cli, prepared: Prepared) -> anyhow::Result<Session> {
     } else {
         Scope::Namespace(cli.namespace.clone().unwrap_or(connected.namespace).into())
     };
-    let mut state = AppState::new(
-        Arc::new(prepared.keymap),
-        connected.info,
-        scope,
-        Timestamp::now(),
-    );
+    let mut info = connected.info;
+    info.protected =
+        crate::model::audit::is_protected(&prepared.config.protected_contexts, &info.context);
+    let mut state = AppState::new(Arc::new(prepared.keymap), info, scope, Timestamp::now());
     state.readonly = cli.readonly || prepared.config.readonly;
     state.saved_forwards = load_saved_forwards();
     crate::state::forwards_saved::restore(&mut state);

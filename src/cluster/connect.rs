@@ -126,7 +126,7 @@ pub async fn connect(
             ))
         })?,
     };
-    if !kubeconfig.contexts.iter().any(|c| c.name == context_name) {
+    let Some(named) = kubeconfig.contexts.iter().find(|c| c.name == context_name) else {
         let known: Vec<&str> = kubeconfig
             .contexts
             .iter()
@@ -140,7 +140,13 @@ pub async fn connect(
                 known.join(", ")
             }
         )));
-    }
+    };
+    // The user's name only: the audit log says who, never with what credential.
+    let user = named
+        .context
+        .as_ref()
+        .and_then(|c| c.user.clone())
+        .unwrap_or_default();
     let options = KubeConfigOptions {
         context: Some(context_name.clone()),
         cluster: None,
@@ -159,6 +165,8 @@ pub async fn connect(
         info: ClusterInfo {
             context: context_name,
             server: server.trim_end_matches('/').to_string(),
+            user,
+            protected: false,
             version: None,
         },
         namespace,

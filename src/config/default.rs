@@ -21,6 +21,9 @@ readonly: false
 # The mouse: click selects, double click opens, the wheel scrolls, a header click sorts.
 # Terminals still select text with shift held. false leaves the mouse to the terminal.
 mouse: true
+# Contexts where a delete or rollback asks you to type the object's name, and the header is marked.
+# A pattern with * is a glob over the whole context name; without one it matches anywhere in it.
+protected_contexts: []  # e.g. [prod, \"*-production\"]
 ";
 
 #[cfg(test)]
@@ -52,12 +55,13 @@ mod tests {
         assert_eq!(parsed.max_fps, default.max_fps);
         assert_eq!(parsed.readonly, default.readonly);
         assert_eq!(parsed.mouse, default.mouse);
+        assert_eq!(parsed.protected_contexts, default.protected_contexts);
     }
 
     #[test]
     fn the_default_config_names_every_field_once_with_a_comment() {
         let fields = accepted_fields();
-        assert_eq!(fields.len(), 7, "{fields:?}");
+        assert_eq!(fields.len(), 8, "{fields:?}");
         let lines: Vec<&str> = DEFAULT_CONFIG.lines().collect();
         let top_level: Vec<&str> = lines
             .iter()

@@ -3,6 +3,7 @@
 //! text, rollout history, diff and plans). Nothing here does I/O, and nothing here imports
 //! `state`, `cluster` or `ui`.
 
+pub mod audit;
 pub mod change;
 pub mod containers;
 pub mod convert;
@@ -30,5 +31,10 @@ pub mod table;
 pub struct ClusterInfo {
     pub context: String,
     pub server: String,
+    /// The kubeconfig user name of the context (for the audit log; never a credential).
+    pub user: String,
+    /// The context matches a `protected_contexts` pattern: deletes and rollbacks ask for
+    /// the object's name, and the header says so.
+    pub protected: bool,
     pub version: Option<String>,
 }

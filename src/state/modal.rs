@@ -18,6 +18,9 @@ pub enum Modal {
     /// Waiting for a rollback plan: any key cancels.
     RolloutPlanning,
     ConfirmDelete,
+    /// A delete or rollback in a protected context: the object's name is typed, then the
+    /// prompt's keys (enter, esc, backspace).
+    TypeName,
     StopForward,
     Prompt,
     Help,
@@ -36,7 +39,7 @@ impl Modal {
             | Modal::RolloutPlanning
             | Modal::ConfirmDelete
             | Modal::StopForward => Ctx::Confirm,
-            Modal::ScaleInput | Modal::Prompt => Ctx::Prompt,
+            Modal::ScaleInput | Modal::TypeName | Modal::Prompt => Ctx::Prompt,
             Modal::Help => Ctx::Help,
             Modal::PortForwardDialog => Ctx::PortForward,
             Modal::Text => Ctx::Text,
@@ -49,7 +52,11 @@ impl Modal {
     pub fn takes_text(self) -> bool {
         matches!(
             self,
-            Modal::ScaleInput | Modal::Prompt | Modal::PortForwardDialog | Modal::Form
+            Modal::ScaleInput
+                | Modal::TypeName
+                | Modal::Prompt
+                | Modal::PortForwardDialog
+                | Modal::Form
         )
     }
 }
@@ -60,12 +67,14 @@ impl Modal {
         match overlay {
             Overlay::Help(_) => Modal::Help,
             Overlay::Text(_) => Modal::Text,
+            Overlay::ConfirmDelete(c) if c.typed.is_some() => Modal::TypeName,
             Overlay::ConfirmDelete(_) => Modal::ConfirmDelete,
             Overlay::PortForward(_) => Modal::PortForwardDialog,
             Overlay::LogPicker(_) => Modal::LogPicker,
             Overlay::StopForward(_) => Modal::StopForward,
             Overlay::Form(_) => Modal::Form,
-            Overlay::Rollout(RolloutDialog::Rollback(_) | RolloutDialog::Confirm { .. }) => {
+            Overlay::Rollout(RolloutDialog::Rollback { typed: Some(_), .. }) => Modal::TypeName,
+            Overlay::Rollout(RolloutDialog::Rollback { .. } | RolloutDialog::Confirm { .. }) => {
                 Modal::RolloutConfirm
             }
             Overlay::Rollout(RolloutDialog::Scale { .. }) => Modal::ScaleInput,

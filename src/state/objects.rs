@@ -6,6 +6,7 @@ use crate::effect::Effect;
 use crate::keymap::KeyChord;
 use crate::model::objects::{Identity, ObjectEffect, ObjectMsg, ObjectRef, CONTAINERS_TITLE};
 use crate::msg::Notice;
+use crate::state::typed_confirm::TypedName;
 use crate::state::{AppState, Pane};
 
 /// The delete confirmation: what it names, and which object exactly once the server said.
@@ -15,6 +16,8 @@ pub struct DeleteConfirm {
     pub obj: ObjectRef,
     /// `None` until the object's uid is known; confirming waits for it.
     pub identity: Option<Identity>,
+    /// In a protected context: the name to type instead of the confirm key.
+    pub typed: Option<TypedName>,
 }
 
 /// A read-only, scrollable text (YAML or describe output).
@@ -83,6 +86,7 @@ pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
             } else if let Some(obj) = selected_object(st) {
                 st.overlays.open(DeleteConfirm {
                     context: st.cluster.context.clone(),
+                    typed: TypedName::when(st.cluster.protected, &obj.name),
                     obj: obj.clone(),
                     identity: None,
                 });
@@ -151,10 +155,16 @@ pub fn on_text_action(st: &mut AppState, action: Action) -> Vec<Effect> {
 /// The delete confirmation has the keyboard: the confirm key deletes the object it names
 /// (once its uid is known), any other key cancels.
 pub fn on_confirm_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
+    let yes = st.keymap.confirms(key);
+    answer(st, yes)
+}
+
+/// The answer to the delete confirmation (a key, or the typed name in a protected context).
+pub fn answer(st: &mut AppState, yes: bool) -> Vec<Effect> {
     let Some(confirm) = st.overlays.close::<DeleteConfirm>() else {
         return Vec::new();
     };
-    if !st.keymap.confirms(key) {
+    if !yes {
         st.notify(Notice::info("delete cancelled"));
         return Vec::new();
     }

@@ -60,6 +60,17 @@ fn pods_view(rows: Vec<PodRow>, readonly: bool) -> AppState {
     st
 }
 
+/// The changes sent, each of which passed the gate (and comes wrapped for the audit log).
+fn audited(effects: Vec<Effect>) -> Vec<Effect> {
+    effects
+        .into_iter()
+        .map(|e| {
+            assert!(matches!(e, Effect::Audited(_)), "{e:?}");
+            e.unaudited()
+        })
+        .collect()
+}
+
 fn web() -> ObjectRef {
     ObjectRef {
         kind: ObjectKind::pod(),
@@ -71,7 +82,7 @@ fn web() -> ObjectRef {
 #[test]
 fn e_asks_to_edit_the_selected_object() {
     let mut st = pods_view(vec![pod("web-0", 1)], false);
-    let effects = update(&mut st, key(KeyCode::Char('e')));
+    let effects = audited(update(&mut st, key(KeyCode::Char('e'))));
     assert_eq!(effects, vec![Effect::Edit(web())]);
 }
 
@@ -94,7 +105,7 @@ fn e_on_the_namespaces_pane_edits_the_namespace_and_s_there_is_no_shell() {
     st.refresh();
     update(&mut st, key(KeyCode::Tab));
     assert_eq!(st.focus, crate::state::Pane::Namespaces);
-    let effects = update(&mut st, key(KeyCode::Char('e')));
+    let effects = audited(update(&mut st, key(KeyCode::Char('e'))));
     assert_eq!(
         effects,
         vec![Effect::Edit(ObjectRef {
@@ -122,7 +133,7 @@ fn readonly_refuses_edit_and_shell_before_anything_starts() {
 #[test]
 fn s_opens_a_shell_in_a_one_container_pod_at_once() {
     let mut st = pods_view(vec![pod("web-0", 1)], false);
-    let effects = update(&mut st, key(KeyCode::Char('s')));
+    let effects = audited(update(&mut st, key(KeyCode::Char('s'))));
     assert_eq!(
         effects,
         vec![Effect::Exec(ExecTarget {
@@ -155,7 +166,7 @@ fn s_on_a_pod_with_several_containers_picks_one_first() {
     let picker = st.overlays.get::<ContainerPicker>().unwrap();
     assert_eq!(picker.entries().collect::<Vec<_>>(), ["app", "sidecar"]);
     update(&mut st, key(KeyCode::Char('j')));
-    let effects = update(&mut st, key(KeyCode::Enter));
+    let effects = audited(update(&mut st, key(KeyCode::Enter)));
     assert_eq!(
         effects,
         vec![Effect::Exec(ExecTarget {

@@ -27,7 +27,8 @@ pub fn update(st: &mut AppState, msg: Msg) -> Vec<Effect> {
     let mut effects = handle(st, msg);
     effects.extend(st.enforce_view_ownership());
     effects.extend(crate::state::resources::follow_selection(st));
-    effects
+    // Last: every change to the cluster passes the gate (refused, or audited).
+    crate::state::gate::pass(st, effects)
 }
 
 fn handle(st: &mut AppState, msg: Msg) -> Vec<Effect> {
@@ -206,6 +207,7 @@ fn type_char(st: &mut AppState, modal: Modal, c: char) -> Vec<Effect> {
     match modal {
         Modal::Prompt => edit_prompt(st, |input| input.push(c)),
         Modal::ScaleInput => rollouts::app::on_scale_char(st, c),
+        Modal::TypeName => crate::state::typed_confirm::on_char(st, c),
         Modal::PortForwardDialog => forwards_app::on_dialog_char(st, c),
         Modal::Form => change::on_form_char(st, c),
         _ => Vec::new(),
@@ -217,6 +219,7 @@ pub(super) fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
         Some(Modal::Prompt) => return on_prompt_action(st, action),
         Some(Modal::Help) => return help::on_action(st, action),
         Some(Modal::ScaleInput) => return rollouts::app::on_scale_action(st, action),
+        Some(Modal::TypeName) => return crate::state::typed_confirm::on_action(st, action),
         Some(Modal::Text) => return objects::on_text_action(st, action),
         Some(Modal::PortForwardDialog) => return forwards_app::on_dialog_action(st, action),
         Some(Modal::Form) => return change::on_form_action(st, action),

@@ -163,7 +163,10 @@ fn confirmations_carry_the_uid_of_the_object_they_named() {
     let mut st = kube_proxy_history();
     update(&mut st, key(KeyCode::Tab));
     update(&mut st, key(KeyCode::Char('r')));
-    let effects = update(&mut st, key(KeyCode::Char('y')));
+    let effects: Vec<Effect> = update(&mut st, key(KeyCode::Char('y')))
+        .into_iter()
+        .map(Effect::unaudited)
+        .collect();
     let [Effect::Rollout(effect)] = effects.as_slice() else {
         panic!("{effects:?}");
     };

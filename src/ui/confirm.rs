@@ -5,6 +5,7 @@ use ratatui::text::{Line, Span};
 
 use crate::action::Action;
 use crate::keymap::{Ctx, Keymap};
+use crate::state::typed_confirm::TypedName;
 use crate::theme::Theme;
 
 /// The object a confirmation names.
@@ -47,6 +48,32 @@ pub fn answer_line<'t>(keymap: &Keymap, verb: &str, theme: &Theme) -> Line<'t> {
         Span::styled("any other key", theme.key),
         Span::styled(" cancel", theme.hint),
     ])
+}
+
+/// In a protected context: which name to type, and what is typed so far.
+pub fn typed_prompt<'t>(typed: &TypedName, verb: &str, theme: &Theme) -> Vec<Line<'t>> {
+    vec![
+        Line::from(vec![
+            Span::styled(" protected context ", theme.protected),
+            Span::styled(" type ", theme.hint),
+            Span::styled(typed.expected.clone(), theme.value),
+            Span::styled(format!(" to {verb}"), theme.hint),
+        ]),
+        Line::from(vec![
+            Span::styled("name: ", theme.label),
+            Span::styled(format!("{}█", typed.input), theme.prompt),
+        ]),
+    ]
+}
+
+/// `enter VERB · esc cancel`: the prompt's keys that answer a typed-name confirmation.
+pub fn typed_answer<'t>(keymap: &Keymap, verb: &str, theme: &Theme) -> Line<'t> {
+    let keys = inline_hints(
+        keymap,
+        Ctx::Prompt,
+        &[(Action::Submit, verb), (Action::Cancel, "cancel")],
+    );
+    Line::from(Span::styled(keys, theme.hint))
 }
 
 /// `enter start · tab field · esc cancel`: each action's key in `ctx` as bound now, with

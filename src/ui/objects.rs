@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-use super::confirm::{answer_line, inline_hints, Subject};
+use super::confirm::{answer_line, inline_hints, typed_answer, typed_prompt, Subject};
 use crate::action::Action;
 use crate::keymap::Ctx;
 use crate::keymap::Keymap;
@@ -92,8 +92,17 @@ pub fn draw_delete(
             ]),
             None => Line::from(Span::styled("looking it up…", theme.muted)),
         });
-        text.push(Line::default());
-        text.push(answer_line(keymap, "delete", theme));
+        match &confirm.typed {
+            Some(typed) => {
+                text.extend(typed_prompt(typed, "delete", theme));
+                text.push(Line::default());
+                text.push(typed_answer(keymap, "delete", theme));
+            }
+            None => {
+                text.push(Line::default());
+                text.push(answer_line(keymap, "delete", theme));
+            }
+        }
         let width = text.iter().map(Line::width).max().unwrap_or(30) as u16 + 4;
         let r = super::rollouts::centered(area, width.max(34), text.len() as u16 + 2);
         let block = Block::default()

@@ -16,7 +16,7 @@ use crate::model::rollout::history::RevisionRow;
 use crate::state::rollouts::{DiffPanel, HistoryPane, RolloutDialog};
 use crate::state::AppState;
 use crate::theme::Theme;
-use crate::ui::confirm::{answer_line, inline_hints, Subject};
+use crate::ui::confirm::{answer_line, inline_hints, typed_answer, typed_prompt, Subject};
 use crate::ui::table::{fit_cells, shrink_to_fit};
 
 fn block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
@@ -276,7 +276,7 @@ pub fn draw_dialog(
             ))],
             Line::from(vec![key("any key"), hint(" cancel")]),
         ),
-        RolloutDialog::Rollback(plan) => {
+        RolloutDialog::Rollback { plan, typed } => {
             let mut lines = vec![Line::from(vec![
                 Span::styled("Roll back ", theme.value),
                 Span::styled(
@@ -302,11 +302,15 @@ pub fn draw_dialog(
                 theme.label,
             )));
             lines.extend(plan.diff.iter().map(|c| diff_line(&c.line(), theme)));
-            (
-                " Roll back ",
-                lines,
-                answer_line(keymap, "roll back", theme),
-            )
+            let answer = match typed {
+                Some(typed) => {
+                    lines.push(Line::default());
+                    lines.extend(typed_prompt(typed, "roll back", theme));
+                    typed_answer(keymap, "roll back", theme)
+                }
+                None => answer_line(keymap, "roll back", theme),
+            };
+            (" Roll back ", lines, answer)
         }
         RolloutDialog::Confirm { target, change, .. } => {
             let mut lines = vec![Line::from(Span::styled(

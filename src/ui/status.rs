@@ -17,12 +17,24 @@ pub fn draw_header(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
         Span::styled(" rkt", theme.title_focus),
         sep(),
         Span::styled("ctx ", theme.label),
-        Span::styled(st.cluster.context.clone(), theme.value),
+    ];
+    // A protected context stands out: its name in the protected style, and a marker that
+    // says so in words (colour alone is not enough, e.g. with NO_COLOR).
+    if st.cluster.protected {
+        spans.push(Span::styled(
+            format!(" {} ", st.cluster.context),
+            theme.protected,
+        ));
+        spans.push(Span::styled(" ⚠ PROTECTED", theme.protected));
+    } else {
+        spans.push(Span::styled(st.cluster.context.clone(), theme.value));
+    }
+    spans.extend([
         sep(),
         Span::styled("ns ", theme.label),
         Span::styled(st.scope.label().to_string(), theme.current),
         sep(),
-    ];
+    ]);
     match st.connection() {
         Connection::Connecting => spans.push(Span::styled("◌ connecting…", theme.pending)),
         Connection::Connected => {

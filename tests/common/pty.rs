@@ -24,7 +24,7 @@ pub struct PtyApp {
     writer: Box<dyn Write + Send>,
     parser: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
-    _home: tempfile::TempDir,
+    home: tempfile::TempDir,
 }
 
 impl PtyApp {
@@ -54,6 +54,8 @@ impl PtyApp {
         }
         cmd.env("HOME", home.path());
         cmd.env("XDG_CONFIG_HOME", home.path().join(".config"));
+        // What rkt writes for itself (saved forwards, the audit log) stays in the temp HOME.
+        cmd.env("XDG_STATE_HOME", home.path().join(".local/state"));
         cmd.env("TERM", "xterm-256color");
         for (k, v) in envs {
             cmd.env(k, v);
@@ -86,8 +88,13 @@ impl PtyApp {
             writer,
             parser,
             raw,
-            _home: home,
+            home,
         }
+    }
+
+    /// rkt's state directory (unless the test's envs chose another `XDG_STATE_HOME`).
+    pub fn state_dir(&self) -> std::path::PathBuf {
+        self.home.path().join(".local/state/rkt")
     }
 
     /// The screen as text, one line per row.

@@ -211,6 +211,7 @@ pub fn started(namespace: Option<&str>) -> (AppState, Vec<Effect>) {
             context: "minikube".into(),
             server: "https://127.0.0.1:8443".into(),
             version: None,
+            ..ClusterInfo::default()
         },
         scope,
         now(),

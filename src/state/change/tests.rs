@@ -60,8 +60,8 @@ fn command(st: &mut AppState, line: &str) -> Vec<Effect> {
 fn changes(effects: &[Effect]) -> Vec<ChangeEffect> {
     effects
         .iter()
-        .filter_map(|e| match e {
-            Effect::Change(c) => Some((**c).clone()),
+        .filter_map(|e| match e.clone().unaudited() {
+            Effect::Change(c) => Some(*c),
             _ => None,
         })
         .collect()

@@ -10,6 +10,7 @@ use crate::model::rollout::rows::WorkloadRow;
 use crate::model::rollout::{Outcome, Workload};
 use crate::model::rows::Rows;
 use crate::msg::{Notice, WatchEvent};
+use crate::state::typed_confirm::TypedName;
 use crate::state::workloads::WorkloadColumn;
 use crate::state::{AppState, Awaiting, Pane, Phase, WatchStatus};
 
@@ -24,10 +25,15 @@ pub fn key_ctx(st: &AppState) -> Option<Ctx> {
 
 /// A key while a rollout dialog is open: the dialog gets every key.
 pub fn on_dialog_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
+    let yes = st.keymap.confirms(key);
+    answer(st, yes)
+}
+
+/// The answer to the dialog on top (a key, or the typed name in a protected context).
+pub fn answer(st: &mut AppState, yes: bool) -> Vec<Effect> {
     let Some(dialog) = st.overlays.close::<RolloutDialog>() else {
         return Vec::new();
     };
-    let yes = st.keymap.confirms(key);
     let (next, effect) = dialog_answer(dialog, yes, st.now);
     if let Some(dialog) = next {
         st.overlays.open(dialog);
@@ -362,7 +368,10 @@ pub fn on_msg(st: &mut AppState, msg: RolloutMsg) -> Vec<Effect> {
             }
             st.overlays.close::<RolloutDialog>();
             match plan {
-                Ok(RollbackPlan::Patch(plan)) => st.overlays.open(RolloutDialog::Rollback(plan)),
+                Ok(RollbackPlan::Patch(plan)) => st.overlays.open(RolloutDialog::Rollback {
+                    typed: TypedName::when(st.cluster.protected, &plan.name),
+                    plan,
+                }),
                 Ok(RollbackPlan::Skip(msg)) => {
                     st.notify(Notice::info(format!("{}: {msg}", target.label())))
                 }

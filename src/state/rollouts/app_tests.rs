@@ -34,8 +34,8 @@ fn deployment(name: &str, paused: bool) -> WorkloadRow {
 fn rollout_effects(effects: &[Effect]) -> Vec<RolloutEffect> {
     effects
         .iter()
-        .filter_map(|e| match e {
-            Effect::Rollout(r) => Some((**r).clone()),
+        .filter_map(|e| match e.clone().unaudited() {
+            Effect::Rollout(r) => Some(*r),
             _ => None,
         })
         .collect()
@@ -131,6 +131,64 @@ fn h_opens_a_live_history_with_two_watches_and_esc_closes_it() {
         .any(|e| matches!(e, Effect::Unwatch(k) if k.slot == WatchSlot::Main)));
 }
 
+/// A planned rollback of `default/web` to revision 1.
+fn web_plan() -> PlannedPatch {
+    PlannedPatch {
+        kind: Workload::Deployment,
+        namespace: "default".into(),
+        name: "web".into(),
+        to_revision: 1,
+        change_cause: Some("first".into()),
+        images: vec!["nginx:1".into()],
+        diff: Vec::new(),
+        resource_version: "7".into(),
+        body: PatchBody::Json(serde_json::json!([])),
+    }
+}
+
+#[test]
+fn in_a_protected_context_a_rollback_wants_the_name_typed() {
+    let mut st = deployments_view(vec![deployment("web", false)]);
+    st.cluster.protected = true;
+    let target = Target {
+        kind: Workload::Deployment,
+        namespace: "default".into(),
+        name: "web".into(),
+    };
+    update(&mut st, key('u'));
+    let planned = RolloutMsg::Planned {
+        target,
+        revision: 0,
+        plan: Ok(RollbackPlan::Patch(Box::new(web_plan()))),
+    };
+    update(&mut st, Msg::Rollout(Box::new(planned)));
+    let enter = || Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    // `y` is a letter of the name here, not a yes.
+    assert!(update(&mut st, key('y')).is_empty());
+    assert!(
+        update(&mut st, enter()).is_empty(),
+        "wrong name: nothing sent"
+    );
+    assert!(st.overlays.is_open::<RolloutDialog>());
+    update(
+        &mut st,
+        Msg::Key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE)),
+    );
+    for c in "web".chars() {
+        update(&mut st, key(c));
+    }
+    let effects = update(&mut st, enter());
+    assert!(
+        matches!(effects.as_slice(), [Effect::Audited(_)]),
+        "{effects:?}"
+    );
+    assert_eq!(
+        rollout_effects(&effects),
+        [RolloutEffect::Rollback(Box::new(web_plan()))]
+    );
+    assert!(!st.overlays.is_open::<RolloutDialog>());
+}
+
 #[test]
 fn rollback_is_planned_confirmed_with_y_and_reported() {
     let mut st = deployments_view(vec![deployment("web", false)]);
@@ -148,17 +206,7 @@ fn rollback_is_planned_confirmed_with_y_and_reported() {
             revision: 0
         }]
     );
-    let plan = PlannedPatch {
-        kind: Workload::Deployment,
-        namespace: "default".into(),
-        name: "web".into(),
-        to_revision: 1,
-        change_cause: Some("first".into()),
-        images: vec!["nginx:1".into()],
-        diff: Vec::new(),
-        resource_version: "7".into(),
-        body: PatchBody::Json(serde_json::json!([])),
-    };
+    let plan = web_plan();
     let planned = RolloutMsg::Planned {
         target: target.clone(),
         revision: 0,
@@ -167,7 +215,7 @@ fn rollback_is_planned_confirmed_with_y_and_reported() {
     update(&mut st, Msg::Rollout(Box::new(planned)));
     assert!(matches!(
         st.overlays.get::<RolloutDialog>(),
-        Some(RolloutDialog::Rollback(_))
+        Some(RolloutDialog::Rollback { .. })
     ));
     let effects = rollout_effects(&update(&mut st, key('y')));
     assert_eq!(effects, [RolloutEffect::Rollback(Box::new(plan))]);

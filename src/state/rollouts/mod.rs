@@ -278,8 +278,12 @@ impl RolloutState {
 pub enum RolloutDialog {
     /// Waiting for the plan of a rollback (the cluster is being looked at).
     Planning { target: Target, revision: i64 },
-    /// Confirm this rollback: revision, change-cause, diff; `y` sends it.
-    Rollback(Box<PlannedPatch>),
+    /// Confirm this rollback: revision, change-cause, diff; `y` sends it (in a protected
+    /// context: the workload's name, typed).
+    Rollback {
+        plan: Box<PlannedPatch>,
+        typed: Option<crate::state::typed_confirm::TypedName>,
+    },
     /// Confirm a restart, pause or resume of the object with `uid`.
     Confirm {
         target: Target,
@@ -302,7 +306,7 @@ impl RolloutDialog {
             RolloutDialog::Planning { target, .. }
             | RolloutDialog::Confirm { target, .. }
             | RolloutDialog::Scale { target, .. } => target.clone(),
-            RolloutDialog::Rollback(plan) => Target {
+            RolloutDialog::Rollback { plan, .. } => Target {
                 kind: plan.kind,
                 namespace: plan.namespace.clone(),
                 name: plan.name.clone(),
@@ -337,7 +341,9 @@ pub fn dialog_answer(
             // Any key cancels; a late plan is then ignored.
             (None, None)
         }
-        RolloutDialog::Rollback(plan) => (None, yes.then_some(RolloutEffect::Rollback(plan))),
+        RolloutDialog::Rollback { plan, .. } => {
+            (None, yes.then_some(RolloutEffect::Rollback(plan)))
+        }
         RolloutDialog::Confirm {
             target,
             change,
