@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{wait_for, TestCluster};
+use common::wait_for;
 use rkt::cluster::change::{prepare, run};
 use rkt::model::change::apply::{self, ApplyOutcome};
 use rkt::model::change::create::{self, CreateSpec};
@@ -17,36 +17,19 @@ use rkt::model::change::{ChangeEffect, ChangeMsg, PrepareEffect};
 use rkt::model::objects::{ObjectKind, ObjectRef};
 use serde_json::Value;
 
-struct Harness {
-    cluster: TestCluster,
-    rt: tokio::runtime::Runtime,
-    client: kube::Client,
+/// The shared harness, with this file's helpers on top.
+struct Harness(common::ApiHarness);
+
+impl std::ops::Deref for Harness {
+    type Target = common::ApiHarness;
+    fn deref(&self) -> &common::ApiHarness {
+        &self.0
+    }
 }
 
 impl Harness {
-    /// `None` when kubectl is missing (the test is skipped, loudly).
     fn start() -> Option<Harness> {
-        common::kubectl_path()?;
-        let cluster = TestCluster::demo();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let path = cluster.kubeconfig().to_path_buf();
-        let client = rt.block_on(async move { common::kube_client(&path).await });
-        Some(Harness {
-            cluster,
-            rt,
-            client,
-        })
-    }
-
-    fn kubectl(&self, args: &[&str]) -> String {
-        self.cluster.kubectl_ok(args).expect("kubectl present")
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.kubectl(args)).expect("kubectl prints JSON")
+        common::ApiHarness::start().map(Harness)
     }
 
     fn run(&self, effect: ChangeEffect) -> ChangeMsg {

@@ -7,7 +7,7 @@
 mod common;
 
 use common::pty::{path_arg, PtyApp};
-use common::{forwarded_port, get_page, wait_for, TestCluster};
+use common::{get_page, wait_for, TestCluster};
 
 const DOWN: &str = "\x1b[B";
 const CTRL_U: &str = "\x15";
@@ -77,14 +77,7 @@ fn the_course_by_keys_create_expose_forward_set_image_roll_back_delete() {
     // Port-forward to the deployment (any free local port) and fetch a page through it.
     app.send("F");
     app.wait_for_text("Port-forward deployment/hello-minikube");
-    app.wait_until("the container port", |s| s.contains("8080/TCP"));
-    app.send("\t");
-    for _ in 0..6 {
-        app.send("\x7f");
-    }
-    app.send("0\r");
-    let screen = app.wait_until("the forward to start", |s| forwarded_port(s).is_some());
-    let port = forwarded_port(&screen).unwrap();
+    let port = app.start_forward_on_any_port("8080/TCP");
     let page = wait_for("a page through the forward", 30, || get_page(port));
     assert!(page.contains("hello-minikube-"), "{page}");
 

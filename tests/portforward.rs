@@ -271,7 +271,7 @@ async fn targets_resolve_their_ports() {
 // ---------------------------------------------------------------------------------------
 // End to end: the real rkt binary in a pseudo-terminal.
 
-use common::{forwarded_port, get_page};
+use common::get_page;
 
 /// The pod a page comes from: `Hello from POD (image)`.
 fn page_pod(page: &str) -> String {
@@ -300,14 +300,7 @@ fn e2e_forward_a_service_by_keys_survives_pod_deletion_and_stops() {
     });
     app.send("F");
     app.wait_for_text("Port-forward service/hello-minikube");
-    app.wait_until("the service port", |s| s.contains("8080/TCP"));
-    app.send("\t"); // to the local port field
-    for _ in 0..6 {
-        app.send("\x7f");
-    }
-    app.send("0\r");
-    let screen = app.wait_until("the forward to start", |s| forwarded_port(s).is_some());
-    let port = forwarded_port(&screen).unwrap();
+    let port = app.start_forward_on_any_port("8080/TCP");
 
     let first = common::wait_for("a page through the forward", 30, || get_page(port));
     let first_pod = page_pod(&first);
@@ -368,14 +361,7 @@ fn e2e_a_saved_forward_is_listed_in_the_next_run_and_enter_starts_it() {
     let mut app = common::pty::PtyApp::spawn(&args, &env, 160, 40);
     app.wait_for_text("hello-minikube");
     app.send(":pf svc/hello-minikube\r");
-    app.wait_until("the service port", |s| s.contains("8080/TCP"));
-    app.send("\t");
-    for _ in 0..6 {
-        app.send("\x7f");
-    }
-    app.send("0\r");
-    let screen = app.wait_until("the forward to start", |s| forwarded_port(s).is_some());
-    let port = forwarded_port(&screen).unwrap();
+    let port = app.start_forward_on_any_port("8080/TCP");
     app.send(":pf\r");
     app.wait_for_text("Port-forwards[1]");
     app.send("s");

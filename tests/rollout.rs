@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{wait_for, TestCluster};
+use common::wait_for;
 use rkt::cluster::rollout::api::{self, execute_rollback, plan_rollback};
 use rkt::model::rollout::plan::Change;
 use rkt::model::rollout::{deployment_history, Outcome, RollbackPlan, Workload};
@@ -12,32 +12,19 @@ use serde_json::Value;
 
 const IMAGE: &str = "kicbase/echo-server";
 
-struct Harness {
-    cluster: TestCluster,
-    rt: tokio::runtime::Runtime,
-    client: kube::Client,
+/// The shared harness, with this file's helpers on top.
+struct Harness(common::ApiHarness);
+
+impl std::ops::Deref for Harness {
+    type Target = common::ApiHarness;
+    fn deref(&self) -> &common::ApiHarness {
+        &self.0
+    }
 }
 
 impl Harness {
-    /// `None` when kubectl is missing (the test is skipped, loudly).
     fn start() -> Option<Harness> {
-        common::kubectl_path()?;
-        let cluster = TestCluster::demo();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let path = cluster.kubeconfig().to_path_buf();
-        let client = rt.block_on(async move { common::kube_client(&path).await });
-        Some(Harness {
-            cluster,
-            rt,
-            client,
-        })
-    }
-
-    fn kubectl(&self, args: &[&str]) -> String {
-        self.cluster.kubectl_ok(args).expect("kubectl present")
+        common::ApiHarness::start().map(Harness)
     }
 
     /// kubectl's exit status, stdout and stderr, for commands expected to fail.

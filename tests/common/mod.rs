@@ -206,3 +206,38 @@ pub fn forwarded_port(screen: &str) -> Option<u16> {
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
 }
+
+/// A demo cluster with a kube-rs client and a runtime to drive rkt's cluster code from a
+/// plain test, and kubectl to judge what it did.
+pub struct ApiHarness {
+    pub cluster: TestCluster,
+    pub rt: tokio::runtime::Runtime,
+    pub client: kube::Client,
+}
+
+impl ApiHarness {
+    /// `None` when kubectl is missing (the test is skipped, loudly).
+    pub fn start() -> Option<ApiHarness> {
+        kubectl_path()?;
+        let cluster = TestCluster::demo();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let path = cluster.kubeconfig().to_path_buf();
+        let client = rt.block_on(async move { kube_client(&path).await });
+        Some(ApiHarness {
+            cluster,
+            rt,
+            client,
+        })
+    }
+
+    pub fn kubectl(&self, args: &[&str]) -> String {
+        self.cluster.kubectl_ok(args).expect("kubectl present")
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        serde_json::from_str(&self.kubectl(args)).expect("kubectl prints JSON")
+    }
+}

@@ -224,3 +224,20 @@ impl Drop for PtyApp {
 pub fn path_arg(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
+
+impl PtyApp {
+    /// In the open port-forward dialog: once `port_label` (`8080/TCP`) is offered, any free
+    /// local port (`0`), `enter`; returns the port once rkt says it is forwarding.
+    pub fn start_forward_on_any_port(&mut self, port_label: &str) -> u16 {
+        self.wait_until("the port to forward", |s| s.contains(port_label));
+        self.send("\t"); // to the local port field
+        for _ in 0..6 {
+            self.send("\x7f");
+        }
+        self.send("0\r");
+        let screen = self.wait_until("the forward to start", |s| {
+            super::forwarded_port(s).is_some()
+        });
+        super::forwarded_port(&screen).expect("a forwarded port")
+    }
+}
