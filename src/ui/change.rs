@@ -3,7 +3,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::action::Action;
@@ -16,26 +16,9 @@ use crate::ui::confirm::inline_hints;
 /// The form, centred over `area`.
 pub fn draw_form(f: &mut Frame, area: Rect, form: &Form, keymap: &Keymap, theme: &Theme) {
     let lines = form_lines(form, keymap, theme);
-    let width = area.width.clamp(20, 84);
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let rect = Rect {
-        x: area.x + (area.width.saturating_sub(width)) / 2,
-        y: area.y + (area.height.saturating_sub(height)) / 2,
-        width,
-        height,
-    };
-    f.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border_focus)
-        .style(theme.base)
-        .title(Span::styled(
-            format!(" {} ", inert(&form.title)),
-            theme.title_focus,
-        ));
-    let inner = block.inner(rect);
-    f.render_widget(block, rect);
+    let size = (area.width.clamp(20, 84), lines.len() as u16 + 2);
+    let title = format!(" {} ", inert(&form.title));
+    let inner = crate::ui::confirm::dialog_box(f, area, size, title, theme);
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 

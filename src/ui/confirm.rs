@@ -1,7 +1,9 @@
 //! The parts every confirmation shows: exactly which object it acts on (context, namespace,
 //! kind, name) and the answer keys, taken from the key table.
 
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
+use ratatui::Frame;
 
 use crate::action::Action;
 use crate::keymap::{Ctx, Keymap};
@@ -88,4 +90,33 @@ pub fn inline_hints(keymap: &Keymap, ctx: Ctx, items: &[(Action, &str)]) -> Stri
         })
         .collect::<Vec<_>>()
         .join(" · ")
+}
+
+/// A dialog's box, `width` × `height` at most, centred over `area` and cleared, with a
+/// focused border and `title`; returns the area inside the border.
+pub fn dialog_box(
+    f: &mut Frame,
+    area: Rect,
+    (width, height): (u16, u16),
+    title: String,
+    theme: &Theme,
+) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    let rect = Rect {
+        x: area.x + (area.width.saturating_sub(width)) / 2,
+        y: area.y + (area.height.saturating_sub(height)) / 2,
+        width,
+        height,
+    };
+    f.render_widget(ratatui::widgets::Clear, rect);
+    let block = ratatui::widgets::Block::default()
+        .borders(ratatui::widgets::Borders::ALL)
+        .border_type(ratatui::widgets::BorderType::Rounded)
+        .border_style(theme.border_focus)
+        .style(theme.base)
+        .title(Span::styled(title, theme.title_focus));
+    let inner = block.inner(rect);
+    f.render_widget(block, rect);
+    inner
 }

@@ -3,7 +3,7 @@
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table};
+use ratatui::widgets::{Block, BorderType, Borders, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
 use crate::action::Action;
@@ -212,26 +212,9 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &T
 /// The dialog, centred over `area`.
 pub fn draw_dialog(f: &mut Frame, area: Rect, dialog: &PfDialog, keymap: &Keymap, theme: &Theme) {
     let port_lines = dialog.ports.len().max(1) as u16;
-    let height = (port_lines + 8).min(area.height);
-    let width = area.width.clamp(20, 64);
-    let rect = Rect {
-        x: area.x + (area.width.saturating_sub(width)) / 2,
-        y: area.y + (area.height.saturating_sub(height)) / 2,
-        width,
-        height,
-    };
-    f.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border_focus)
-        .style(theme.base)
-        .title(Span::styled(
-            format!(" Port-forward {} ", dialog.target),
-            theme.title_focus,
-        ));
-    let inner = block.inner(rect);
-    f.render_widget(block, rect);
+    let size = (area.width.clamp(20, 64), port_lines + 8);
+    let title = format!(" Port-forward {} ", dialog.target);
+    let inner = crate::ui::confirm::dialog_box(f, area, size, title, theme);
 
     let label = |text: &'static str, field: Field| {
         let style = if dialog.field == field {
