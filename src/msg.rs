@@ -37,6 +37,8 @@ pub enum Msg {
     Object(crate::model::objects::ObjectMsg),
     /// The answer to `Effect::Discover`: every resource the server serves.
     Discovery(Result<crate::model::discovery::Catalog, String>),
+    /// The answer to an `Effect::Metrics`.
+    Metrics(crate::model::metrics::MetricsAnswer),
 }
 
 /// How a watch error that is about permissions starts: it belongs to the view, not to the

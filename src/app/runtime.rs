@@ -139,6 +139,14 @@ impl Runtime {
                 });
             }
             Effect::Forward(e) => self.forwards.apply(e),
+            Effect::Metrics(request) => {
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let answer = crate::cluster::metrics::read(&client, request).await;
+                    let _ = tx.send(Msg::Metrics(answer));
+                });
+            }
             Effect::Object(effect) => {
                 let client = self.client.clone();
                 let tx = self.tx.clone();

@@ -239,6 +239,11 @@ pub fn pod_row(pod: &Pod, interner: &mut Interner) -> Option<PodRow> {
         created: pod.metadata.creation_timestamp.as_ref().map(ts),
         ip,
         node,
+        resources: pod
+            .spec
+            .as_ref()
+            .map(crate::model::metrics::PodResources::of_spec)
+            .unwrap_or_default(),
     })
 }
 

@@ -65,6 +65,9 @@ pub struct PodRow {
     pub created: Option<Timestamp>,
     pub ip: Option<IpAddr>,
     pub node: Option<Arc<str>>,
+    /// Its containers' requests and limits, summed (for % of requests and limits when the
+    /// server has metrics).
+    pub resources: crate::model::metrics::PodResources,
 }
 
 impl PodRow {

@@ -46,6 +46,7 @@ fn pod(name: &str, status: &str) -> PodRow {
         created: None,
         ip: None,
         node: None,
+        resources: Default::default(),
     }
 }
 

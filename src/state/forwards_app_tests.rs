@@ -32,6 +32,7 @@ fn state() -> AppState {
         created: None,
         ip: None,
         node: None,
+        resources: Default::default(),
     });
     st.refresh();
     st

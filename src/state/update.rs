@@ -23,6 +23,7 @@ pub fn update(st: &mut AppState, msg: Msg) -> Vec<Effect> {
     let mut effects = handle(st, msg);
     effects.extend(st.enforce_view_ownership());
     effects.extend(crate::state::resources::follow_selection(st));
+    effects.extend(crate::state::metrics::follow(st));
     effects
 }
 
@@ -93,9 +94,17 @@ fn handle(st: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Forward(m) => forwards_app::on_msg(st, m),
         Msg::Rollout(m) => rollouts::app::on_msg(st, *m),
         Msg::Object(m) => objects::on_msg(st, m),
+        Msg::Metrics(answer) => {
+            if st.metrics.on_answer(answer, st.now) {
+                st.dirty = true;
+            }
+            Vec::new()
+        }
         Msg::Discovery(answer) => {
             st.dirty = true;
-            match st.discovery.on_answer(answer, st.now) {
+            let command = st.discovery.on_answer(answer, st.now);
+            st.metrics.on_discovery(&st.discovery.catalog);
+            match command {
                 Some(command) => run_command_once(st, &command, false),
                 None => Vec::new(),
             }

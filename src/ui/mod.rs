@@ -8,6 +8,7 @@ pub mod help;
 pub mod hints;
 pub mod insight;
 pub mod logs;
+pub mod metrics;
 pub mod namespaces;
 pub mod objects;
 pub mod pods;

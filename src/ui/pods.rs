@@ -6,10 +6,12 @@ use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
 use crate::model::format;
+use crate::model::metrics::{PodResources, Usage};
 use crate::model::rows::{Health, PodRow};
 use crate::state::pods::PodColumn;
 use crate::state::{AppState, Pane, Phase};
 use crate::theme::Theme;
+use crate::ui::metrics;
 use crate::ui::table::{self, CellCtx, Column, PaneTitle, TableView};
 
 pub fn health_style(health: Health, theme: &Theme) -> Style {
@@ -23,9 +25,60 @@ pub fn health_style(health: Health, theme: &Theme) -> Style {
     }
 }
 
-fn columns(all_namespaces: bool) -> Vec<Column<PodRow, PodColumn>> {
+/// The priority of the % of requests and limits: they leave together, after IP.
+const PERCENT_PRIORITY: u8 = 5;
+
+/// A pod's metrics cell from its usage and its requests and limits.
+fn metric(r: &PodRow, c: &CellCtx, text: fn(Usage, PodResources) -> String) -> String {
+    match c.metrics {
+        Some(m) => metrics::cell(m.pod(&r.key()), |u| text(u, r.resources)),
+        None => String::new(),
+    }
+}
+
+/// CPU and MEM usage, then the % of requests and limits (k9s's columns).
+fn metric_columns() -> [Column<PodRow, PodColumn>; 6] {
     type C = Column<PodRow, PodColumn>;
-    let mut cols = Vec::with_capacity(8);
+    let usage = |title, cell| C {
+        title,
+        priority: 4,
+        fill: false,
+        sort: None,
+        cell,
+    };
+    let percent = |title, cell| C {
+        title,
+        priority: PERCENT_PRIORITY,
+        fill: false,
+        sort: None,
+        cell,
+    };
+    [
+        usage("CPU", |r, c| metric(r, c, |u, _| metrics::cpu(u))),
+        usage("MEM", |r, c| metric(r, c, |u, _| metrics::memory(u))),
+        percent("%CPU/R", |r, c| {
+            metric(r, c, |u, p| metrics::percent(u.cpu, p.cpu_request.into()))
+        }),
+        percent("%CPU/L", |r, c| {
+            metric(r, c, |u, p| metrics::percent(u.cpu, p.cpu_limit.into()))
+        }),
+        percent("%MEM/R", |r, c| {
+            metric(r, c, |u, p| {
+                metrics::percent(u.memory, metrics::kib(p.memory_request_kib))
+            })
+        }),
+        percent("%MEM/L", |r, c| {
+            metric(r, c, |u, p| {
+                metrics::percent(u.memory, metrics::kib(p.memory_limit_kib))
+            })
+        }),
+    ]
+}
+
+/// The pods table's columns; with `metrics`, CPU and memory after RESTARTS.
+fn columns(all_namespaces: bool, metrics: bool) -> Vec<Column<PodRow, PodColumn>> {
+    type C = Column<PodRow, PodColumn>;
+    let mut cols = Vec::with_capacity(14);
     if all_namespaces {
         cols.push(C {
             title: "NAMESPACE",
@@ -64,6 +117,11 @@ fn columns(all_namespaces: bool) -> Vec<Column<PodRow, PodColumn>> {
             sort: Some(PodColumn::Restarts),
             cell: |r, c| format::restarts(r.restarts, r.last_restart, c.now),
         },
+    ]);
+    if metrics {
+        cols.extend(metric_columns());
+    }
+    cols.extend([
         C {
             title: "AGE",
             priority: 3,
@@ -73,7 +131,7 @@ fn columns(all_namespaces: bool) -> Vec<Column<PodRow, PodColumn>> {
         },
         C {
             title: "IP",
-            priority: 5,
+            priority: 6,
             fill: false,
             sort: Some(PodColumn::Ip),
             cell: |r, _| {
@@ -94,7 +152,7 @@ fn columns(all_namespaces: bool) -> Vec<Column<PodRow, PodColumn>> {
 /// The cells of `row` in the all-namespaces view at `now`, titled, exactly as the pane
 /// draws them (before cutting to width); the agreement test compares them with kubectl's.
 pub fn cells(row: &PodRow, now: jiff::Timestamp) -> Vec<(&'static str, String)> {
-    table::titled_cells(&columns(true), row, &CellCtx { now })
+    table::titled_cells(&columns(true, false), row, &CellCtx::at(now))
 }
 
 pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
@@ -124,13 +182,19 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
     } else {
         Line::from(Span::styled("no pods match the filter", theme.muted))
     };
+    let metrics = st.metrics.for_pods();
     let view = TableView {
         table: &st.pods,
-        columns: columns(st.all_namespaces()),
+        columns: columns(st.all_namespaces(), metrics),
         block,
         focused,
         row_style: |r, t| health_style(r.health, t),
         empty_text,
+        together: Some(PERCENT_PRIORITY),
     };
-    table::draw(f, area, view, theme, &CellCtx { now: st.now });
+    let ctx = CellCtx {
+        now: st.now,
+        metrics: metrics.then_some(&st.metrics),
+    };
+    table::draw(f, area, view, theme, &ctx);
 }

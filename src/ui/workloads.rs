@@ -77,7 +77,7 @@ pub fn row_style(row: &WorkloadRow, theme: &Theme) -> Style {
 /// The cells of `row` in the all-namespaces view at `now`, titled, exactly as the pane
 /// draws them (before cutting to width); the agreement test compares them with kubectl's.
 pub fn cells(row: &WorkloadRow, now: jiff::Timestamp) -> Vec<(&'static str, String)> {
-    table::titled_cells(&columns(row.kind, true), row, &CellCtx { now })
+    table::titled_cells(&columns(row.kind, true), row, &CellCtx::at(now))
 }
 
 pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
@@ -121,6 +121,7 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
         focused,
         row_style,
         empty_text,
+        together: None,
     };
-    table::draw(f, area, view, theme, &CellCtx { now: st.now });
+    table::draw(f, area, view, theme, &CellCtx::at(st.now));
 }

@@ -47,6 +47,7 @@ impl P {
             } else {
                 Some(Arc::from("minikube"))
             },
+            resources: Default::default(),
         }
     }
 }
