@@ -24,6 +24,7 @@ enum Source {
     Node(NodeMetric),
 }
 
+/// The nodes view's metrics columns, in `kubectl top nodes`'s order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum NodeMetric {
     Cpu,
@@ -32,13 +33,23 @@ enum NodeMetric {
     MemoryShare,
 }
 
-/// The nodes view's metrics columns, as `kubectl top nodes` orders them.
-const NODE_METRICS: [(NodeMetric, &str); 4] = [
-    (NodeMetric::Cpu, "CPU"),
-    (NodeMetric::CpuShare, "%CPU/A"),
-    (NodeMetric::Memory, "MEM"),
-    (NodeMetric::MemoryShare, "%MEM/A"),
-];
+impl NodeMetric {
+    const ALL: [NodeMetric; 4] = [
+        NodeMetric::Cpu,
+        NodeMetric::CpuShare,
+        NodeMetric::Memory,
+        NodeMetric::MemoryShare,
+    ];
+
+    fn title(self) -> &'static str {
+        match self {
+            NodeMetric::Cpu => "CPU",
+            NodeMetric::CpuShare => "%CPU/A",
+            NodeMetric::Memory => "MEM",
+            NodeMetric::MemoryShare => "%MEM/A",
+        }
+    }
+}
 
 /// The columns shown, in order: NAMESPACE first in an all-namespaces view of a namespaced
 /// kind (as `kubectl get -A`), then the server's (wide ones only in wide mode).
@@ -56,18 +67,14 @@ fn sources(view: &ResourceView, all_namespaces: bool) -> Vec<Source> {
 fn sources_with_metrics(st: &AppState) -> Vec<Source> {
     let mut out = sources(&st.resources, st.all_namespaces());
     if st.metrics.for_nodes() {
-        out.extend(NODE_METRICS.iter().map(|(m, _)| Source::Node(*m)));
+        out.extend(NodeMetric::ALL.map(Source::Node));
     }
     out
 }
 
 fn header(view: &ResourceView, source: Source) -> String {
     match source {
-        Source::Node(metric) => NODE_METRICS
-            .iter()
-            .find(|(m, _)| *m == metric)
-            .map_or("", |(_, title)| title)
-            .to_string(),
+        Source::Node(metric) => metric.title().to_string(),
         Source::Namespace => "NAMESPACE".to_string(),
         Source::Cell(i) => view
             .columns
