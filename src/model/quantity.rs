@@ -114,3 +114,24 @@ impl std::fmt::Display for Milli {
         write!(f, "{units}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_server_units_read_as_millicores_and_bytes() {
+        let q = |s: &str| parse(s).unwrap();
+        assert_eq!(q("18707777n").milli(), 19);
+        assert_eq!(q("250m").milli(), 250);
+        assert_eq!(q("2").milli(), 2000);
+        assert_eq!(q("1500u").milli(), 2);
+        assert_eq!(q("42220Ki").units(), 42220 * 1024);
+        assert_eq!(q("128Mi").units(), 128 << 20);
+        assert_eq!(q("1G").units(), 1_000_000_000);
+        assert_eq!(q("8129892Ki").units(), 8129892 * 1024);
+        // Below a byte rounds up, as `Quantity.Value()`; nothing is negative.
+        assert_eq!(q("1500m").units(), 2);
+        assert_eq!(q("-5").milli(), 0);
+    }
+}
