@@ -114,3 +114,24 @@ fn without_the_metrics_api_there_are_no_columns_and_no_requests() {
     app.send("q");
     assert_eq!(app.wait_exit(), 0);
 }
+
+#[test]
+fn an_unavailable_metrics_server_shows_n_a_without_a_message() {
+    let cluster = TestCluster::demo();
+    // As when metrics-server is down: the APIService answers 503, discovery still lists it.
+    // (kube-rs retries a 503 a few times, then the read's time limit ends it: about 10 s.)
+    cluster.sim.faults.refuse_resource("metrics.k8s.io", 503);
+    let mut app = start(&cluster, "kube-system");
+    let screen = app.wait_until("n/a in the metrics columns", |s| {
+        s.lines()
+            .any(|l| l.contains("etcd-minikube") && l.contains("n/a"))
+    });
+    let header = row(&screen, "NAME↑");
+    let cpu = header.iter().position(|h| *h == "CPU").unwrap();
+    assert_eq!(row(&screen, "etcd-minikube")[cpu], "n/a", "{screen}");
+    for absent in ["503", "injected", "metrics", "error"] {
+        assert!(!screen.contains(absent), "{absent}: {screen}");
+    }
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+}
