@@ -22,6 +22,7 @@ use ratatui::Terminal;
 use rkt::effect::Scope;
 use rkt::keymap::Keymap;
 use rkt::model::convert::{pod_row, Interner};
+use rkt::model::metrics::{MetricsAnswer, MetricsSample, Usage};
 use rkt::model::rows::{Health, PodRow, Rows};
 use rkt::model::table::{rows_of, Cell, TableColumns, TableDoc, TableRowData};
 use rkt::msg::{KubeMsg, Msg, WatchEvent};
@@ -457,7 +458,63 @@ fn bench_render(c: &mut Criterion) {
                 .unwrap();
             })
         });
+        // The same with every pod's metrics known: the columns format the visible rows only.
+        let st = with_metrics(state_with(n));
+        c.bench_function(
+            &format!("render/frame 160x48 at {n} rows with metrics"),
+            |b| {
+                b.iter(|| {
+                    term.draw(|f| rkt::ui::render(&st, &theme, &keymap, f))
+                        .unwrap();
+                })
+            },
+        );
     }
+}
+
+/// `st` after discovery named metrics.k8s.io and the read of its pods answered for every pod.
+fn with_metrics(mut st: AppState) -> AppState {
+    let res = |plural: &str, kind: &str, scope: &str| {
+        serde_json::json!({"resource": plural, "scope": scope, "responseKind": {"kind": kind},
+                           "verbs": ["get", "list"]})
+    };
+    let mut catalog = rkt::model::discovery::Catalog::default();
+    catalog
+        .add_aggregated(&serde_json::json!({"kind": "APIGroupDiscoveryList", "items": [
+            {"metadata": {"name": "metrics.k8s.io"}, "versions": [{"version": "v1beta1", "resources": [
+                res("nodes", "NodeMetrics", "Cluster"), res("pods", "PodMetrics", "Namespaced")]}]}]}))
+        .unwrap();
+    let effects = update(&mut st, Msg::Discovery(Ok(catalog)));
+    let gen = effects
+        .iter()
+        .find_map(|e| match e {
+            rkt::effect::Effect::Metrics(r) => Some(r.gen),
+            _ => None,
+        })
+        .unwrap();
+    let usage = st
+        .pods
+        .rows()
+        .map(|r| {
+            (
+                r.key(),
+                Usage {
+                    cpu: 12,
+                    memory: 34 << 20,
+                },
+            )
+        })
+        .collect();
+    update(
+        &mut st,
+        Msg::Metrics(MetricsAnswer {
+            gen,
+            sample: Ok(MetricsSample::Pods(usage)),
+        }),
+    );
+    assert_eq!(st.metrics.pod_count(), st.pods.len());
+    st.refresh();
+    st
 }
 
 criterion_group!(

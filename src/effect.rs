@@ -117,6 +117,8 @@ pub enum Effect {
     Rollout(Box<crate::model::rollout::effects::RolloutEffect>),
     /// Delete, YAML, describe (answers `Msg::Object`).
     Object(crate::model::objects::ObjectEffect),
+    /// Read pod or node metrics from `metrics.k8s.io` once (answers `Msg::Metrics`).
+    Metrics(crate::model::metrics::MetricsRequest),
     /// Create, expose, set image, apply: every variant changes the cluster (answers
     /// `Msg::Change`).
     Change(Box<crate::model::change::ChangeEffect>),

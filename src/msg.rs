@@ -53,6 +53,8 @@ pub enum Msg {
         target: crate::model::exec::ExecTarget,
         end: crate::model::exec::ExecEnd,
     },
+    /// The answer to an `Effect::Metrics`.
+    Metrics(crate::model::metrics::MetricsAnswer),
 }
 
 /// How a watch error that is about permissions starts: it belongs to the view, not to the

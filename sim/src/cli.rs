@@ -27,6 +27,7 @@ pub fn config(args: &SimArgs) -> SimConfig {
         },
         kubeconfig_path: args.write_kubeconfig.clone(),
         churn: args.churn,
+        metrics: !args.no_metrics,
     }
 }
 
@@ -109,6 +110,10 @@ pub struct SimArgs {
     /// Pod changes per second (status flips, restarts, deletes, creates) while running.
     #[arg(long, default_value_t = 0)]
     pub churn: u32,
+
+    /// Serve no `metrics.k8s.io` (a cluster without metrics-server: `kubectl top` fails).
+    #[arg(long)]
+    pub no_metrics: bool,
 
     /// Controller speed: `demo` looks alive to a person, `fast` is for tests.
     #[arg(long, value_enum, default_value_t = TimingKind::Demo)]

@@ -12,6 +12,7 @@ pub mod exec;
 pub mod faults;
 pub mod kubeconfig;
 pub mod logs;
+pub mod metrics;
 pub mod portforward;
 pub mod resources;
 pub mod seed;
@@ -46,6 +47,8 @@ pub struct Timing {
     pub pod_ready: Duration,
     /// Longest a deleted pod stays Terminating (capped by its grace period).
     pub termination: Duration,
+    /// How often the metrics server "scrapes": metrics values change once per this.
+    pub metrics: Duration,
 }
 
 impl Timing {
@@ -56,6 +59,8 @@ impl Timing {
             pod_start: Duration::from_millis(1500),
             pod_ready: Duration::from_millis(1000),
             termination: Duration::from_millis(2000),
+            // metrics-server's default --metric-resolution.
+            metrics: Duration::from_secs(15),
         }
     }
 
@@ -66,6 +71,7 @@ impl Timing {
             pod_start: Duration::from_millis(60),
             pod_ready: Duration::from_millis(60),
             termination: Duration::from_millis(60),
+            metrics: Duration::from_secs(1),
         }
     }
 }
@@ -80,6 +86,8 @@ pub struct SimConfig {
     pub kubeconfig_path: Option<PathBuf>,
     /// Pod changes per second made by the churn generator (0 = off).
     pub churn: u32,
+    /// Serve `metrics.k8s.io` (as metrics-server does); `false` is a cluster without it.
+    pub metrics: bool,
 }
 
 impl SimConfig {
@@ -90,6 +98,7 @@ impl SimConfig {
             timing: Timing::demo(),
             kubeconfig_path: None,
             churn: 0,
+            metrics: true,
         }
     }
 
@@ -110,4 +119,6 @@ pub struct SimState {
     pub store: Arc<Store>,
     pub faults: Arc<faults::Faults>,
     pub timing: Timing,
+    /// The metrics API (`metrics.k8s.io`), on or off, and its request count.
+    pub metrics: Arc<metrics::Metrics>,
 }

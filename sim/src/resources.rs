@@ -183,6 +183,14 @@ pub fn all(store: &Store) -> Vec<&'static ResourceType> {
     out
 }
 
+/// Every resource type the cluster of `st` serves now: [`all`], then the metrics API's
+/// types when it is on (discovery lists them; they are not stored).
+pub fn served(st: &crate::SimState) -> Vec<&'static ResourceType> {
+    let mut out = all(&st.store);
+    out.extend(st.metrics.types());
+    out
+}
+
 /// The resource served at `group`/`version`/`plural` by the cluster of `store`, if any.
 pub fn find(
     store: &Store,

@@ -18,6 +18,7 @@ use tokio_util::sync::WaitForCancellationFutureOwned;
 
 use super::faults::{self, Faults};
 use super::kubeconfig::{self, TempDir};
+use super::metrics::Metrics;
 use super::{api, churn, controllers, exec, logs, portforward, seed, SimConfig, SimState, Store};
 
 /// A running simulated cluster. Dropping it stops the server and the controllers.
@@ -45,6 +46,12 @@ impl SimHandle {
     /// Fault switch: every watch resuming from a resourceVersion older than now gets 410 Gone.
     pub fn expire_resource_versions(&self) {
         self.store.expire_history();
+    }
+
+    /// Requests that reached `/apis/metrics.k8s.io` so far, served or not (a client of a
+    /// cluster without metrics should make none).
+    pub fn metrics_requests(&self) -> u64 {
+        self.state.metrics.requests()
     }
 
     /// Stops the churn generator (if `--churn` started one); the controllers keep going.
@@ -99,6 +106,7 @@ pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
         store: Arc::new(Store::new()),
         faults: Arc::new(Faults::default()),
         timing: cfg.timing.clone(),
+        metrics: Arc::new(Metrics::new(cfg.metrics, cfg.timing.metrics)),
     };
     seed::apply(&state, &cfg.seed).context("seeding the simulated cluster")?;
 

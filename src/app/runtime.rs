@@ -233,6 +233,14 @@ impl Runtime {
                     Msg::Change(Box::new(msg))
                 });
             }
+            Effect::Metrics(request) => {
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let answer = crate::cluster::metrics::read(&client, request).await;
+                    let _ = tx.send(Msg::Metrics(answer));
+                });
+            }
             Effect::Prepare(effect) => {
                 let client = self.client.clone();
                 let tx = self.tx.clone();

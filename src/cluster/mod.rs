@@ -9,6 +9,7 @@ pub mod discovery;
 pub mod edit;
 pub mod exec;
 pub mod logs;
+pub mod metrics;
 pub mod objects;
 pub mod portforward;
 pub mod related;

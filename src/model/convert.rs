@@ -240,6 +240,11 @@ pub fn pod_row(pod: &Pod, interner: &mut Interner) -> Option<PodRow> {
         ip,
         node,
         probe: probe_cue(pod),
+        resources: pod
+            .spec
+            .as_ref()
+            .map(crate::model::metrics::PodResources::of_spec)
+            .unwrap_or_default(),
     })
 }
 

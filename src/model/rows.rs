@@ -84,6 +84,9 @@ pub struct PodRow {
     pub ip: Option<IpAddr>,
     pub node: Option<Arc<str>>,
     pub probe: Option<ProbeCue>,
+    /// Its containers' requests and limits, summed (for % of requests and limits when the
+    /// server has metrics).
+    pub resources: crate::model::metrics::PodResources,
 }
 
 impl PodRow {

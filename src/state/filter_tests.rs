@@ -47,6 +47,7 @@ fn pod(name: &str, status: &str) -> PodRow {
         ip: None,
         node: None,
         probe: None,
+        resources: Default::default(),
     }
 }
 

@@ -33,6 +33,7 @@ fn state() -> AppState {
         ip: None,
         node: None,
         probe: None,
+        resources: Default::default(),
     });
     st.refresh();
     st

@@ -55,7 +55,8 @@ pub fn mutations(effect: &Effect) -> Option<Vec<Mutation>> {
         | Effect::SaveForwards { .. }
         | Effect::OpenUrl(_)
         | Effect::Forward(_)
-        | Effect::Prepare(_) => None,
+        | Effect::Prepare(_)
+        | Effect::Metrics(_) => None,
         Effect::Audited(a) => mutations(&a.effect),
         Effect::Rollout(r) => match &**r {
             RolloutEffect::PlanRollback { .. }

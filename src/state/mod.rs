@@ -21,6 +21,7 @@ pub mod gate;
 pub mod help;
 pub mod layout;
 pub mod logs;
+pub mod metrics;
 pub mod modal;
 pub mod mouse;
 pub mod namespaces;
@@ -131,6 +132,8 @@ pub struct AppState {
     pub discovery: resources::command::Discovery,
     /// Drill-downs (`enter`): what the main view is narrowed to, and the way back.
     pub trail: drill::Trail,
+    /// CPU and memory of the pods or nodes shown, when the server has `metrics.k8s.io`.
+    pub metrics: metrics::MetricsState,
     pub prompt: Option<Prompt>,
     /// Help, text views, dialogs and confirmations (see [`overlay`]).
     pub overlays: overlay::Overlays,
@@ -193,6 +196,7 @@ impl AppState {
             resources: resources::ResourceView::default(),
             discovery: resources::command::Discovery::default(),
             trail: drill::Trail::default(),
+            metrics: metrics::MetricsState::default(),
             prompt: None,
             overlays: overlay::Overlays::default(),
             notice: None,

@@ -34,6 +34,7 @@ fn pod(name: &str, containers: u16) -> PodRow {
         ip: None,
         node: None,
         probe: None,
+        resources: Default::default(),
     }
 }
 

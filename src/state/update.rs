@@ -27,6 +27,7 @@ pub fn update(st: &mut AppState, msg: Msg) -> Vec<Effect> {
     let mut effects = handle(st, msg);
     effects.extend(st.enforce_view_ownership());
     effects.extend(crate::state::resources::follow_selection(st));
+    effects.extend(crate::state::metrics::follow(st));
     // Last: every change to the cluster passes the gate (refused, or audited).
     crate::state::gate::pass(st, effects)
 }
@@ -108,9 +109,17 @@ fn handle(st: &mut AppState, msg: Msg) -> Vec<Effect> {
             session::on_exec_ended(st, target, end);
             Vec::new()
         }
+        Msg::Metrics(answer) => {
+            if st.metrics.on_answer(answer, st.now) {
+                st.dirty = true;
+            }
+            Vec::new()
+        }
         Msg::Discovery(answer) => {
             st.dirty = true;
-            match st.discovery.on_answer(answer, st.now) {
+            let command = st.discovery.on_answer(answer, st.now);
+            st.metrics.on_discovery(&st.discovery.catalog);
+            match command {
                 Some(command) => run_command_once(st, &command, false),
                 None => Vec::new(),
             }

@@ -142,6 +142,7 @@ fn a_late_answer_does_not_open_a_pane_in_the_view_the_user_moved_to() {
             ip: None,
             node: None,
             probe: None,
+            resources: Default::default(),
         }]),
     );
     // `h` on a pod asks for its owner; the user leaves before the answer comes.

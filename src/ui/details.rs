@@ -7,8 +7,12 @@ use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::model::format;
+use crate::model::metrics as model_metrics;
+use crate::model::rows::PodRow;
+use crate::state::metrics::Reading;
 use crate::state::{AppState, MainView};
 use crate::theme::Theme;
+use crate::ui::metrics;
 use crate::ui::pods::health_style;
 
 pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
@@ -99,8 +103,65 @@ fn pod_lines<'a>(st: &AppState, theme: &Theme) -> Vec<Line<'a>> {
                 theme.value,
             ),
         ]));
+        if st.metrics.for_pods() {
+            lines.extend(usage_line(pod, st, theme));
+        }
     } else {
         lines.push(Line::from(Span::styled("no pod selected", theme.muted)));
     }
     lines
+}
+
+/// `cpu 15m (15% of 100m request, no limit)  memory 31Mi (44% of 70Mi request, 18% of
+/// 170Mi limit)`: the selected pod's usage against its requests and limits.
+/// Nothing for a pod without metrics (not running); `n/a` when the read failed.
+fn usage_line<'a>(pod: &PodRow, st: &AppState, theme: &Theme) -> Option<Line<'a>> {
+    let label = |s: &'static str| Span::styled(s, theme.label);
+    let u = match st.metrics.pod(&pod.key()) {
+        Reading::Value(u) => u,
+        Reading::Missing => return None,
+        Reading::Failed => {
+            let na = || Span::styled(metrics::NA, theme.muted);
+            return Some(Line::from(vec![
+                label("cpu "),
+                na(),
+                label("  memory "),
+                na(),
+            ]));
+        }
+    };
+    let r = pod.resources;
+    let share = |used: u64, request: u64, limit: u64, text: fn(u64) -> String| {
+        let part = |of: u64, what: &str| match model_metrics::percent(used, of) {
+            Some(p) => format!("{p}% of {} {what}", text(of)),
+            None => format!("no {what}"),
+        };
+        format!(" ({}, {})", part(request, "request"), part(limit, "limit"))
+    };
+    let line: Line = vec![
+        label("cpu "),
+        Span::styled(metrics::cpu(u), theme.value),
+        Span::styled(
+            share(
+                u.cpu,
+                r.cpu_request.into(),
+                r.cpu_limit.into(),
+                model_metrics::cpu_text,
+            ),
+            theme.muted,
+        ),
+        label("  memory "),
+        Span::styled(metrics::memory(u), theme.value),
+        Span::styled(
+            share(
+                u.memory,
+                metrics::kib(r.memory_request_kib),
+                metrics::kib(r.memory_limit_kib),
+                model_metrics::memory_text,
+            ),
+            theme.muted,
+        ),
+    ]
+    .into();
+    Some(line)
 }

@@ -10,6 +10,7 @@ pub mod hints;
 pub mod hit;
 pub mod insight;
 pub mod logs;
+pub mod metrics;
 pub mod namespaces;
 pub mod objects;
 pub mod palette;

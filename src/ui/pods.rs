@@ -6,11 +6,13 @@ use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
 use crate::model::format;
+use crate::model::metrics::{PodResources, Usage};
 use crate::model::rows::{Health, PodRow};
 use crate::state::pods::PodColumn;
 use crate::state::{AppState, Pane, Phase};
 use crate::theme::Theme;
 use crate::ui::hit::HitMap;
+use crate::ui::metrics;
 use crate::ui::table::{self, CellCtx, Column, PaneTitle, TableView};
 
 pub fn health_style(health: Health, theme: &Theme) -> Style {
@@ -27,9 +29,60 @@ pub fn health_style(health: Health, theme: &Theme) -> Style {
 /// The health cue for probes: which probe is failing (see `convert::probe_cue`).
 const PROBES: &str = "PROBES";
 
-fn columns(all_namespaces: bool) -> Vec<Column<PodRow, PodColumn>> {
+/// The priority of the % of requests and limits: they leave together, after IP.
+const PERCENT_PRIORITY: u8 = 5;
+
+/// A pod's metrics cell from its usage and its requests and limits.
+fn metric(r: &PodRow, c: &CellCtx, text: fn(Usage, PodResources) -> String) -> String {
+    match c.metrics {
+        Some(m) => metrics::cell(m.pod(&r.key()), |u| text(u, r.resources)),
+        None => String::new(),
+    }
+}
+
+/// CPU and MEM usage, then the % of requests and limits (k9s's columns).
+fn metric_columns() -> [Column<PodRow, PodColumn>; 6] {
     type C = Column<PodRow, PodColumn>;
-    let mut cols = Vec::with_capacity(8);
+    let usage = |title, cell| C {
+        title,
+        priority: 4,
+        fill: false,
+        sort: None,
+        cell,
+    };
+    let percent = |title, cell| C {
+        title,
+        priority: PERCENT_PRIORITY,
+        fill: false,
+        sort: None,
+        cell,
+    };
+    [
+        usage("CPU", |r, c| metric(r, c, |u, _| metrics::cpu(u))),
+        usage("MEM", |r, c| metric(r, c, |u, _| metrics::memory(u))),
+        percent("%CPU/R", |r, c| {
+            metric(r, c, |u, p| metrics::percent(u.cpu, p.cpu_request.into()))
+        }),
+        percent("%CPU/L", |r, c| {
+            metric(r, c, |u, p| metrics::percent(u.cpu, p.cpu_limit.into()))
+        }),
+        percent("%MEM/R", |r, c| {
+            metric(r, c, |u, p| {
+                metrics::percent(u.memory, metrics::kib(p.memory_request_kib))
+            })
+        }),
+        percent("%MEM/L", |r, c| {
+            metric(r, c, |u, p| {
+                metrics::percent(u.memory, metrics::kib(p.memory_limit_kib))
+            })
+        }),
+    ]
+}
+
+/// The pods table's columns; with `metrics`, CPU and memory after RESTARTS.
+fn columns(all_namespaces: bool, metrics: bool) -> Vec<Column<PodRow, PodColumn>> {
+    type C = Column<PodRow, PodColumn>;
+    let mut cols = Vec::with_capacity(14);
     if all_namespaces {
         cols.push(C {
             title: "NAMESPACE",
@@ -68,6 +121,11 @@ fn columns(all_namespaces: bool) -> Vec<Column<PodRow, PodColumn>> {
             sort: Some(PodColumn::Restarts),
             cell: |r, c| format::restarts(r.restarts, r.last_restart, c.now),
         },
+    ]);
+    if metrics {
+        cols.extend(metric_columns());
+    }
+    cols.extend([
         C {
             title: "AGE",
             priority: 3,
@@ -78,14 +136,14 @@ fn columns(all_namespaces: bool) -> Vec<Column<PodRow, PodColumn>> {
         C {
             title: PROBES,
             // The first to go when the pane is narrow.
-            priority: 6,
+            priority: 7,
             fill: false,
             sort: None,
             cell: |r, _| r.probe.map(|p| p.label()).unwrap_or("").to_string(),
         },
         C {
             title: "IP",
-            priority: 5,
+            priority: 6,
             fill: false,
             sort: Some(PodColumn::Ip),
             cell: |r, _| {
@@ -107,7 +165,7 @@ fn columns(all_namespaces: bool) -> Vec<Column<PodRow, PodColumn>> {
 /// draws them (before cutting to width); the agreement test compares them with kubectl's.
 /// rkt's own PROBES column, which kubectl has not, is left out.
 pub fn cells(row: &PodRow, now: jiff::Timestamp) -> Vec<(&'static str, String)> {
-    let mut cells = table::titled_cells(&columns(true), row, &CellCtx { now });
+    let mut cells = table::titled_cells(&columns(true, false), row, &CellCtx::at(now));
     cells.retain(|(title, _)| *title != PROBES);
     cells
 }
@@ -139,13 +197,19 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme, hits: &mut 
     } else {
         Line::from(Span::styled("no pods match the filter", theme.muted))
     };
+    let metrics = st.metrics.for_pods();
     let view = TableView {
         table: &st.pods,
-        columns: columns(st.all_namespaces()),
+        columns: columns(st.all_namespaces(), metrics),
         block,
         focused,
         row_style: |r, t| health_style(r.health, t),
         empty_text,
+        together: Some(PERCENT_PRIORITY),
     };
-    table::draw(f, area, view, theme, &CellCtx { now: st.now }, hits);
+    let ctx = CellCtx {
+        now: st.now,
+        metrics: metrics.then_some(&st.metrics),
+    };
+    table::draw(f, area, view, theme, &ctx, hits);
 }

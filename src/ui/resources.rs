@@ -6,19 +6,50 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
+use crate::model::metrics::Usage;
 use crate::model::table::{TableRowData, Tone};
 use crate::msg::FORBIDDEN;
 use crate::state::resources::{ResourceView, TableSort};
 use crate::state::{AppState, Pane, Phase};
 use crate::theme::Theme;
 use crate::ui::hit::HitMap;
-use crate::ui::table::{self, GridColumn, PaneTitle};
+use crate::ui::metrics;
+use crate::ui::table::{self, CellCtx, GridColumn, PaneTitle};
 
 /// One column as drawn: its header, and where its text comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Source {
     Namespace,
     Cell(usize),
+    /// A node's usage or share of allocatable, from metrics (the nodes view).
+    Node(NodeMetric),
+}
+
+/// The nodes view's metrics columns, in `kubectl top nodes`'s order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NodeMetric {
+    Cpu,
+    CpuShare,
+    Memory,
+    MemoryShare,
+}
+
+impl NodeMetric {
+    const ALL: [NodeMetric; 4] = [
+        NodeMetric::Cpu,
+        NodeMetric::CpuShare,
+        NodeMetric::Memory,
+        NodeMetric::MemoryShare,
+    ];
+
+    fn title(self) -> &'static str {
+        match self {
+            NodeMetric::Cpu => "CPU",
+            NodeMetric::CpuShare => "%CPU/A",
+            NodeMetric::Memory => "MEM",
+            NodeMetric::MemoryShare => "%MEM/A",
+        }
+    }
 }
 
 /// The columns shown, in order: NAMESPACE first in an all-namespaces view of a namespaced
@@ -33,8 +64,18 @@ fn sources(view: &ResourceView, all_namespaces: bool) -> Vec<Source> {
     out
 }
 
+/// The shown columns with the nodes view's metrics columns after the server's.
+fn sources_with_metrics(st: &AppState) -> Vec<Source> {
+    let mut out = sources(&st.resources, st.all_namespaces());
+    if st.metrics.for_nodes() {
+        out.extend(NodeMetric::ALL.map(Source::Node));
+    }
+    out
+}
+
 fn header(view: &ResourceView, source: Source) -> String {
     match source {
+        Source::Node(metric) => metric.title().to_string(),
         Source::Namespace => "NAMESPACE".to_string(),
         Source::Cell(i) => view
             .columns
@@ -45,18 +86,32 @@ fn header(view: &ResourceView, source: Source) -> String {
     }
 }
 
-fn text(row: &TableRowData, source: Source, now: jiff::Timestamp) -> String {
+fn text(row: &TableRowData, source: Source, ctx: &CellCtx) -> String {
     match source {
         Source::Namespace => row.namespace.as_deref().unwrap_or("").to_string(),
-        Source::Cell(i) => row.text(i, now).into_owned(),
+        Source::Cell(i) => row.text(i, ctx.now).into_owned(),
+        Source::Node(metric) => match ctx.metrics {
+            Some(m) => metrics::cell(m.node(&row.name), |n| {
+                let of = |f: fn(Usage) -> u64| n.allocatable.map_or(0, f);
+                match metric {
+                    NodeMetric::Cpu => metrics::cpu(n.usage),
+                    NodeMetric::Memory => metrics::memory(n.usage),
+                    NodeMetric::CpuShare => metrics::percent(n.usage.cpu, of(|a| a.cpu)),
+                    NodeMetric::MemoryShare => metrics::percent(n.usage.memory, of(|a| a.memory)),
+                }
+            }),
+            None => String::new(),
+        },
     }
 }
 
-fn sort_of(view: &ResourceView, source: Source) -> TableSort {
+/// What sorting by a column means, if it sorts.
+fn sort_of(view: &ResourceView, source: Source) -> Option<TableSort> {
     match source {
-        Source::Namespace => TableSort::Namespace,
-        Source::Cell(i) if Some(i) == view.columns.name_index() => TableSort::Name,
-        Source::Cell(i) => TableSort::Cell(i as u16),
+        Source::Namespace => Some(TableSort::Namespace),
+        Source::Cell(i) if Some(i) == view.columns.name_index() => Some(TableSort::Name),
+        Source::Cell(i) => Some(TableSort::Cell(i as u16)),
+        Source::Node(_) => None,
     }
 }
 
@@ -83,6 +138,11 @@ fn layout(view: &ResourceView, sources: &[Source]) -> Vec<GridColumn> {
                 priority: 0,
                 fill: true,
             },
+            // Usage outlasts the server's later columns (ROLES, AGE, VERSION) when narrow.
+            Source::Node(_) => GridColumn {
+                priority: 2,
+                fill: false,
+            },
             // The further right, the sooner a column gives way on a narrow screen.
             Source::Cell(_) => GridColumn {
                 priority: 1 + pos.min(200) as u8,
@@ -100,9 +160,10 @@ pub fn cells(
     all_namespaces: bool,
     now: jiff::Timestamp,
 ) -> Vec<(String, String)> {
+    let ctx = CellCtx::at(now);
     sources(view, all_namespaces)
         .into_iter()
-        .map(|s| (header(view, s), text(row, s, now)))
+        .map(|s| (header(view, s), text(row, s, &ctx)))
         .collect()
 }
 
@@ -151,7 +212,11 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme, hits: &mut 
     if inner.height == 0 || inner.width == 0 {
         return;
     }
-    let sources = sources(view, st.all_namespaces());
+    let sources = sources_with_metrics(st);
+    let ctx = CellCtx {
+        now: st.now,
+        metrics: st.metrics.for_nodes().then_some(&st.metrics),
+    };
     let sort = view.table.sort();
     let start = view.table.cursor.offset;
     let rows: Vec<&TableRowData> = view
@@ -166,18 +231,19 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme, hits: &mut 
         titles: sources.iter().map(|&s| header(view, s)).collect(),
         sorted: sources
             .iter()
-            .position(|&s| sort_of(view, s) == sorted_as)
+            .position(|&s| sort_of(view, s) == Some(sorted_as))
             .map(|i| (i, sort.descending)),
         layout: layout(view, &sources),
         cells: rows
             .iter()
-            .map(|r| sources.iter().map(|&s| text(r, s, st.now)).collect())
+            .map(|r| sources.iter().map(|&s| text(r, s, &ctx)).collect())
             .collect(),
         keys: rows.iter().map(|r| r.key()).collect(),
         styles: rows.iter().map(|r| row_style(r, theme)).collect(),
         selected: view.table.cursor.selected.checked_sub(start),
         focused,
         empty_text: empty_text(st, theme),
+        together: None,
     };
     let mut out = table::GridHits {
         pane: Pane::Main,

@@ -73,7 +73,7 @@ fn row_style(_: &ServiceRow, theme: &Theme) -> Style {
 /// The cells of `row` in the all-namespaces view at `now`, titled, exactly as the pane
 /// draws them (before cutting to width); the agreement test compares them with kubectl's.
 pub fn cells(row: &ServiceRow, now: jiff::Timestamp) -> Vec<(&'static str, String)> {
-    table::titled_cells(&columns(true), row, &CellCtx { now })
+    table::titled_cells(&columns(true), row, &CellCtx::at(now))
 }
 
 pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme, hits: &mut HitMap) {
@@ -104,6 +104,7 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme, hits: &mut 
         focused,
         row_style,
         empty_text: Line::from(Span::styled(text, style)),
+        together: None,
     };
-    table::draw(f, area, view, theme, &CellCtx { now: st.now }, hits);
+    table::draw(f, area, view, theme, &CellCtx::at(st.now), hits);
 }

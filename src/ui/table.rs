@@ -29,8 +29,17 @@ pub struct Column<R, C> {
 }
 
 /// What cells may depend on besides the row.
-pub struct CellCtx {
+pub struct CellCtx<'a> {
     pub now: jiff::Timestamp,
+    /// The metrics of what is shown, for its metrics columns (`None`: it has none).
+    pub metrics: Option<&'a crate::state::metrics::MetricsState>,
+}
+
+impl CellCtx<'_> {
+    /// Cells that depend only on the time.
+    pub fn at(now: jiff::Timestamp) -> CellCtx<'static> {
+        CellCtx { now, metrics: None }
+    }
 }
 
 pub struct TableView<'a, R: TableRow> {
@@ -41,6 +50,9 @@ pub struct TableView<'a, R: TableRow> {
     pub row_style: fn(&R, &Theme) -> Style,
     /// Shown instead of rows when there are none (loading, error, empty).
     pub empty_text: Line<'a>,
+    /// Columns of this priority leave together when the pane is narrow (a set that reads
+    /// only whole, like the % of requests and limits).
+    pub together: Option<u8>,
 }
 
 /// The text of each of `columns` for `row`: what [`draw`] shows before cutting to width.
@@ -145,6 +157,7 @@ pub fn draw<R: TableRow>(
         selected: table.cursor.selected.checked_sub(start),
         focused: view.focused,
         empty_text: view.empty_text,
+        together: view.together,
     };
     draw_grid(
         f,
@@ -189,6 +202,8 @@ pub struct Grid<'a> {
     pub focused: bool,
     /// Shown instead of rows when there are none (loading, error, empty).
     pub empty_text: Line<'a>,
+    /// Columns of this priority leave together (see [`TableView::together`]).
+    pub together: Option<u8>,
 }
 
 /// Where a grid records its header cells and rows for the mouse.
@@ -210,6 +225,7 @@ pub fn draw_grid(f: &mut Frame, inner: Rect, grid: Grid<'_>, theme: &Theme, out:
         selected,
         focused,
         empty_text,
+        together,
     } = grid;
     let shown_titles: Vec<String> = titles
         .iter()
@@ -240,11 +256,10 @@ pub fn draw_grid(f: &mut Frame, inner: Rect, grid: Grid<'_>, theme: &Theme, out:
             widths[i]
         }
     };
-    let mut shown: Vec<usize> = (0..layout.len()).collect();
-    loop {
+    let fit = |mut shown: Vec<usize>| loop {
         let total: u16 = shown.iter().map(|&i| fit_width(i) + GAP).sum();
         if total <= inner.width || shown.len() <= 1 {
-            break;
+            return shown;
         }
         let drop = shown
             .iter()
@@ -254,16 +269,35 @@ pub fn draw_grid(f: &mut Frame, inner: Rect, grid: Grid<'_>, theme: &Theme, out:
             .map(|(pos, _)| pos);
         match drop {
             Some(pos) => {
-                shown.remove(pos);
+                let priority = layout[shown[pos]].priority;
+                if together == Some(priority) {
+                    shown.retain(|&i| layout[i].fill || layout[i].priority != priority);
+                } else {
+                    shown.remove(pos);
+                }
             }
-            None => break,
+            None => return shown,
+        }
+    };
+    let fixed_width = |shown: &[usize]| -> u16 {
+        shown
+            .iter()
+            .filter(|&&i| !layout[i].fill)
+            .map(|&i| widths[i] + GAP)
+            .sum()
+    };
+    let mut shown = fit((0..layout.len()).collect());
+    // A set that leaves together is a luxury: it goes (and what it pushed out may come
+    // back) rather than cut the name.
+    if let Some(p) = together {
+        let in_set = |i: usize| !layout[i].fill && layout[i].priority == p;
+        let room = inner.width.saturating_sub(fixed_width(&shown));
+        let name_cut = shown.iter().any(|&i| layout[i].fill && widths[i] > room);
+        if name_cut && shown.iter().any(|&i| in_set(i)) {
+            shown = fit((0..layout.len()).filter(|&i| !in_set(i)).collect());
         }
     }
-    let fixed: u16 = shown
-        .iter()
-        .filter(|&&i| !layout[i].fill)
-        .map(|&i| widths[i] + GAP)
-        .sum();
+    let fixed = fixed_width(&shown);
     // The name is as wide as its widest visible value, cut only when the pane is too
     // narrow; spare width stays at the right instead of pushing IP and NODE away.
     for &i in &shown {

@@ -47,6 +47,14 @@ impl TestCluster {
         Self::start(SimConfig::test())
     }
 
+    /// The demo seed on a cluster without metrics-server: no `metrics.k8s.io`.
+    pub fn demo_without_metrics() -> TestCluster {
+        Self::start(SimConfig {
+            metrics: false,
+            ..SimConfig::test()
+        })
+    }
+
     /// Only the node and the standard namespaces, fast timing.
     pub fn empty() -> TestCluster {
         Self::start(SimConfig {

@@ -48,6 +48,7 @@ impl P {
                 Some(Arc::from("minikube"))
             },
             probe: None,
+            resources: Default::default(),
         }
     }
 }

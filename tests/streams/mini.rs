@@ -30,6 +30,7 @@ impl MiniSim {
             store: store.clone(),
             faults: Arc::new(Faults::default()),
             timing: Timing::fast(),
+            metrics: Default::default(),
         };
         let app = rkt_sim::logs::routes()
             .merge(rkt_sim::portforward::routes())

@@ -42,7 +42,7 @@ pub fn wanted(accept: &str) -> Option<&'static str> {
 /// The aggregated document of `/api` (`core`) or `/apis`, when the request asks for it.
 pub fn serve(st: &SimState, req: &ApiRequest, core: bool) -> Option<Response> {
     let version = wanted(&req.accept)?;
-    let types = resources::all(&st.store);
+    let types = resources::served(st);
     let items: Vec<Value> = if core {
         let core_types: Vec<&ResourceType> = types
             .iter()

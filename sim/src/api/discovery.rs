@@ -65,7 +65,7 @@ pub fn groups(st: &SimState, req: &ApiRequest) -> Response {
     if let Some(response) = aggregated::serve(st, req, false) {
         return response;
     }
-    let groups: Vec<Value> = resources::groups(&resources::all(&st.store))
+    let groups: Vec<Value> = resources::groups(&resources::served(st))
         .iter()
         .map(|(g, versions)| group_json(g, versions))
         .collect();
@@ -77,7 +77,7 @@ pub fn groups(st: &SimState, req: &ApiRequest) -> Response {
 
 /// `/apis/{group}`
 pub fn group(st: &SimState, group: &str) -> Result<Response, ApiError> {
-    let all = resources::groups(&resources::all(&st.store));
+    let all = resources::groups(&resources::served(st));
     let Some((name, versions)) = all.iter().find(|(g, _)| *g == group) else {
         return Err(ApiError::no_such_path());
     };
@@ -89,7 +89,7 @@ pub fn group(st: &SimState, group: &str) -> Result<Response, ApiError> {
 
 /// `/api/v1`, `/apis/{group}/{version}`
 pub fn resource_list(st: &SimState, group: &str, version: &str) -> Result<Response, ApiError> {
-    let in_gv: Vec<&ResourceType> = resources::all(&st.store)
+    let in_gv: Vec<&ResourceType> = resources::served(st)
         .into_iter()
         .filter(|r| r.group == group && r.version == version)
         .collect();

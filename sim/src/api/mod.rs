@@ -8,6 +8,7 @@ mod crds;
 mod discovery;
 mod events_v1;
 mod list;
+mod metrics;
 mod objects;
 mod openapi;
 pub mod patch;
@@ -47,6 +48,7 @@ async fn dispatch(
     body: Bytes,
 ) -> Response {
     let req = ApiRequest::new(method, &uri, &headers, body);
+    st.metrics.count(&req.path);
     match serve(&st, &req) {
         Ok(response) => response,
         Err(err) => err.into_response(),
@@ -61,7 +63,9 @@ fn serve(st: &SimState, req: &ApiRequest) -> Result<Response, ApiError> {
             Err(method_not_allowed())
         }
     };
-    let find = |g: &str, v: &str, p: &str| crate::resources::find(&st.store, g, v, p);
+    let find = |g: &str, v: &str, p: &str| {
+        crate::resources::find(&st.store, g, v, p).or_else(|| st.metrics.find(g, v, p))
+    };
     let get_only = |r: Result<Response, ApiError>| {
         if req.method == Method::GET {
             r
@@ -98,6 +102,9 @@ pub(crate) fn method_not_allowed() -> ApiError {
 }
 
 fn resource(st: &SimState, req: &ApiRequest, t: &Target) -> Result<Response, ApiError> {
+    if crate::metrics::is_metrics(t.res) {
+        return metrics::serve(st, req, t);
+    }
     let m = &req.method;
     match (t.name.as_ref(), t.subresource.as_deref()) {
         (None, _) => match *m {

@@ -26,6 +26,7 @@ impl Harness {
             store: store.clone(),
             faults: Arc::new(Faults::default()),
             timing: Timing::fast(),
+            metrics: Default::default(),
         };
         crate::seed::apply(&state, &seed).unwrap();
         let rx = store.feed();
@@ -317,6 +318,7 @@ fn running_cluster() -> (Arc<Store>, super::Running) {
         store: store.clone(),
         faults: Arc::new(Faults::default()),
         timing: Timing::fast(),
+        metrics: Default::default(),
     };
     crate::seed::apply(&state, &Seed::Empty).unwrap();
     let running = super::spawn(state);

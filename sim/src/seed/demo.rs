@@ -293,16 +293,16 @@ fn helm_release(s: &mut Seeder) -> anyhow::Result<()> {
     all_labels["helm.sh/chart"] = json!("nginx-18.2.4");
     let annotations =
         json!({"meta.helm.sh/release-name": "my-nginx", "meta.helm.sh/release-namespace": ns});
-    let mut d = deployment(
-        "my-nginx",
-        1,
-        labels.clone(),
-        vec![container(
-            "nginx",
-            "docker.io/bitnami/nginx:1.27.1-debian-12-r2",
-            &[("http", 8080)],
-        )],
+    let mut nginx = container(
+        "nginx",
+        "docker.io/bitnami/nginx:1.27.1-debian-12-r2",
+        &[("http", 8080)],
     );
+    // The chart's default `resourcesPreset: nano`.
+    nginx["resources"] = json!({
+        "requests": {"cpu": "100m", "memory": "128Mi", "ephemeral-storage": "50Mi"},
+        "limits": {"cpu": "150m", "memory": "192Mi", "ephemeral-storage": "2Gi"}});
+    let mut d = deployment("my-nginx", 1, labels.clone(), vec![nginx]);
     d["metadata"]["labels"] = all_labels.clone();
     d["metadata"]["annotations"] = annotations.clone();
     d["spec"]["template"]["metadata"]["labels"] = all_labels.clone();

@@ -13,7 +13,6 @@ mod generic;
 mod network;
 mod node;
 mod pod;
-mod quantity;
 mod secret;
 mod text;
 mod volumes;

@@ -6,10 +6,10 @@ use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{Container, Event, Node, Pod};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
-use super::quantity::{parse, Milli};
 use super::text::{str_or, time_or, Out, NONE, UNSET};
 use super::{events, typed, Related};
 use crate::model::format::age;
+use crate::model::quantity::{parse, Milli};
 
 const ROLE_PREFIX: &str = "node-role.kubernetes.io/";
 const ROLE_LABEL: &str = "kubernetes.io/role";
@@ -274,6 +274,6 @@ fn container_resources(c: &Container, which: Which) -> Resources {
 fn add_into(total: &mut Resources, more: &Resources) {
     for (name, v) in more {
         let entry = total.entry(name.clone()).or_default();
-        *entry = entry.add(*v);
+        *entry = *entry + *v;
     }
 }

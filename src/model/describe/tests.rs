@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::*;
+use crate::model::quantity;
 
 pub(super) fn now() -> Timestamp {
     "2026-11-26T12:00:00Z".parse().unwrap()
@@ -286,8 +287,8 @@ fn a_config_map_shows_each_value_under_a_rule() {
 fn quantities_sum_and_print_in_their_own_suffixes() {
     let q = |s: &str| quantity::parse(s).unwrap();
     assert_eq!(q("1.5").to_string(), "1500m");
-    assert_eq!(q("100m").add(q("250m")).to_string(), "350m");
-    assert_eq!(q("1Gi").add(q("512Mi")).to_string(), "1536Mi");
+    assert_eq!((q("100m") + q("250m")).to_string(), "350m");
+    assert_eq!((q("1Gi") + q("512Mi")).to_string(), "1536Mi");
     assert_eq!(q("500M").to_string(), "500M");
     assert_eq!(q("2").to_string(), "2");
     assert_eq!(q("0").to_string(), "0");

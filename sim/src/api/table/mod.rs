@@ -6,6 +6,7 @@ mod batch;
 mod core;
 pub mod custom;
 mod discovery;
+mod metrics;
 mod pods;
 mod rbac;
 mod storage;
@@ -101,6 +102,7 @@ fn printer(res: &ResourceType) -> Printer<'_> {
         .or_else(|| storage::printer(res))
         .or_else(|| rbac::printer(res))
         .or_else(|| discovery::printer(res))
+        .or_else(|| metrics::printer(res))
     {
         p
     } else {

@@ -1,10 +1,11 @@
-//! Just enough of Kubernetes resource quantities for describe's sums and percentages:
-//! parsed to thousandths of the unit, summed, printed back in the suffix family they came in.
+//! Just enough of Kubernetes resource quantities for describe's sums and percentages and
+//! for metrics: parsed to thousandths of the unit, summed, printed back in the suffix
+//! family they came in.
 
 /// A quantity in thousandths of its unit (millicores, millibytes), and whether it was written
 /// with binary suffixes (`Ki`, `Mi`, …) so a sum prints the same way.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(super) struct Milli {
+pub struct Milli {
     pub value: i128,
     pub binary: bool,
 }
@@ -20,7 +21,7 @@ const BINARY: [(&str, u32); 6] = [
 const DECIMAL: [(&str, u32); 6] = [("k", 1), ("M", 2), ("G", 3), ("T", 4), ("P", 5), ("E", 6)];
 
 /// `100m`, `2`, `1.5`, `128Mi`, `1G`, `1e3`; `None` for anything else.
-pub(super) fn parse(text: &str) -> Option<Milli> {
+pub fn parse(text: &str) -> Option<Milli> {
     let text = text.trim();
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+'))
@@ -47,8 +48,10 @@ pub(super) fn parse(text: &str) -> Option<Milli> {
     })
 }
 
-impl Milli {
-    pub fn add(self, other: Milli) -> Milli {
+impl std::ops::Add for Milli {
+    type Output = Milli;
+
+    fn add(self, other: Milli) -> Milli {
         Milli {
             value: self.value + other.value,
             binary: if self.value == 0 {
@@ -58,13 +61,25 @@ impl Milli {
             },
         }
     }
+}
 
+impl Milli {
     pub fn max(self, other: Milli) -> Milli {
         if other.value > self.value {
             other
         } else {
             self
         }
+    }
+
+    /// Thousandths of the unit (the millicores of a CPU quantity); 0 for a negative one.
+    pub fn milli(self) -> u64 {
+        self.value.clamp(0, i128::from(u64::MAX)) as u64
+    }
+
+    /// Whole units, rounded up as `Quantity.Value()` (the bytes of a memory quantity).
+    pub fn units(self) -> u64 {
+        ((self.value.max(0) + 999) / 1000).min(i128::from(u64::MAX)) as u64
     }
 
     /// `self` as a whole percentage of `of` (truncated, as kubectl's `int64(fraction)`).
@@ -97,5 +112,26 @@ impl std::fmt::Display for Milli {
             }
         }
         write!(f, "{units}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_server_units_read_as_millicores_and_bytes() {
+        let q = |s: &str| parse(s).unwrap();
+        assert_eq!(q("18707777n").milli(), 19);
+        assert_eq!(q("250m").milli(), 250);
+        assert_eq!(q("2").milli(), 2000);
+        assert_eq!(q("1500u").milli(), 2);
+        assert_eq!(q("42220Ki").units(), 42220 * 1024);
+        assert_eq!(q("128Mi").units(), 128 << 20);
+        assert_eq!(q("1G").units(), 1_000_000_000);
+        assert_eq!(q("8129892Ki").units(), 8129892 * 1024);
+        // Below a byte rounds up, as `Quantity.Value()`; nothing is negative.
+        assert_eq!(q("1500m").units(), 2);
+        assert_eq!(q("-5").milli(), 0);
     }
 }
