@@ -464,8 +464,10 @@ fn bench_render(c: &mut Criterion) {
             &format!("render/frame 160x48 at {n} rows with metrics"),
             |b| {
                 b.iter(|| {
-                    term.draw(|f| rkt::ui::render(&st, &theme, &keymap, f))
-                        .unwrap();
+                    term.draw(|f| {
+                        rkt::ui::render(&st, &theme, &keymap, f);
+                    })
+                    .unwrap();
                 })
             },
         );

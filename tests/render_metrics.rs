@@ -127,7 +127,7 @@ fn wide_panes_show_usage_and_the_share_of_requests_and_limits() {
         header,
         [
             "NAME↑", "READY", "STATUS", "RESTARTS", "CPU", "MEM", "%CPU/R", "%CPU/L", "%MEM/R",
-            "%MEM/L", "AGE", "IP", "NODE"
+            "%MEM/L", "AGE", "PROBES", "IP", "NODE"
         ],
         "{screen}"
     );
