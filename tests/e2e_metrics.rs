@@ -43,10 +43,13 @@ fn pods_and_nodes_show_cpu_and_memory_from_the_metrics_api() {
     let cluster = TestCluster::demo();
     let mut app = start(&cluster, "kube-system");
     // The values arrive with the first read, right after discovery.
-    let screen = app.wait_until("coredns with metrics", |s| {
+    // Every row this test reads has its values (a screen caught mid-frame has not).
+    let screen = app.wait_until("coredns and kube-proxy with metrics", |s| {
         s.contains("%MEM/L")
-            && s.lines()
-                .any(|l| l.contains("coredns-") && l.contains("Mi "))
+            && ["coredns-", "kube-proxy-"]
+                .iter()
+                .all(|pod| s.lines().any(|l| l.contains(pod) && l.contains("Mi ")))
+            && s.contains("of 100m request")
     });
     let header = row(&screen, "NAME↑");
     for title in ["CPU", "MEM", "%CPU/R", "%CPU/L", "%MEM/R", "%MEM/L"] {
