@@ -154,15 +154,19 @@ fn parse(q: &Quantity) -> Option<quantity::Milli> {
 
 /// `{"cpu": "12345678n", "memory": "34000Ki"}` as millicores and bytes.
 fn usage_of(usage: &Value) -> Usage {
-    let get = |name: &str| {
-        usage
-            .get(name)
-            .and_then(Value::as_str)
-            .and_then(quantity::parse)
-    };
+    let get = |name: &str| usage.get(name).and_then(Value::as_str);
+    usage_from(get("cpu"), get("memory"))
+}
+
+/// Usage from its `cpu` and `memory` quantities (an unreadable one counts as 0).
+pub fn usage_from(cpu: Option<&str>, memory: Option<&str>) -> Usage {
     Usage {
-        cpu: get("cpu").map_or(0, quantity::Milli::milli),
-        memory: get("memory").map_or(0, quantity::Milli::units),
+        cpu: cpu
+            .and_then(quantity::parse)
+            .map_or(0, quantity::Milli::milli),
+        memory: memory
+            .and_then(quantity::parse)
+            .map_or(0, quantity::Milli::units),
     }
 }
 
