@@ -135,8 +135,9 @@ fn columns(all_namespaces: bool, metrics: bool) -> Vec<Column<PodRow, PodColumn>
         },
         C {
             title: PROBES,
-            // The first to go when the pane is narrow.
-            priority: 7,
+            // A failing probe matters more than IP or the % of requests and limits: it
+            // stays as long as NODE and the usage columns.
+            priority: 4,
             fill: false,
             sort: None,
             cell: |r, _| r.probe.map(|p| p.label()).unwrap_or("").to_string(),
