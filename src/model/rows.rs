@@ -143,3 +143,25 @@ impl Rows {
         self.len() == 0
     }
 }
+
+#[cfg(test)]
+impl PodRow {
+    /// A running, ready pod with one container in `default`: the base of state tests' rows.
+    pub fn running(name: &str) -> PodRow {
+        PodRow {
+            namespace: "default".into(),
+            name: name.into(),
+            ready: 1,
+            total: 1,
+            status: "Running".into(),
+            health: Health::Ok,
+            restarts: 0,
+            last_restart: None,
+            created: None,
+            ip: None,
+            node: None,
+            probe: None,
+            resources: Default::default(),
+        }
+    }
+}

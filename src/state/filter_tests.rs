@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::effect::{Effect, ResourceKind, Scope, Selector, WatchSlot};
 use crate::keymap::Keymap;
-use crate::model::rows::{Health, PodRow, Rows};
+use crate::model::rows::{PodRow, Rows};
 use crate::msg::{KubeMsg, Msg, WatchEvent};
 use crate::state::drill::Narrow;
 use crate::state::{update, AppState, ClusterInfo, Pane};
@@ -35,19 +35,8 @@ fn filter_line(st: &mut AppState, text: &str) -> Vec<Effect> {
 
 fn pod(name: &str, status: &str) -> PodRow {
     PodRow {
-        namespace: "default".into(),
-        name: name.into(),
-        ready: 1,
-        total: 1,
         status: status.into(),
-        health: Health::Ok,
-        restarts: 0,
-        last_restart: None,
-        created: None,
-        ip: None,
-        node: None,
-        probe: None,
-        resources: Default::default(),
+        ..PodRow::running(name)
     }
 }
 

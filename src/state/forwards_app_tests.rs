@@ -8,7 +8,7 @@ use crate::keymap::Keymap;
 use crate::model::portforward::{
     DialogPort, ForwardId, ForwardSpec, ForwardStarted, PortOption, TargetPort,
 };
-use crate::model::rows::{Health, PodRow};
+use crate::model::rows::PodRow;
 use crate::msg::{Level, Msg};
 use crate::state::{update, ClusterInfo};
 
@@ -20,21 +20,7 @@ fn state() -> AppState {
         Scope::Namespace("default".into()),
         now,
     );
-    st.pods.upsert(PodRow {
-        namespace: "default".into(),
-        name: "hello-1".into(),
-        ready: 1,
-        total: 1,
-        status: "Running".into(),
-        health: Health::Ok,
-        restarts: 0,
-        last_restart: None,
-        created: None,
-        ip: None,
-        node: None,
-        probe: None,
-        resources: Default::default(),
-    });
+    st.pods.upsert(PodRow::running("hello-1"));
     st.refresh();
     st
 }

@@ -11,7 +11,7 @@ use crate::keymap::Keymap;
 use crate::model::edit::EditOutcome;
 use crate::model::exec::{ExecEnd, ExecTarget};
 use crate::model::objects::{ObjectKind, ObjectRef};
-use crate::model::rows::{Health, PodRow, Rows};
+use crate::model::rows::{PodRow, Rows};
 use crate::msg::{KubeMsg, Level, Msg, WatchEvent};
 use crate::state::logs::{ContainerChoice, ContainerPicker, LogScope, LogTarget};
 use crate::state::{update, AppState, Awaiting, ClusterInfo};
@@ -22,19 +22,9 @@ fn key(code: KeyCode) -> Msg {
 
 fn pod(name: &str, containers: u16) -> PodRow {
     PodRow {
-        namespace: "default".into(),
-        name: name.into(),
         ready: containers,
         total: containers,
-        status: "Running".into(),
-        health: Health::Ok,
-        restarts: 0,
-        last_restart: None,
-        created: None,
-        ip: None,
-        node: None,
-        probe: None,
-        resources: Default::default(),
+        ..PodRow::running(name)
     }
 }
 
