@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Quit,
+    /// Stop rkt like any job (`ctrl-z`): the terminal goes back to the shell, `fg` resumes.
+    Suspend,
     Help,
     /// Open the `:` command line.
     Command,

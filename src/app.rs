@@ -67,7 +67,8 @@ fn draw(tui: &mut Tui, st: &mut AppState, theme: &Theme) -> anyhow::Result<ui::h
     let keymap = st.keymap.clone();
     let mut hits = ui::hit::HitMap::default();
     tui.terminal
-        .draw(|f| hits = ui::render(st, theme, &keymap, f))?;
+        .draw(|f| hits = ui::render(st, theme, &keymap, f))
+        .context("drawing on the terminal")?;
     st.dirty = false;
     Ok(hits)
 }
@@ -131,6 +132,22 @@ async fn run_foreground(
     draw(tui, st, theme)
 }
 
+/// `ctrl-z`: the process stops with the terminal given back; after `fg` the screen is
+/// taken back and drawn in full at its size now (the window may have changed meanwhile).
+fn stop_and_resume(
+    tui: &mut Tui,
+    st: &mut AppState,
+    rt: &mut Runtime,
+    theme: &Theme,
+) -> anyhow::Result<ui::hit::HitMap> {
+    crate::tui::stop_process().context("suspending rkt")?;
+    tui.resume().context("taking the terminal back after fg")?;
+    let size = tui.terminal.size()?;
+    let effects = update(st, Msg::Resize(size.width, size.height));
+    rt.apply(effects, tui);
+    draw(tui, st, theme)
+}
+
 async fn event_loop(
     tui: &mut Tui,
     st: &mut AppState,
@@ -140,6 +157,26 @@ async fn event_loop(
 ) -> anyhow::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut rt = Runtime::new(client, tx);
+    let mut stats = FrameStats::from_env();
+    let result = drive(tui, st, theme, &mut rt, &mut rx, max_fps, &mut stats).await;
+    // Forwards stop on every way out: quit, a signal, a terminal that went away, an error.
+    rt.stop_forwards().await;
+    rt.shutdown();
+    let written = stats.write();
+    result?;
+    written.with_context(|| format!("writing the file {} names", frame_stats::ENV))
+}
+
+/// The loop itself, until quit, a signal, or the terminal is gone.
+async fn drive(
+    tui: &mut Tui,
+    st: &mut AppState,
+    theme: &Theme,
+    rt: &mut Runtime,
+    rx: &mut mpsc::UnboundedReceiver<Msg>,
+    max_fps: u32,
+    stats: &mut FrameStats,
+) -> anyhow::Result<()> {
     let size = tui.terminal.size()?;
     st.size = (size.width, size.height);
     // The first frame goes out before any network answer: panes say "loading".
@@ -154,15 +191,17 @@ async fn event_loop(
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let mut sigint = signal(SignalKind::interrupt())?;
+    // Handled, so a SIGTSTP from outside gives the terminal back before stopping.
+    let mut sigtstp = signal(SignalKind::from_raw(libc::SIGTSTP))?;
     let frame = Duration::from_millis(1000 / u64::from(max_fps.max(1)));
     let mut last_draw = Instant::now();
-    let mut stats = FrameStats::from_env();
 
     loop {
         let next_frame = tokio::time::Instant::from_std(last_draw + frame);
         // A keystroke is answered on screen at once; the frame rate cap is for the
         // redraws that cluster changes cause.
         let mut input = false;
+        let mut stop = false;
         tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(ev)) => {
@@ -176,10 +215,10 @@ async fn event_loop(
                         rt.apply(effects, tui);
                     }
                 }
-                Some(Err(e)) => return Err(e.into()),
+                Some(Err(e)) => return Err(anyhow::Error::new(e).context("reading the terminal")),
                 None => break, // the terminal is gone
             },
-            Some(msg) = rx.recv() => handle_cluster_msg(st, &mut rt, tui, msg),
+            Some(msg) = rx.recv() => handle_cluster_msg(st, rt, tui, msg),
             _ = tick.tick() => {
                 let effects = update(st, Msg::Tick(Timestamp::now()));
                 rt.apply(effects, tui);
@@ -187,18 +226,24 @@ async fn event_loop(
             _ = sigterm.recv() => break,
             _ = sighup.recv() => break,
             _ = sigint.recv() => break,
+            _ = sigtstp.recv() => stop = true,
             _ = tokio::time::sleep_until(next_frame), if st.dirty => {}
         }
         let woke = Instant::now();
         // Drain whatever else is queued so a burst costs one frame.
         while woke.elapsed() < DRAIN_BUDGET {
             let Ok(msg) = rx.try_recv() else { break };
-            handle_cluster_msg(st, &mut rt, tui, msg);
+            handle_cluster_msg(st, rt, tui, msg);
+        }
+        if rt.take_suspend() || stop {
+            hits = stop_and_resume(tui, st, rt, theme)?;
+            last_draw = Instant::now();
+            continue;
         }
         if let Some((fg, audit)) = rt.take_foreground() {
             // Nothing reads the terminal while the session owns it; a new stream after.
             drop(std::mem::replace(&mut events, EventStream::new()));
-            hits = run_foreground(fg, &audit, tui, st, &mut rt, &mut rx, theme).await?;
+            hits = run_foreground(fg, &audit, tui, st, rt, rx, theme).await?;
             // ctrl-c in a cooked-mode editor signals rkt too: that was not a quit.
             let _ = futures::FutureExt::now_or_never(sigint.recv());
             last_draw = Instant::now();
@@ -217,8 +262,5 @@ async fn event_loop(
             last_draw = Instant::now();
         }
     }
-    let written = stats.write();
-    rt.stop_forwards().await;
-    rt.shutdown();
-    written.with_context(|| format!("writing the file {} names", frame_stats::ENV))
+    Ok(())
 }

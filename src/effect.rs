@@ -109,6 +109,8 @@ pub enum Effect {
         path: std::path::PathBuf,
         contents: String,
     },
+    /// Give the terminal back and stop the process (`ctrl-z`); `fg` resumes and redraws.
+    Suspend,
     /// Open a URL with the desktop's opener (`xdg-open`, `open`); a failure is a notice.
     OpenUrl(String),
     /// Port-forward work for the runtime's forward manager.

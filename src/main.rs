@@ -26,15 +26,22 @@ fn main() -> ExitCode {
         // A broken config, theme or key binding: usage error, like kubectl's exit 2.
         Err(err) => match err.downcast_ref::<rkt::config::Invalid>() {
             Some(invalid) => {
-                eprintln!("{invalid}");
+                report(&invalid.to_string());
                 ExitCode::from(2)
             }
             None => {
-                eprintln!("rkt: {err:#}");
+                report(&format!("rkt: {err:#}"));
                 ExitCode::FAILURE
             }
         },
     }
+}
+
+/// Writes an error for the user. Unlike `eprintln!` it cannot panic: when the terminal went
+/// away (the cause of the error, often) there is no one to read it, and the exit code says it.
+fn report(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{message}");
 }
 
 fn print(bytes: &[u8]) -> anyhow::Result<ExitCode> {

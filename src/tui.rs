@@ -3,6 +3,7 @@
 //! printed on the normal screen), and on SIGTERM/SIGHUP (the app loop quits, dropping this).
 
 use std::io::{self, Stdout, Write};
+use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::cursor::{Hide, Show};
@@ -115,9 +116,30 @@ pub fn suspend(keep_raw: bool) -> io::Result<()> {
     out.flush()
 }
 
+/// Stops the process as a shell's job (`ctrl-z`, or SIGTSTP from outside): the terminal is
+/// given back first, then SIGSTOP (which cannot be caught) stops every thread. Returns once
+/// the shell's `fg` (SIGCONT) continues rkt; [`Tui::resume`] then takes the terminal back.
+pub fn stop_process() -> io::Result<()> {
+    suspend(false)?;
+    raise_stop()
+}
+
+#[allow(unsafe_code)]
+fn raise_stop() -> io::Result<()> {
+    // SAFETY: raise(3) only sends a signal to this process; no memory is shared.
+    let status = unsafe { libc::raise(libc::SIGSTOP) };
+    if status == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
 /// Owns the terminal while the TUI runs.
 pub struct Tui {
-    pub terminal: Terminal<Backend>,
+    /// Never dropped: ratatui's drop shows the cursor and `eprintln!`s a failure, which
+    /// panics when the terminal is gone (a closed window). [`restore`] shows the cursor.
+    pub terminal: ManuallyDrop<Terminal<Backend>>,
     /// Mouse reporting is on (and is turned on again after a suspension).
     mouse: bool,
 }
@@ -134,7 +156,10 @@ impl Tui {
                 return Err(e);
             }
         };
-        Ok(Tui { terminal, mouse })
+        Ok(Tui {
+            terminal: ManuallyDrop::new(terminal),
+            mouse,
+        })
     }
 
     /// Takes the terminal back after [`suspend`]: rkt's modes again and a cleared

@@ -26,6 +26,8 @@ pub struct Runtime {
     foreground: std::collections::VecDeque<(super::session::Foreground, Vec<AuditRecord>)>,
     /// `$XDG_STATE_HOME/rkt/audit.log`.
     audit_log: Option<std::path::PathBuf>,
+    /// `ctrl-z` was pressed: the event loop stops the process once the effects are done.
+    suspend: bool,
 }
 
 impl Runtime {
@@ -39,6 +41,7 @@ impl Runtime {
             clipboard: super::clipboard::Clipboard::default(),
             foreground: Default::default(),
             audit_log: super::audit::log_path(),
+            suspend: false,
         }
     }
 
@@ -51,6 +54,11 @@ impl Runtime {
     /// audit records to complete once it ends ([`Runtime::record`]).
     pub fn take_foreground(&mut self) -> Option<(super::session::Foreground, Vec<AuditRecord>)> {
         self.foreground.pop_front()
+    }
+
+    /// Whether `ctrl-z` asked to stop the process (asked once).
+    pub fn take_suspend(&mut self) -> bool {
+        std::mem::take(&mut self.suspend)
     }
 
     /// Appends the audit lines of a change `msg` answered (a failure is a notice).
@@ -215,6 +223,7 @@ impl Runtime {
                     let _ = tx.send(Msg::Notice(notice));
                 });
             }
+            Effect::Suspend => self.suspend = true,
             Effect::OpenUrl(url) => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {

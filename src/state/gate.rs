@@ -54,6 +54,7 @@ pub fn mutations(effect: &Effect) -> Option<Vec<Mutation>> {
         | Effect::WriteFile { .. }
         | Effect::SaveForwards { .. }
         | Effect::OpenUrl(_)
+        | Effect::Suspend
         | Effect::Forward(_)
         | Effect::Prepare(_)
         | Effect::Metrics(_) => None,

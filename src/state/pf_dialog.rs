@@ -2,7 +2,7 @@
 //! Pure state: the runtime loads the target's ports (and which local ports are free)
 //! and starts the forward from the [`ForwardSpec`] the dialog builds.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use crate::model::portforward::{DialogPort, ForwardSpec, TargetRef};
 
@@ -150,11 +150,7 @@ impl PfDialog {
             .local
             .parse::<u16>()
             .map_err(|_| format!("local port {:?} is not a number 0-65535", self.local))?;
-        let address = self
-            .address
-            .trim()
-            .parse::<IpAddr>()
-            .map_err(|_| format!("address {:?} is not an IP address", self.address))?;
+        let address = parse_address(&self.address)?;
         Ok(ForwardSpec {
             target: self.target.clone(),
             remote_port,
@@ -162,6 +158,32 @@ impl PfDialog {
             local_port,
         })
     }
+
+    /// A warning while the address lets other machines connect: the forward carries the
+    /// user's cluster credentials to whoever reaches it.
+    pub fn exposure_warning(&self) -> Option<String> {
+        parse_address(&self.address).ok().and_then(exposure_warning)
+    }
+}
+
+/// `localhost` or an IP address; `localhost` is 127.0.0.1 (which listens on ::1 too).
+fn parse_address(text: &str) -> Result<IpAddr, String> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("localhost") {
+        return Ok(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    }
+    text.parse::<IpAddr>()
+        .map_err(|_| format!("address {text:?} is not an IP address or localhost"))
+}
+
+/// The warning for a forward listening on `address`, unless it is a loopback address.
+pub fn exposure_warning(address: IpAddr) -> Option<String> {
+    (!address.is_loopback()).then(|| {
+        format!(
+            "⚠ {address} is reachable from other machines: anyone who connects uses the forward \
+             with your cluster credentials"
+        )
+    })
 }
 
 #[cfg(test)]

@@ -68,7 +68,7 @@ fn bad_input_is_explained() {
     d.type_char('x');
     assert_eq!(
         d.spec().unwrap_err(),
-        "address \"127.0.0.1x\" is not an IP address"
+        "address \"127.0.0.1x\" is not an IP address or localhost"
     );
     d.backspace();
     d.field = Field::Local;
@@ -97,4 +97,37 @@ fn a_load_error_is_shown() {
     assert_eq!(d.error.as_deref(), Some("service/web not found"));
     d.prev_field();
     assert_eq!(d.field, Field::Address);
+}
+
+#[test]
+fn loopback_is_the_default_and_any_other_address_warns() {
+    let mut d = dialog();
+    d.loaded(Ok(vec![port(80, "TCP", 80)]));
+    assert_eq!(d.spec().unwrap().address.to_string(), "127.0.0.1");
+    assert_eq!(
+        d.exposure_warning(),
+        None,
+        "the default reaches no other machine"
+    );
+
+    d.address = "localhost".to_string();
+    assert_eq!(d.spec().unwrap().address.to_string(), "127.0.0.1");
+    d.address = "::1".to_string();
+    assert_eq!(d.exposure_warning(), None);
+
+    d.address = "0.0.0.0".to_string();
+    assert_eq!(d.spec().unwrap().address.to_string(), "0.0.0.0");
+    let warning = d.exposure_warning().expect("0.0.0.0 is exposed");
+    assert!(
+        warning.contains("0.0.0.0") && warning.contains("other machines"),
+        "{warning}"
+    );
+    d.address = "192.168.1.20".to_string();
+    assert!(d.exposure_warning().is_some());
+
+    d.address = "my-laptop".to_string();
+    assert!(d
+        .spec()
+        .unwrap_err()
+        .contains("not an IP address or localhost"));
 }

@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyModifiers};
 
 use crate::action::Action;
 use crate::effect::{Effect, Scope, WatchSlot};
-use crate::keymap::{KeyChord, Lookup};
+use crate::keymap::{Ctx, KeyChord, Lookup};
 use crate::msg::{KubeMsg, Msg, Notice, WatchEvent};
 use crate::state::change;
 use crate::state::drill;
@@ -174,6 +174,11 @@ fn apply_kube(st: &mut AppState, km: KubeMsg) {
 }
 
 pub(super) fn on_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
+    // Suspending works from anywhere, a dialog or the prompt too: it stays open for `fg`.
+    if st.keymap.lookup(Ctx::Global, &[], key) == Lookup::Action(Action::Suspend) {
+        st.pending_keys.clear();
+        return vec![Effect::Suspend];
+    }
     let modal = st.modal();
     match modal {
         // Questions take the next key whatever it is: yes, or cancel.

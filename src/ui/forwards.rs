@@ -14,7 +14,7 @@ use crate::model::portforward::{ForwardSpec, ForwardState, ForwardStatus, Target
 use crate::state::forwards::human_bytes;
 use crate::state::forwards::Entry;
 use crate::state::forwards_saved;
-use crate::state::pf_dialog::{Field, PfDialog};
+use crate::state::pf_dialog::{Field, PfDialog, DEFAULT_ADDRESS};
 use crate::state::{AppState, Pane};
 use crate::theme::Theme;
 use crate::ui::confirm::inline_hints;
@@ -50,7 +50,7 @@ fn cells(f: &ForwardStatus, saved: bool) -> [String; 7] {
     [
         target_cell(&f.target, saved),
         f.pod.clone().unwrap_or_else(|| "-".to_string()),
-        format!("{} → {}", f.local, remote(f)),
+        format!("{}{} → {}", exposed_mark(f.local), f.local, remote(f)),
         f.state.label().to_string(),
         format!("{} ({} open)", f.connections, f.open_connections),
         human_bytes(f.bytes_in),
@@ -64,12 +64,21 @@ fn inactive_cells(spec: &ForwardSpec, saved: bool) -> [String; 7] {
     [
         target_cell(&spec.target, saved),
         "-".to_string(),
-        format!("{local} → {}", spec.remote_port),
+        format!("{}{local} → {}", exposed_mark(local), spec.remote_port),
         INACTIVE.to_string(),
         String::new(),
         String::new(),
         String::new(),
     ]
+}
+
+/// `⚠ ` before a listening address other machines can reach.
+fn exposed_mark(local: SocketAddr) -> &'static str {
+    if local.ip().is_loopback() {
+        ""
+    } else {
+        "⚠ "
+    }
 }
 
 /// The state word of a forward that is not running.
@@ -272,7 +281,18 @@ pub fn draw_dialog(f: &mut Frame, area: Rect, dialog: &PfDialog, keymap: &Keymap
     lines.push(Line::from(vec![
         label(" Address    ", Field::Address),
         input(&dialog.address, Field::Address),
+        Span::styled(
+            if dialog.address.trim() == DEFAULT_ADDRESS {
+                "  (and ::1: this machine only)"
+            } else {
+                ""
+            },
+            theme.muted,
+        ),
     ]));
+    if let Some(warning) = dialog.exposure_warning() {
+        lines.push(Line::styled(format!(" {warning}"), theme.warning_msg));
+    }
     lines.push(match &dialog.error {
         Some(e) => Line::styled(format!(" {e}"), theme.error_msg),
         None => Line::default(),

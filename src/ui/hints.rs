@@ -59,6 +59,7 @@ fn short(action: Action, desc: &'static str) -> &'static str {
         Action::FocusNext | Action::FocusPrev if desc.ends_with("field") => desc,
         Action::FocusNext => "next pane",
         Action::Zoom => "zoom",
+        Action::Suspend => "suspend",
         Action::Confirm => "yes",
         Action::CreateDeployment => "new",
         Action::Expose => "expose",

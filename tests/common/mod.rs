@@ -198,8 +198,13 @@ pub mod tui_fixtures;
 /// A blocking HTTP GET of `/` on a local port; `None` when the connection fails or the
 /// page is not a 200.
 pub fn get_page(port: u16) -> Option<String> {
+    get_page_at(std::net::Ipv4Addr::LOCALHOST.into(), port)
+}
+
+/// [`get_page`] on another local address (`::1`).
+pub fn get_page_at(ip: std::net::IpAddr, port: u16) -> Option<String> {
     use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    let mut s = std::net::TcpStream::connect((ip, port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
     s.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
         .ok()?;

@@ -2,9 +2,13 @@
 //! a vt100 parser (the screen) and keeps the raw bytes (to check escape sequences); tests
 //! wait for text with a generous deadline instead of sleeping.
 
+use std::fs::File;
 use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd, RawFd};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
@@ -20,8 +24,11 @@ pub fn timeout() -> Duration {
 
 pub struct PtyApp {
     child: Box<dyn Child + Send + Sync>,
-    master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
+    /// `None` once [`PtyApp::hang_up`] closed the terminal.
+    master: Option<Box<dyn MasterPty + Send>>,
+    writer: Option<Box<dyn Write + Send>>,
+    reader: Option<JoinHandle<()>>,
+    stop_reading: Arc<AtomicBool>,
     parser: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
     home: tempfile::TempDir,
@@ -62,16 +69,22 @@ impl PtyApp {
         }
         let child = pair.slave.spawn_command(cmd).expect("spawn rkt");
         drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let mut reader = own_copy(pair.master.as_raw_fd().expect("pty master fd"));
         let writer = pair.master.take_writer().expect("pty writer");
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
-        {
+        let stop_reading = Arc::new(AtomicBool::new(false));
+        let reader_thread = {
             let parser = parser.clone();
             let raw = raw.clone();
+            let stop = stop_reading.clone();
             std::thread::spawn(move || {
                 let mut buf = [0u8; 8192];
-                loop {
+                // Polled, not a blocking read, so `hang_up` can close this copy of the master.
+                while !stop.load(Ordering::SeqCst) {
+                    if !readable(&reader, 50) {
+                        continue;
+                    }
                     match reader.read(&mut buf) {
                         Ok(0) | Err(_) => break,
                         Ok(n) => {
@@ -80,12 +93,14 @@ impl PtyApp {
                         }
                     }
                 }
-            });
-        }
+            })
+        };
         PtyApp {
             child,
-            master: pair.master,
-            writer,
+            master: Some(pair.master),
+            writer: Some(writer),
+            reader: Some(reader_thread),
+            stop_reading,
             parser,
             raw,
             home,
@@ -142,15 +157,14 @@ impl PtyApp {
 
     /// Types `keys` (raw bytes: "j", ":ns default\r", "\x1b" for Esc).
     pub fn send(&mut self, keys: &str) {
-        self.writer
-            .write_all(keys.as_bytes())
-            .expect("write to pty");
-        self.writer.flush().expect("flush pty");
+        let writer = self.writer.as_mut().expect("the terminal is open");
+        writer.write_all(keys.as_bytes()).expect("write to pty");
+        writer.flush().expect("flush pty");
     }
 
     /// Resizes the terminal (the program gets SIGWINCH), and the screen model with it.
     pub fn resize(&mut self, cols: u16, rows: u16) {
-        self.master
+        self.master()
             .resize(PtySize {
                 rows,
                 cols,
@@ -167,17 +181,7 @@ impl PtyApp {
 
     /// Waits for the process to exit and returns its exit code.
     pub fn wait_exit(&mut self) -> u32 {
-        let deadline = Instant::now() + timeout();
-        loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                return status.exit_code();
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("rkt did not exit; screen:\n{}", self.screen());
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
+        self.wait_status().exit_code()
     }
 
     /// Waits until the terminal has received everything rkt wrote before it exited.
@@ -196,7 +200,7 @@ impl PtyApp {
 
     /// Whether the pty is in canonical ("cooked") mode with echo, as a shell expects.
     pub fn cooked_mode(&self) -> bool {
-        match self.master.get_termios() {
+        match self.master().get_termios() {
             // The flag set prints by name (nix's bitflags), which avoids naming nix here.
             Some(t) => {
                 let flags = format!("{:?}", t.local_flags);
@@ -209,6 +213,64 @@ impl PtyApp {
     pub fn pid(&self) -> Option<u32> {
         self.child.process_id()
     }
+
+    fn master(&self) -> &dyn MasterPty {
+        self.master.as_deref().expect("the terminal is open")
+    }
+
+    /// The terminal goes away (a closed window, a dropped ssh session): every handle on the
+    /// master side is closed, so rkt's terminal is hung up (SIGHUP, then failing I/O).
+    pub fn hang_up(&mut self) {
+        self.stop_reading.store(true, Ordering::SeqCst);
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("the pty reader thread");
+        }
+        self.writer = None;
+        self.master = None;
+    }
+
+    /// Waits for the process to exit; its raw wait status (a signal that ended it shows).
+    pub fn wait_status(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + timeout();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("rkt did not exit; screen:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+}
+
+/// A `File` of its own on a duplicate of `fd` (closing it leaves `fd` open). Close-on-exec:
+/// an rkt that another test spawns meanwhile must not inherit it, or this terminal could
+/// never be hung up.
+#[allow(unsafe_code)]
+fn own_copy(fd: RawFd) -> File {
+    // SAFETY: F_DUPFD_CLOEXEC returns a fresh descriptor that nothing else owns; the File
+    // closes it.
+    let copy = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
+    assert!(
+        copy >= 0,
+        "dup the pty master: {}",
+        std::io::Error::last_os_error()
+    );
+    unsafe { File::from_raw_fd(copy) }
+}
+
+/// Whether `file` has input (or was hung up) within `ms` milliseconds.
+#[allow(unsafe_code)]
+fn readable(file: &File, ms: i32) -> bool {
+    let mut pfd = libc::pollfd {
+        fd: file.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, borrowed for the call only.
+    unsafe { libc::poll(&mut pfd, 1, ms) > 0 }
 }
 
 impl Drop for PtyApp {

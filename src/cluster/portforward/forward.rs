@@ -9,7 +9,7 @@ use futures::FutureExt;
 use k8s_openapi::api::core::v1::Pod;
 use kube::client::UpgradeConnectionError;
 use kube::{Api, Client};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio::time::{Instant, MissedTickBehavior};
@@ -17,6 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::choose::{choose_pod, Phase, PodCandidate};
 use super::counted::Counted;
+use super::listen::Listeners;
 use super::manager::{ForwardOptions, StatusSink};
 use super::pods::{self, PodSet};
 use super::target::{resolve_target, TargetInfo};
@@ -98,7 +99,7 @@ impl Reporter {
 
 /// Runs a forward until it is cancelled or its pod is gone. Always ends with the
 /// listener dropped, every connection aborted and a final status sent.
-pub(crate) async fn run(ctx: ForwardCtx, listener: TcpListener) {
+pub(crate) async fn run(ctx: ForwardCtx, listener: Listeners) {
     let status = ForwardStatus {
         id: ctx.id,
         target: ctx.spec.target.clone(),
@@ -136,7 +137,7 @@ pub(crate) async fn run(ctx: ForwardCtx, listener: TcpListener) {
     rep.set_state(end);
 }
 
-async fn serve(rep: &mut Reporter, listener: TcpListener, info: Arc<TargetInfo>) -> ForwardState {
+async fn serve(rep: &mut Reporter, listener: Listeners, info: Arc<TargetInfo>) -> ForwardState {
     let api: Api<Pod> = Api::namespaced(rep.ctx.client.clone(), &rep.ctx.spec.target.namespace);
     let tracker = pods::track(api.clone(), &info.selector);
     let mut pods_rx = tracker.rx.clone();

@@ -2,7 +2,7 @@
 //! stop one, stop all at exit.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,6 +12,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::forward::{self, ForwardCtx};
+use super::listen::Listeners;
 use super::{ForwardError, ForwardId, ForwardSpec, ForwardStarted, ForwardStatus};
 
 /// Where status snapshots go (the runtime turns them into its own messages).
@@ -77,7 +78,7 @@ impl ForwardManager {
                 "port-forward needs a tokio runtime".to_string(),
             ));
         }
-        let listener = bind(spec.address, spec.local_port)?;
+        let listener = Listeners::bind(spec.address, spec.local_port)?;
         let local = listener.local_addr().map_err(|e| ForwardError::Bind {
             addr: SocketAddr::new(spec.address, spec.local_port),
             message: e.to_string(),
@@ -145,37 +146,4 @@ impl Drop for ForwardManager {
             r.task.abort();
         }
     }
-}
-
-fn bind(address: IpAddr, port: u16) -> Result<tokio::net::TcpListener, ForwardError> {
-    let addr = SocketAddr::new(address, port);
-    let bind_error = |e: std::io::Error| {
-        if e.kind() == std::io::ErrorKind::AddrInUse {
-            ForwardError::PortInUse(addr)
-        } else {
-            ForwardError::Bind {
-                addr,
-                message: e.to_string(),
-            }
-        }
-    };
-    let std_listener = std::net::TcpListener::bind(addr).map_err(bind_error)?;
-    std_listener.set_nonblocking(true).map_err(bind_error)?;
-    tokio::net::TcpListener::from_std(std_listener).map_err(bind_error)
-}
-
-/// Whether a local port can be listened on now (the dialog's default local port).
-pub fn port_is_free(address: IpAddr, port: u16) -> bool {
-    std::net::TcpListener::bind(SocketAddr::new(address, port)).is_ok()
-}
-
-/// The local port to suggest for a remote port: the same number when it is free, else
-/// one the system hands out now (0 if even that fails: "any free port").
-pub fn suggest_local_port(address: IpAddr, remote_port: u16) -> u16 {
-    if port_is_free(address, remote_port) {
-        return remote_port;
-    }
-    std::net::TcpListener::bind(SocketAddr::new(address, 0))
-        .and_then(|l| l.local_addr())
-        .map_or(0, |a| a.port())
 }

@@ -12,6 +12,7 @@
 pub mod choose;
 mod counted;
 mod forward;
+mod listen;
 mod manager;
 mod pods;
 pub mod target;
@@ -23,7 +24,8 @@ pub use crate::model::portforward::{
     TargetKind, TargetPort, TargetRef,
 };
 pub use choose::{choose_pod, most_active_first, PodCandidate};
-pub use manager::{port_is_free, suggest_local_port, ForwardManager, ForwardOptions, StatusSink};
+pub use listen::{port_is_free, suggest_local_port};
+pub use manager::{ForwardManager, ForwardOptions, StatusSink};
 pub use target::{resolve_target, TargetInfo};
 
 /// Why a forward or one of its connections failed, worded for the user.
