@@ -115,6 +115,27 @@ pub fn spawn(
             crate::model::services::service_key,
             Rows::Services,
         )),
+        ResourceKind::HelmReleases => {
+            let mut config = config.clone();
+            config.label_selector = Some(helm_selector(target.selector.labels.as_deref()));
+            tokio::spawn(run(
+                scoped::<k8s_openapi::api::core::v1::Secret>(client, &target.scope),
+                config,
+                key,
+                tx,
+                crate::model::helm::rows::record_row,
+                crate::model::helm::rows::record_key,
+                Rows::HelmReleases,
+            ))
+        }
+    }
+}
+
+/// Helm's records, narrowed further by the user's label selector if any.
+fn helm_selector(labels: Option<&str>) -> String {
+    match labels.filter(|l| !l.is_empty()) {
+        Some(l) => format!("{},{l}", crate::model::helm::OWNER_SELECTOR),
+        None => crate::model::helm::OWNER_SELECTOR.to_string(),
     }
 }
 
