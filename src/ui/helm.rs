@@ -288,11 +288,17 @@ pub fn draw_dialog(
             (" Roll back ", lines, "roll back")
         }
         HelmDialog::Uninstall { latest, .. } => {
-            let mut lines = vec![Line::from(value(format!(
-                "Uninstall {} (revision {latest})? Its objects are deleted, except those \
-                 annotated helm.sh/resource-policy: keep, and its history is removed.",
-                inert(&release.name)
-            )))];
+            let mut lines = vec![
+                Line::from(value(format!(
+                    "Uninstall {} (revision {latest})?",
+                    inert(&release.name)
+                ))),
+                Line::from(Span::styled(
+                    "Its objects are deleted (but those annotated helm.sh/resource-policy: keep)",
+                    theme.muted,
+                )),
+                Line::from(Span::styled("and its history is removed.", theme.muted)),
+            ];
             lines.extend(subject.lines(theme));
             (" Uninstall ", lines, "uninstall")
         }
@@ -325,7 +331,10 @@ fn draw_box<'a>(
         .unwrap_or(20)
         .clamp(30, 100) as u16
         + 4;
-    let height = lines.len() as u16 + 2;
+    // Long lines wrap: count the rows they take, so the answer line is never cut off.
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let height = u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(2);
     let rect = centered(area, width, height);
     f.render_widget(Clear, rect);
     f.render_widget(
