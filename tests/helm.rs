@@ -261,3 +261,77 @@ fn uninstall_deletes_the_objects_but_kept_ones_and_every_record() {
     let gone = cluster.kubectl(&["get", "deploy", "my-nginx"]).unwrap();
     assert!(!gone.status.success(), "the Deployment is deleted");
 }
+
+/// The issue's walk, by keys in the real binary: `:helm`, `h`, roll back to revision 1;
+/// then the Deployment is revision 1's, the history shows revision 4 "Rollback to 1", and
+/// the audit log has the rollback.
+#[test]
+fn by_keys_helm_history_roll_back_to_revision_1() {
+    use common::pty::{path_arg, PtyApp};
+    let cluster = TestCluster::demo();
+    if common::kubectl_path().is_none() {
+        return;
+    }
+    let kc = path_arg(cluster.kubeconfig()).to_owned();
+    let state = tempfile::tempdir().unwrap();
+    let state_home = path_arg(state.path()).to_owned();
+    let mut app = PtyApp::spawn(
+        &["--kubeconfig", &kc],
+        &[("XDG_STATE_HOME", &state_home)],
+        160,
+        45,
+    );
+    app.wait_for_text("ns 4");
+    app.send(":helm\r");
+    app.wait_until("the release listed", |s| {
+        s.contains("Helm(default)")
+            && s.lines()
+                .any(|l| l.contains("my-nginx") && l.contains(" 3 ") && l.contains("deployed"))
+    });
+    app.send("h");
+    app.wait_until("its three revisions", |s| {
+        s.contains("History my-nginx(default)[3]")
+            && s.lines().any(|l| l.contains("Install complete"))
+    });
+    app.send("G");
+    app.send("u");
+    let dialog = app.wait_until("the rollback question with its diff", |s| {
+        s.contains("Roll back my-nginx to revision 1 (as revision 4)?") && s.contains("roll back")
+    });
+    for fact in [
+        "rkt-sim",
+        "namespace default",
+        "helm release",
+        "+   replicas: 2",
+    ] {
+        assert!(dialog.contains(fact), "{fact:?} missing:\n{dialog}");
+    }
+    app.send("y");
+    app.wait_until("revision 4 deployed, Rollback to 1", |s| {
+        s.lines().any(|l| {
+            // The main pane's part of the row: the namespaces pane is left of it.
+            l.split("││").nth(1).is_some_and(|m| m.starts_with("4 "))
+                && l.contains("deployed")
+                && l.contains("Rollback to 1")
+        })
+    });
+    let all = records(&cluster);
+    assert_eq!(all.len(), 4);
+    let want = shape(&manifest_deployment(&all[0].1));
+    common::wait_for("the Deployment at revision 1", 10, || {
+        (deployed_shape(&cluster) == want).then_some(())
+    });
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+
+    let log = std::fs::read_to_string(state.path().join("rkt/audit.log")).unwrap();
+    let lines: Vec<Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{log}");
+    assert_eq!(lines[0]["verb"], "rollback");
+    assert_eq!(lines[0]["object"]["kind"], "HelmRelease");
+    assert_eq!(lines[0]["object"]["name"], "my-nginx");
+    assert_eq!(lines[0]["result"], "ok");
+}
