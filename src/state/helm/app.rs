@@ -74,8 +74,10 @@ pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
         Action::Hooks => Part::Hooks,
         Action::Select if in_history => Part::Diff,
         Action::History if !in_history => {
-            let release = selected(st)?.release();
-            st.helm.open_history(release);
+            // Nothing selected: nothing to open (and no other view's `h` either).
+            if let Some(row) = selected(st) {
+                st.helm.open_history(row.release());
+            }
             return Some(Vec::new());
         }
         Action::Back | Action::History if in_history => {
