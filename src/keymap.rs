@@ -332,7 +332,7 @@ pub const DEFAULTS: &[Binding] = &[
     b(Ctx::Services, "X", Action::Expose, "expose"),
     b(Ctx::Resources, "X", Action::Expose, "expose (rs)"),
     b(Ctx::Helm, "h", Action::History, "release history"),
-    b(Ctx::Helm, "v", Action::Values, "values (user-supplied)"),
+    b(Ctx::Helm, "V", Action::Values, "values (user-supplied)"),
     b(Ctx::Helm, "a", Action::AllValues, "all values (computed)"),
     b(Ctx::Helm, "m", Action::Manifest, "manifest"),
     b(Ctx::Helm, "n", Action::Notes, "notes"),
@@ -356,7 +356,7 @@ pub const DEFAULTS: &[Binding] = &[
     ),
     b(
         Ctx::HelmHistory,
-        "v",
+        "V",
         Action::Values,
         "values (user-supplied)",
     ),

@@ -7,6 +7,8 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Secret;
 
+use serde::Deserialize;
+
 use super::{release, storage};
 use crate::model::convert::Interner;
 use crate::model::format::inert;
@@ -44,6 +46,39 @@ impl ReleaseRecord {
     }
 }
 
+/// The part of a release a row shows: the manifest, values and templates are skipped while
+/// parsing, never held.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Head {
+    name: String,
+    version: i64,
+    info: HeadInfo,
+    chart: HeadChart,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct HeadInfo {
+    status: String,
+    description: String,
+    last_deployed: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct HeadChart {
+    metadata: HeadMeta,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct HeadMeta {
+    name: String,
+    version: String,
+    app_version: String,
+}
+
 /// The row of a release record, from its labels and its decoded release. A record that
 /// does not decode still shows, from its labels, with the reason as its description.
 pub fn record_row(secret: &Secret, interner: &mut Interner) -> Option<ReleaseRecord> {
@@ -60,19 +95,25 @@ pub fn record_row(secret: &Secret, interner: &mut Interner) -> Option<ReleaseRec
         .as_ref()
         .and_then(|d| d.get("release"))
         .ok_or_else(|| "no release data".to_string())
-        .and_then(|b| storage::decode(&b.0));
+        .and_then(|b| storage::decode_as::<Head>(&b.0));
     let row = match decoded {
-        Ok(r) => ReleaseRecord {
-            namespace,
-            record,
-            name: inert(release::name(&r)).into(),
-            revision: release::version(&r),
-            updated: release::updated(&r),
-            status: interner.get(&inert(release::status(&r))),
-            chart: interner.get(&inert(&release::chart(&r))),
-            app_version: interner.get(&inert(release::app_version(&r))),
-            description: inert(release::description(&r)).into(),
-        },
+        Ok(r) => {
+            let chart = match (&r.chart.metadata.name, &r.chart.metadata.version) {
+                (n, _) if n.is_empty() => String::new(),
+                (n, v) => format!("{n}-{v}"),
+            };
+            ReleaseRecord {
+                namespace,
+                record,
+                name: inert(&r.name).into(),
+                revision: r.version,
+                updated: r.info.last_deployed.parse().ok(),
+                status: interner.get(&inert(&r.info.status)),
+                chart: interner.get(&inert(&chart)),
+                app_version: interner.get(&inert(&r.chart.metadata.app_version)),
+                description: inert(&r.info.description).into(),
+            }
+        }
         Err(e) => ReleaseRecord {
             namespace,
             record,

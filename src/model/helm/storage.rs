@@ -19,6 +19,12 @@ const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// The release JSON from a record's `release` entry (Helm's base64 text).
 pub fn decode(release: &[u8]) -> Result<Value, String> {
+    decode_as(release)
+}
+
+/// The release from a record's `release` entry, read into `T`: a type with a few fields
+/// skips the rest (the manifest, the chart's templates) without keeping them.
+pub fn decode_as<T: serde::de::DeserializeOwned>(release: &[u8]) -> Result<T, String> {
     let text: Vec<u8> = release
         .iter()
         .copied()
@@ -40,7 +46,7 @@ pub fn decode(release: &[u8]) -> Result<Value, String> {
     } else {
         bytes
     };
-    serde_json::from_slice(&json).map_err(|e| format!("release is not JSON: {e}"))
+    serde_json::from_slice(&json).map_err(|e| format!("release is not a release JSON: {e}"))
 }
 
 /// A record's `release` entry for `release`: base64 of gzip of its JSON.
