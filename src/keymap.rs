@@ -40,7 +40,7 @@ pub enum Ctx {
     /// The Helm releases view (`:helm`).
     Helm,
     /// A Helm release's history (`h` on a release).
-    HelmHistory,
+    Revisions,
     /// The form of a change (create, expose, set image, apply).
     Form,
     /// A question that changes the cluster (delete, rollback, restart, scale, pause, stop a
@@ -66,7 +66,7 @@ impl Ctx {
         Ctx::Text,
         Ctx::Resources,
         Ctx::Helm,
-        Ctx::HelmHistory,
+        Ctx::Revisions,
         Ctx::Form,
         Ctx::Confirm,
     ];
@@ -89,7 +89,7 @@ impl Ctx {
             Ctx::Text => "YAML and describe",
             Ctx::Resources => "Other kinds (:ing, :cm, :ev, :no, CRDs …)",
             Ctx::Helm => "Helm releases",
-            Ctx::HelmHistory => "Helm release history",
+            Ctx::Revisions => "Helm release history",
             Ctx::Form => "Create, expose, set image and apply forms",
             Ctx::Confirm => "Confirmations",
         }
@@ -115,7 +115,7 @@ impl Ctx {
             Ctx::Text => &[Ctx::Text, Ctx::List, Ctx::Global],
             Ctx::Resources => &[Ctx::Resources, Ctx::List, Ctx::Global],
             Ctx::Helm => &[Ctx::Helm, Ctx::List, Ctx::Global],
-            Ctx::HelmHistory => &[Ctx::HelmHistory, Ctx::List, Ctx::Global],
+            Ctx::Revisions => &[Ctx::Revisions, Ctx::List, Ctx::Global],
             // Nothing general: a stray key must cancel, not quit or scroll.
             Ctx::Confirm => &[Ctx::Confirm],
         }
@@ -332,8 +332,8 @@ pub const DEFAULTS: &[Binding] = &[
     b(Ctx::Services, "X", Action::Expose, "expose"),
     b(Ctx::Resources, "X", Action::Expose, "expose (rs)"),
     b(Ctx::Helm, "h", Action::History, "release history"),
-    b(Ctx::Helm, "V", Action::Values, "values (user-supplied)"),
-    b(Ctx::Helm, "a", Action::AllValues, "all values (computed)"),
+    b(Ctx::Helm, "V", Action::Values, "user-supplied values"),
+    b(Ctx::Helm, "a", Action::AllValues, "computed values"),
     b(Ctx::Helm, "m", Action::Manifest, "manifest"),
     b(Ctx::Helm, "n", Action::Notes, "notes"),
     b(Ctx::Helm, "H", Action::Hooks, "hooks"),
@@ -342,34 +342,14 @@ pub const DEFAULTS: &[Binding] = &[
     b(Ctx::Helm, "N", Action::SortName, "sort by name"),
     b(Ctx::Helm, "S", Action::SortStatus, "sort by status"),
     b(Ctx::Helm, "A", Action::SortAge, "sort by updated"),
-    b(
-        Ctx::HelmHistory,
-        "enter",
-        Action::Select,
-        "diff vs deployed",
-    ),
-    b(
-        Ctx::HelmHistory,
-        "u",
-        Action::Rollback,
-        "roll back to revision",
-    ),
-    b(
-        Ctx::HelmHistory,
-        "V",
-        Action::Values,
-        "values (user-supplied)",
-    ),
-    b(
-        Ctx::HelmHistory,
-        "a",
-        Action::AllValues,
-        "all values (computed)",
-    ),
-    b(Ctx::HelmHistory, "m", Action::Manifest, "manifest"),
-    b(Ctx::HelmHistory, "n", Action::Notes, "notes"),
-    b(Ctx::HelmHistory, "H", Action::Hooks, "hooks"),
-    b(Ctx::HelmHistory, "esc, h", Action::Back, "back to releases"),
+    b(Ctx::Revisions, "enter", Action::Select, "diff vs deployed"),
+    b(Ctx::Revisions, "u", Action::Rollback, "roll back to it"),
+    b(Ctx::Revisions, "V", Action::Values, "user-supplied values"),
+    b(Ctx::Revisions, "a", Action::AllValues, "computed values"),
+    b(Ctx::Revisions, "m", Action::Manifest, "manifest"),
+    b(Ctx::Revisions, "n", Action::Notes, "notes"),
+    b(Ctx::Revisions, "H", Action::Hooks, "hooks"),
+    b(Ctx::Revisions, "esc, h", Action::Back, "back to releases"),
     b(Ctx::Form, "enter", Action::Submit, "next / send"),
     b(Ctx::Form, "esc", Action::Cancel, "back / cancel"),
     b(Ctx::Form, "tab", Action::FocusNext, "next field"),

@@ -226,6 +226,18 @@ fn rollback_writes_a_new_revision_helm_can_read_and_brings_the_objects_back() {
     common::wait_for("the Deployment at revision 1", 10, || {
         (deployed_shape(&cluster) == want).then_some(())
     });
+    // The merge patch replaced the containers list; the server defaulted the new items, as
+    // a real API server defaults every write.
+    let policy = cluster
+        .kubectl_ok(&[
+            "get",
+            "deploy",
+            "my-nginx",
+            "-o",
+            "jsonpath={.spec.template.spec.containers[0].terminationMessagePolicy}",
+        ])
+        .unwrap();
+    assert_eq!(policy, "File");
 }
 
 #[test]

@@ -157,7 +157,7 @@ pub const VIEWS: [ViewSpec; 7] = [
         command: view_command(
             &["helm", "releases", "release"],
             MainView::Helm,
-            "helm [NAMESPACE|all]: Helm releases",
+            "helm [NAMESPACE|all]",
         ),
         workload: None,
         forward: None,

@@ -71,8 +71,8 @@ async fn show(client: &Client, rel: &ReleaseRef, n: i64, part: Part) -> Result<S
         Part::Values => format!("USER-SUPPLIED VALUES:\n{}", release::user_values(r)),
         Part::AllValues => format!("COMPUTED VALUES:\n{}", release::computed_values(r)),
         Part::Manifest => release::manifest(r).to_string(),
-        Part::Notes => release::notes(r).to_string(),
-        Part::Hooks => release::hooks_text(r),
+        Part::Notes => or_none(release::notes(r).to_string(), "notes"),
+        Part::Hooks => or_none(release::hooks_text(r), "hooks"),
         Part::Diff => {
             let from = deployed(&history).map(release::manifest).unwrap_or("");
             let lines = manifest::diff(from, release::manifest(r));
@@ -83,6 +83,15 @@ async fn show(client: &Client, rel: &ReleaseRef, n: i64, part: Part) -> Result<S
             }
         }
     })
+}
+
+/// `text`, or a line saying the revision has no `what`.
+fn or_none(text: String, what: &str) -> String {
+    if text.trim().is_empty() {
+        format!("this revision has no {what}")
+    } else {
+        text
+    }
 }
 
 /// Refuses an operation whose revision has hooks for `events` (rkt does not run hooks).

@@ -57,7 +57,7 @@ fn helm(effect: HelmEffect) -> Vec<Effect> {
 /// The history's own keys when it is shown.
 pub fn key_ctx(st: &AppState) -> Option<Ctx> {
     (st.view == MainView::Helm && st.focus == Pane::Main && st.helm.history().is_some())
-        .then_some(Ctx::HelmHistory)
+        .then_some(Ctx::Revisions)
 }
 
 /// The Helm view's actions; `None` leaves the action to the general handling.
