@@ -105,6 +105,16 @@ pub enum Action {
     Edit,
     /// A shell in the selected pod's container (a picker first for several).
     Shell,
+    /// Helm: the values the user supplied to the selected release (revision).
+    Values,
+    /// Helm: every value, the chart's defaults included.
+    AllValues,
+    /// Helm: the rendered manifest.
+    Manifest,
+    /// Helm: the chart's notes.
+    Notes,
+    /// Helm: the hooks.
+    Hooks,
     /// Answer yes to a confirmation (delete, rollback, restart, scale, pause, stop forward).
     Confirm,
 }

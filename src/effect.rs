@@ -52,6 +52,8 @@ pub enum ResourceKind {
     ReplicaSets,
     ControllerRevisions,
     Services,
+    /// Helm release records (Secrets labelled `owner=helm`), as release rows.
+    HelmReleases,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -132,6 +134,8 @@ pub enum Effect {
     /// A shell in a container, the terminal handed over: a foreground session run by the
     /// event loop (answers `Msg::ExecEnded`). Can change the container.
     Exec(crate::model::exec::ExecTarget),
+    /// Helm releases: texts, rollback, uninstall (answers `Msg::Helm`).
+    Helm(Box<crate::model::helm::effects::HelmEffect>),
     /// A change that passed the gate (`state::gate`): the runtime carries out `effect` and,
     /// once its answer is known, appends one audit line per record. Only the gate makes
     /// these; the runtime refuses a change that comes without one.

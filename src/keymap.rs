@@ -37,6 +37,10 @@ pub enum Ctx {
     Text,
     /// The generic view: any kind as the server's table.
     Resources,
+    /// The Helm releases view (`:helm`).
+    Helm,
+    /// A Helm release's history (`h` on a release).
+    Revisions,
     /// The form of a change (create, expose, set image, apply).
     Form,
     /// A question that changes the cluster (delete, rollback, restart, scale, pause, stop a
@@ -45,7 +49,7 @@ pub enum Ctx {
 }
 
 impl Ctx {
-    pub const ALL: [Ctx; 17] = [
+    pub const ALL: [Ctx; 19] = [
         Ctx::Global,
         Ctx::List,
         Ctx::Namespaces,
@@ -61,6 +65,8 @@ impl Ctx {
         Ctx::PortForward,
         Ctx::Text,
         Ctx::Resources,
+        Ctx::Helm,
+        Ctx::Revisions,
         Ctx::Form,
         Ctx::Confirm,
     ];
@@ -82,6 +88,8 @@ impl Ctx {
             Ctx::History => "Rollout history",
             Ctx::Text => "YAML and describe",
             Ctx::Resources => "Other kinds (:ing, :cm, :ev, :no, CRDs …)",
+            Ctx::Helm => "Helm releases",
+            Ctx::Revisions => "Helm release history",
             Ctx::Form => "Create, expose, set image and apply forms",
             Ctx::Confirm => "Confirmations",
         }
@@ -106,6 +114,8 @@ impl Ctx {
             Ctx::History => &[Ctx::History, Ctx::List, Ctx::Global],
             Ctx::Text => &[Ctx::Text, Ctx::List, Ctx::Global],
             Ctx::Resources => &[Ctx::Resources, Ctx::List, Ctx::Global],
+            Ctx::Helm => &[Ctx::Helm, Ctx::List, Ctx::Global],
+            Ctx::Revisions => &[Ctx::Revisions, Ctx::List, Ctx::Global],
             // Nothing general: a stray key must cancel, not quit or scroll.
             Ctx::Confirm => &[Ctx::Confirm],
         }
@@ -322,6 +332,25 @@ pub const DEFAULTS: &[Binding] = &[
     b(Ctx::Pods, "X", Action::Expose, "expose"),
     b(Ctx::Services, "X", Action::Expose, "expose"),
     b(Ctx::Resources, "X", Action::Expose, "expose (rs)"),
+    b(Ctx::Helm, "h", Action::History, "release history"),
+    b(Ctx::Helm, "V", Action::Values, "user-supplied values"),
+    b(Ctx::Helm, "a", Action::AllValues, "computed values"),
+    b(Ctx::Helm, "m", Action::Manifest, "manifest"),
+    b(Ctx::Helm, "n", Action::Notes, "notes"),
+    b(Ctx::Helm, "H", Action::Hooks, "hooks"),
+    b(Ctx::Helm, "ctrl-d", Action::Delete, "uninstall"),
+    b(Ctx::Helm, "0", Action::AllNamespaces, "all namespaces"),
+    b(Ctx::Helm, "N", Action::SortName, "sort by name"),
+    b(Ctx::Helm, "S", Action::SortStatus, "sort by status"),
+    b(Ctx::Helm, "A", Action::SortAge, "sort by updated"),
+    b(Ctx::Revisions, "enter", Action::Select, "diff vs deployed"),
+    b(Ctx::Revisions, "u", Action::Rollback, "roll back to it"),
+    b(Ctx::Revisions, "V", Action::Values, "user-supplied values"),
+    b(Ctx::Revisions, "a", Action::AllValues, "computed values"),
+    b(Ctx::Revisions, "m", Action::Manifest, "manifest"),
+    b(Ctx::Revisions, "n", Action::Notes, "notes"),
+    b(Ctx::Revisions, "H", Action::Hooks, "hooks"),
+    b(Ctx::Revisions, "esc, h", Action::Back, "back to releases"),
     b(Ctx::Form, "enter", Action::Submit, "next / send"),
     b(Ctx::Form, "esc", Action::Cancel, "back / cancel"),
     b(Ctx::Form, "tab", Action::FocusNext, "next field"),

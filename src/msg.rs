@@ -53,6 +53,8 @@ pub enum Msg {
         target: crate::model::exec::ExecTarget,
         end: crate::model::exec::ExecEnd,
     },
+    /// The answer to an `Effect::Helm`.
+    Helm(Box<crate::model::helm::effects::HelmMsg>),
     /// The answer to an `Effect::Metrics`.
     Metrics(crate::model::metrics::MetricsAnswer),
 }

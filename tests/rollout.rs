@@ -449,11 +449,11 @@ fn e2e_history_and_rollback_by_keys_then_kubectl_agrees() {
     // Roll back to revision 1: the dialog names it and its image change; y confirms.
     app.send("G");
     app.send("u");
-    let screen = app.wait_for_text("to revision 1?");
-    assert!(
-        line_with(&screen, &["image", "cozserver:3.0 → ", "cozserver:1.0"]).is_some(),
-        "{screen}"
-    );
+    // Waits for the diff line too: a screen caught mid-frame can hold half a dialog.
+    app.wait_until("the rollback question with its image change", |s| {
+        s.contains("to revision 1?")
+            && line_with(s, &["image", "cozserver:3.0 → ", "cozserver:1.0"]).is_some()
+    });
     app.send("y");
     app.wait_for_text("deployment.apps/hello-minikube rolled back");
     // Revision 1's ReplicaSet is now the newest revision, 4; the view shows the old image.

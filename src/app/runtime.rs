@@ -165,6 +165,13 @@ impl Runtime {
                     Msg::Rollout(Box::new(msg))
                 });
             }
+            Effect::Helm(effect) => {
+                let client = self.client.clone();
+                self.answer(audit, async move {
+                    let msg = crate::cluster::helm::run(&client, *effect).await;
+                    Msg::Helm(Box::new(msg))
+                });
+            }
             Effect::Copy(text) => {
                 let notice = self.clipboard.copy(&text, tui);
                 let _ = self.tx.send(Msg::Notice(notice));

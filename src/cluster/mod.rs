@@ -1,6 +1,6 @@
 //! All cluster I/O: kubeconfig and client (`connect`), watch tasks (`watch`) that turn objects
 //! into rows with `model::convert`, log streams (`logs`), port-forwards
-//! (`portforward`), rollout history and rollback (`rollout`). Named `cluster` so it does not
+//! (`portforward`), rollout history and rollback (`rollout`), Helm releases (`helm`). Named `cluster` so it does not
 //! shadow the `kube` crate.
 
 pub mod change;
@@ -8,6 +8,7 @@ pub mod connect;
 pub mod discovery;
 pub mod edit;
 pub mod exec;
+pub mod helm;
 pub mod logs;
 pub mod metrics;
 pub mod objects;

@@ -23,6 +23,8 @@ use crate::msg::{KubeMsg, Msg, WatchEvent};
 
 /// Objects per page of the initial list.
 pub const PAGE_SIZE: u32 = 500;
+/// Release records per page of the Helm view's list.
+const HELM_PAGE_SIZE: u32 = 50;
 /// Most events folded into one batch.
 const BATCH: usize = 2048;
 
@@ -115,6 +117,28 @@ pub fn spawn(
             crate::model::services::service_key,
             Rows::Services,
         )),
+        ResourceKind::HelmReleases => {
+            // A release record can be near 1 MiB: pages of a few dozen keep a list's peak low.
+            let mut config = config.clone().page_size(HELM_PAGE_SIZE);
+            config.label_selector = Some(helm_selector(target.selector.labels.as_deref()));
+            tokio::spawn(run(
+                scoped::<k8s_openapi::api::core::v1::Secret>(client, &target.scope),
+                config,
+                key,
+                tx,
+                crate::model::helm::rows::record_row,
+                crate::model::helm::rows::record_key,
+                Rows::HelmReleases,
+            ))
+        }
+    }
+}
+
+/// Helm's records, narrowed further by the user's label selector if any.
+fn helm_selector(labels: Option<&str>) -> String {
+    match labels.filter(|l| !l.is_empty()) {
+        Some(l) => format!("{},{l}", crate::model::helm::OWNER_SELECTOR),
+        None => crate::model::helm::OWNER_SELECTOR.to_string(),
     }
 }
 

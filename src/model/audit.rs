@@ -27,6 +27,8 @@ pub enum Verb {
     Expose,
     SetImage,
     Exec,
+    /// A Helm release uninstalled.
+    Uninstall,
 }
 
 impl Verb {
@@ -45,6 +47,7 @@ impl Verb {
             Verb::Expose => "expose",
             Verb::SetImage => "set-image",
             Verb::Exec => "exec",
+            Verb::Uninstall => "uninstall",
         }
     }
 }
@@ -81,6 +84,16 @@ impl AuditObject {
             kind: kind.into(),
             namespace: Some(target.namespace.clone()),
             name: target.name.clone(),
+        }
+    }
+
+    /// A Helm release (its records are `helm.sh/release.v1` Secrets).
+    pub fn helm_release(release: &crate::model::helm::ReleaseRef) -> AuditObject {
+        AuditObject {
+            api_version: crate::model::helm::RELEASE_TYPE.into(),
+            kind: "HelmRelease".into(),
+            namespace: Some(release.namespace.clone()),
+            name: release.name.clone(),
         }
     }
 

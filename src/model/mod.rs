@@ -15,6 +15,7 @@ pub mod exec;
 pub mod filter;
 pub mod format;
 pub mod fuzzy;
+pub mod helm;
 pub mod ingress_routes;
 pub mod insight;
 pub mod logs;

@@ -122,6 +122,8 @@ pub enum Rows {
     ReplicaSets(Vec<crate::model::rollout::history::ReplicaSetRow>),
     Revisions(Vec<crate::model::rollout::rows::RevisionDataRow>),
     Services(Vec<crate::model::services::ServiceRow>),
+    /// Helm release records, one per revision.
+    HelmReleases(Vec<crate::model::helm::rows::ReleaseRecord>),
     /// Rows of a server-side table (any kind).
     Table(Vec<crate::model::table::TableRowData>),
 }
@@ -135,6 +137,7 @@ impl Rows {
             Rows::ReplicaSets(v) => v.len(),
             Rows::Revisions(v) => v.len(),
             Rows::Services(v) => v.len(),
+            Rows::HelmReleases(v) => v.len(),
             Rows::Table(v) => v.len(),
         }
     }

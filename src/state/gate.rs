@@ -12,6 +12,7 @@ use crate::model::audit::{AuditObject, AuditRecord, Verb, OK};
 use crate::model::change::ChangeEffect;
 use crate::model::edit::EditOutcome;
 use crate::model::exec::ExecEnd;
+use crate::model::helm::effects::{HelmEffect, HelmMsg};
 use crate::model::objects::{ObjectEffect, ObjectMsg};
 use crate::model::rollout::effects::{RolloutEffect, RolloutMsg};
 use crate::model::rollout::plan::Change;
@@ -125,6 +126,17 @@ pub fn mutations(effect: &Effect) -> Option<Vec<Mutation>> {
                     .collect(),
             ),
         },
+        Effect::Helm(h) => match &**h {
+            HelmEffect::Show { .. } | HelmEffect::PlanRollback { .. } => None,
+            HelmEffect::Rollback(plan) => one(Mutation::new(
+                Verb::Rollback,
+                AuditObject::helm_release(&plan.release),
+            )),
+            HelmEffect::Uninstall { release, .. } => one(Mutation::new(
+                Verb::Uninstall,
+                AuditObject::helm_release(release),
+            )),
+        },
         Effect::Edit(obj) => one(Mutation::new(Verb::Edit, AuditObject::of(obj))),
         Effect::Exec(t) => one(Mutation::new(
             Verb::Exec,
@@ -192,6 +204,10 @@ pub fn results(msg: &Msg) -> Vec<String> {
                 _ => Vec::new(),
             }
         }
+        Msg::Helm(m) => match &**m {
+            HelmMsg::Done { result, .. } => vec![of(result)],
+            HelmMsg::Text { .. } | HelmMsg::Planned { .. } => Vec::new(),
+        },
         Msg::Edited { outcome, .. } => vec![match outcome {
             EditOutcome::Applied(_) => OK.to_string(),
             EditOutcome::Cancelled(why) => format!("not sent: {why}"),

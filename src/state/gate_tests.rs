@@ -17,6 +17,8 @@ use crate::model::change::image::ContainerImage;
 use crate::model::change::{ChangeEffect, ChangeMsg, PrepareEffect};
 use crate::model::edit::EditOutcome;
 use crate::model::exec::{ExecEnd, ExecTarget};
+use crate::model::helm::effects::{HelmEffect, Part, RollbackPlan};
+use crate::model::helm::ReleaseRef;
 use crate::model::objects::{Identity, ObjectEffect, ObjectKind, ObjectMsg, ObjectRef};
 use crate::model::rollout::effects::{RolloutEffect, RolloutMsg, Target};
 use crate::model::rollout::plan::{Change, PatchBody, PlannedPatch};
@@ -156,11 +158,29 @@ fn every_change() -> Vec<(Effect, Verb)> {
             }),
             Verb::Exec,
         ),
+        (
+            Effect::Helm(Box::new(HelmEffect::Rollback(Box::new(RollbackPlan {
+                release: ReleaseRef::new("default", "my-nginx"),
+                to: 1,
+                latest: 3,
+                chart: "nginx-18.2.4".into(),
+                app_version: "1.27.1".into(),
+                diff: Vec::new(),
+            })))),
+            Verb::Rollback,
+        ),
+        (
+            Effect::Helm(Box::new(HelmEffect::Uninstall {
+                release: ReleaseRef::new("default", "my-nginx"),
+                latest: 3,
+            })),
+            Verb::Uninstall,
+        ),
     ];
     // Every verb the log knows has its effect here (the compile-time check is the
     // exhaustive match in `mutations`).
     let verbs: std::collections::HashSet<Verb> = all.iter().map(|(_, v)| *v).collect();
-    assert_eq!(verbs.len(), 12);
+    assert_eq!(verbs.len(), 13);
     all
 }
 
@@ -222,6 +242,15 @@ fn reads_pass_untouched_even_under_readonly() {
         })),
         Effect::Prepare(PrepareEffect::ExposeSource(pod("a"))),
         Effect::Copy("x".into()),
+        Effect::Helm(Box::new(HelmEffect::PlanRollback {
+            release: ReleaseRef::new("default", "my-nginx"),
+            revision: 1,
+        })),
+        Effect::Helm(Box::new(HelmEffect::Show {
+            release: ReleaseRef::new("default", "my-nginx"),
+            revision: 1,
+            part: Part::AllValues,
+        })),
     ];
     for readonly in [true, false] {
         let mut st = state(readonly);

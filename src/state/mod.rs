@@ -18,6 +18,7 @@ pub mod forwards;
 pub mod forwards_app;
 pub mod forwards_saved;
 pub mod gate;
+pub mod helm;
 pub mod help;
 pub mod layout;
 pub mod logs;
@@ -161,6 +162,8 @@ pub struct AppState {
     pub workloads: workloads::WorkloadTable,
     /// Rollout history pane and dialogs.
     pub rollout: rollouts::RolloutState,
+    /// The Helm releases view (`:helm`) and its history.
+    pub helm: helm::HelmView,
     /// The server-side part of the main table's filter (`-l`/`-f`) its watch runs with.
     main_filter_selector: crate::effect::Selector,
     /// The view that the open dialogs and panes belong to (see [`view`]).
@@ -213,6 +216,7 @@ impl AppState {
             forwards_open: false,
             workloads: workloads::new_table(),
             rollout: rollouts::RolloutState::default(),
+            helm: helm::HelmView::default(),
             main_filter_selector: Default::default(),
             view_owner: None,
             awaiting: None,
@@ -333,6 +337,8 @@ impl AppState {
             ctx
         } else if let Some(ctx) = rollouts::app::key_ctx(self) {
             ctx
+        } else if let Some(ctx) = helm::app::key_ctx(self) {
+            ctx
         } else {
             self.pane_ctx(self.focus)
         }
@@ -351,6 +357,7 @@ impl AppState {
             MainView::Pods => &self.pods,
             MainView::Services => &self.services,
             MainView::Resources => &self.resources,
+            MainView::Helm => &self.helm,
             MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets => {
                 &self.workloads
             }
@@ -362,6 +369,7 @@ impl AppState {
             MainView::Pods => &mut self.pods,
             MainView::Services => &mut self.services,
             MainView::Resources => &mut self.resources,
+            MainView::Helm => &mut self.helm,
             MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets => {
                 &mut self.workloads
             }

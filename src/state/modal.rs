@@ -3,6 +3,7 @@
 //! view that opened it (see `view`), so it closes when the view changes.
 
 use crate::keymap::Ctx;
+use crate::state::helm::app::HelmDialog;
 use crate::state::overlay::Overlay;
 use crate::state::rollouts::RolloutDialog;
 use crate::state::AppState;
@@ -29,6 +30,10 @@ pub enum Modal {
     LogPicker,
     /// The form of a change: printable keys are text.
     Form,
+    /// Confirm a Helm rollback or uninstall: the confirm key acts, any other key cancels.
+    HelmConfirm,
+    /// Waiting for what a Helm rollback would change: any key cancels.
+    HelmPlanning,
 }
 
 impl Modal {
@@ -38,7 +43,9 @@ impl Modal {
             Modal::RolloutConfirm
             | Modal::RolloutPlanning
             | Modal::ConfirmDelete
-            | Modal::StopForward => Ctx::Confirm,
+            | Modal::StopForward
+            | Modal::HelmConfirm
+            | Modal::HelmPlanning => Ctx::Confirm,
             Modal::ScaleInput | Modal::TypeName | Modal::Prompt => Ctx::Prompt,
             Modal::Help => Ctx::Help,
             Modal::PortForwardDialog => Ctx::PortForward,
@@ -79,6 +86,9 @@ impl Modal {
             }
             Overlay::Rollout(RolloutDialog::Scale { .. }) => Modal::ScaleInput,
             Overlay::Rollout(RolloutDialog::Planning { .. }) => Modal::RolloutPlanning,
+            Overlay::Helm(HelmDialog::Planning { .. }) => Modal::HelmPlanning,
+            Overlay::Helm(d) if d.typed().is_some() => Modal::TypeName,
+            Overlay::Helm(_) => Modal::HelmConfirm,
         }
     }
 

@@ -32,7 +32,7 @@ pub struct TextView {
 }
 
 impl TextView {
-    fn loading(title: String) -> TextView {
+    pub fn loading(title: String) -> TextView {
         TextView {
             title,
             lines: Vec::new(),

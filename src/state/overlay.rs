@@ -6,6 +6,7 @@
 
 use crate::model::portforward::ForwardId;
 use crate::state::change::Form;
+use crate::state::helm::app::HelmDialog;
 use crate::state::logs::ContainerPicker;
 use crate::state::objects::{DeleteConfirm, TextView};
 use crate::state::pf_dialog::PfDialog;
@@ -26,6 +27,7 @@ pub enum Overlay {
     Rollout(RolloutDialog),
     StopForward(StopForward),
     Form(Form),
+    Helm(HelmDialog),
 }
 
 /// A type that is one kind of overlay.
@@ -72,6 +74,7 @@ overlay_kind!(LogPicker, ContainerPicker);
 overlay_kind!(Rollout, RolloutDialog);
 overlay_kind!(StopForward, StopForward);
 overlay_kind!(Form, Form);
+overlay_kind!(Helm, HelmDialog);
 
 /// The stack, bottom first.
 #[derive(Debug, Clone, Default, PartialEq)]

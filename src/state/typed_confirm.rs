@@ -7,6 +7,7 @@
 use crate::action::Action;
 use crate::effect::Effect;
 use crate::msg::Notice;
+use crate::state::helm::app::HelmDialog;
 use crate::state::objects::DeleteConfirm;
 use crate::state::rollouts::RolloutDialog;
 use crate::state::AppState;
@@ -72,6 +73,9 @@ impl TypedName {
 
 /// The typed name of the dialog on top, if it asks for one.
 fn typed_mut(st: &mut AppState) -> Option<&mut TypedName> {
+    if st.overlays.is_open::<HelmDialog>() {
+        return st.overlays.get_mut::<HelmDialog>()?.typed_mut();
+    }
     if st.overlays.is_open::<DeleteConfirm>() {
         return st.overlays.get_mut::<DeleteConfirm>()?.typed.as_mut();
     }
@@ -97,6 +101,7 @@ pub fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
     let answer = typed.on_action(action);
     let expected = typed.expected.clone();
     let delete = st.overlays.is_open::<DeleteConfirm>();
+    let helm = st.overlays.is_open::<HelmDialog>();
     match answer {
         Typed::Editing => Vec::new(),
         Typed::Mismatch => {
@@ -108,7 +113,9 @@ pub fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Typed::Confirmed | Typed::Cancelled => {
             let yes = answer == Typed::Confirmed;
-            if delete {
+            if helm {
+                crate::state::helm::app::answer(st, yes)
+            } else if delete {
                 crate::state::objects::answer(st, yes)
             } else {
                 crate::state::rollouts::app::answer(st, yes)

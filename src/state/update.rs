@@ -99,6 +99,7 @@ fn handle(st: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::Forward(m) => forwards_app::on_msg(st, m),
         Msg::Rollout(m) => rollouts::app::on_msg(st, *m),
+        Msg::Helm(m) => crate::state::helm::app::on_msg(st, *m),
         Msg::Object(m) => objects::on_msg(st, m),
         Msg::Change(m) => change::on_msg(st, *m),
         Msg::Edited { obj, outcome } => {
@@ -186,6 +187,9 @@ pub(super) fn on_key(st: &mut AppState, key: KeyChord) -> Vec<Effect> {
             return rollouts::app::on_dialog_key(st, key)
         }
         Some(Modal::ConfirmDelete) => return objects::on_confirm_key(st, key),
+        Some(Modal::HelmConfirm | Modal::HelmPlanning) => {
+            return crate::state::helm::app::on_dialog_key(st, key)
+        }
         Some(Modal::StopForward) => return forwards_app::on_stop_key(st, key),
         // Printable characters are text; other keys go through the table.
         Some(m) if m.takes_text() => {
@@ -243,6 +247,9 @@ pub(super) fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
             }
         }
         _ => {}
+    }
+    if let Some(effects) = crate::state::helm::app::on_action(st, action) {
+        return effects;
     }
     if let Some(effects) = change::on_action(st, action) {
         return effects;

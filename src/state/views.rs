@@ -20,6 +20,8 @@ pub enum MainView {
     Services = 4,
     /// Any other kind, as the server's table (the kind is in `AppState::resources`).
     Resources = 5,
+    /// Helm releases, from their records.
+    Helm = 6,
 }
 
 /// Everything that differs between views, in one place.
@@ -57,7 +59,7 @@ const fn view_command(
     })
 }
 
-pub const VIEWS: [ViewSpec; 6] = [
+pub const VIEWS: [ViewSpec; 7] = [
     ViewSpec {
         view: MainView::Pods,
         title: "Pods",
@@ -142,6 +144,21 @@ pub const VIEWS: [ViewSpec; 6] = [
         resource: None,
         ctx: Ctx::Resources,
         command: None,
+        workload: None,
+        forward: None,
+    },
+    ViewSpec {
+        view: MainView::Helm,
+        title: "Helm",
+        count_label: "releases ",
+        kind: Some(ResourceKind::HelmReleases),
+        resource: None,
+        ctx: Ctx::Helm,
+        command: view_command(
+            &["helm", "releases", "release"],
+            MainView::Helm,
+            "helm [NAMESPACE|all]",
+        ),
         workload: None,
         forward: None,
     },

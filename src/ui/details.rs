@@ -30,6 +30,7 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
         // Workload views draw their rollout status in this region (ui::rollouts).
         MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets => Vec::new(),
         MainView::Resources => super::resources::detail_lines(st, theme),
+        MainView::Helm => super::helm::detail_lines(st, theme),
     };
     // Long lines (a generic row's every column) wrap rather than vanish at the edge.
     let text = Paragraph::new(lines)

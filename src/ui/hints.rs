@@ -39,6 +39,7 @@ fn short(action: Action, desc: &'static str) -> &'static str {
         Action::Restart => "restart",
         Action::Scale => "scale",
         Action::TogglePause => "pause",
+        Action::Delete if desc == "uninstall" => desc,
         Action::Delete => "delete",
         Action::Yaml => "yaml",
         Action::Describe => "describe",
@@ -64,6 +65,11 @@ fn short(action: Action, desc: &'static str) -> &'static str {
         Action::CreateDeployment => "new",
         Action::Expose => "expose",
         Action::SetImage => "image",
+        Action::Values => "values",
+        Action::AllValues => "all values",
+        Action::Manifest => "manifest",
+        Action::Notes => "notes",
+        Action::Hooks => "hooks",
         _ => desc,
     }
 }
@@ -84,7 +90,7 @@ fn ordered(keymap: &Keymap, ctx: Ctx) -> Vec<&ResolvedBinding> {
     // users expect.
     let table = matches!(
         own,
-        Ctx::Pods | Ctx::Workloads | Ctx::Services | Ctx::Resources
+        Ctx::Pods | Ctx::Workloads | Ctx::Services | Ctx::Resources | Ctx::Helm
     );
     let is_sort = move |b: &&ResolvedBinding| {
         b.action.name().starts_with("sort_")

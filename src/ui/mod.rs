@@ -5,6 +5,7 @@ pub mod change;
 pub mod confirm;
 pub mod details;
 pub mod forwards;
+pub mod helm;
 pub mod help;
 pub mod hints;
 pub mod hit;
@@ -49,6 +50,7 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) -> H
             MainView::Pods => pods::draw(f, r, st, theme, &mut hits),
             MainView::Services => services::draw(f, r, st, theme, &mut hits),
             MainView::Resources => resources::draw(f, r, st, theme, &mut hits),
+            MainView::Helm => helm::draw(f, r, st, theme, &mut hits),
             MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets => {
                 workloads::draw(f, r, st, theme, &mut hits)
             }
@@ -87,6 +89,9 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) -> H
             // Asked in the status line.
             Overlay::StopForward(_) => {}
             Overlay::Form(form) => change::draw_form(f, body, form, keymap, theme),
+            Overlay::Helm(dialog) => {
+                helm::draw_dialog(f, area, dialog, &st.cluster.context, keymap, theme)
+            }
         }
     }
     if let Some(prompt) = &st.prompt {

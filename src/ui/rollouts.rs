@@ -19,7 +19,7 @@ use crate::theme::Theme;
 use crate::ui::confirm::{answer_line, inline_hints, typed_answer, typed_prompt, Subject};
 use crate::ui::table::{fit_cells, shrink_to_fit};
 
-fn block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
+pub(crate) fn block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
     let (border, title_style) = if focused {
         (theme.border_focus, theme.title_focus)
     } else {
@@ -119,7 +119,7 @@ fn draw_diff(f: &mut Frame, area: Rect, diff: &DiffPanel, theme: &Theme) {
     );
 }
 
-fn diff_line<'a>(line: &str, theme: &Theme) -> Line<'a> {
+pub(crate) fn diff_line<'a>(line: &str, theme: &Theme) -> Line<'a> {
     let style = if line.starts_with("+ ") {
         theme.ok
     } else if line.starts_with("- ") {

@@ -93,6 +93,12 @@ pub fn patch(
                 "the patch turned the object into something that is not an object",
             ));
         }
+        // The API server defaults every write, patches too: a patch that replaces a list
+        // (a merge patch of `containers`) gets the defaults of its new items, as a create
+        // or an update would.
+        if !v1 {
+            crate::defaults::apply_defaults(t.res, obj);
+        }
         Ok(())
     };
     let (ns, name) = (

@@ -277,61 +277,7 @@ fn extras(s: &mut Seeder) -> anyhow::Result<()> {
         json!({"metadata": {"name": "db-credentials"}, "type": "Opaque",
         "data": {"username": b64("app"), "password": b64("s3cr3t-passw0rd")}}),
     )?;
-    helm_release(s)?;
-    Ok(())
-}
-
-/// `helm install my-nginx bitnami/nginx`: the workload with Helm's labels, and the
-/// release stored as Helm 3 stores it (a Secret of type helm.sh/release.v1 whose
-/// `release` is base64 of the release JSON; Helm reads it gzipped or not).
-fn helm_release(s: &mut Seeder) -> anyhow::Result<()> {
-    let ns = "default";
-    let labels =
-        json!({"app.kubernetes.io/instance": "my-nginx", "app.kubernetes.io/name": "nginx"});
-    let mut all_labels = labels.clone();
-    all_labels["app.kubernetes.io/managed-by"] = json!("Helm");
-    all_labels["helm.sh/chart"] = json!("nginx-18.2.4");
-    let annotations =
-        json!({"meta.helm.sh/release-name": "my-nginx", "meta.helm.sh/release-namespace": ns});
-    let mut nginx = container(
-        "nginx",
-        "docker.io/bitnami/nginx:1.27.1-debian-12-r2",
-        &[("http", 8080)],
-    );
-    // The chart's default `resourcesPreset: nano`.
-    nginx["resources"] = json!({
-        "requests": {"cpu": "100m", "memory": "128Mi", "ephemeral-storage": "50Mi"},
-        "limits": {"cpu": "150m", "memory": "192Mi", "ephemeral-storage": "2Gi"}});
-    let mut d = deployment("my-nginx", 1, labels.clone(), vec![nginx]);
-    d["metadata"]["labels"] = all_labels.clone();
-    d["metadata"]["annotations"] = annotations.clone();
-    d["spec"]["template"]["metadata"]["labels"] = all_labels.clone();
-    s.create(&DEPLOYMENTS, ns, d)?;
-    let mut svc = service("my-nginx", "ClusterIP", labels, 80, 0);
-    svc["spec"]["ports"][0]["targetPort"] = json!("http");
-    svc["spec"]["ports"][0]["name"] = json!("http");
-    svc["metadata"]["labels"] = all_labels;
-    svc["metadata"]["annotations"] = annotations;
-    s.create(&SERVICES, ns, svc)?;
-    let now = crate::store::now_rfc3339();
-    let release = json!({
-        "name": "my-nginx", "namespace": ns, "version": 1,
-        "info": {"first_deployed": now, "last_deployed": now, "deleted": "", "description": "Install complete",
-                 "status": "deployed", "notes": "CHART NAME: nginx\nCHART VERSION: 18.2.4\nAPP VERSION: 1.27.1\n"},
-        "chart": {"metadata": {"name": "nginx", "version": "18.2.4", "appVersion": "1.27.1", "apiVersion": "v2",
-                  "description": "NGINX Open Source is a web server that can be also used as a reverse proxy, load balancer, and HTTP cache.",
-                  "home": "https://bitnami.com", "type": "application"}, "templates": [], "values": {}},
-        "config": {}, "manifest": "---\n# Source: nginx/templates/svc.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: my-nginx\n---\n# Source: nginx/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-nginx\n",
-    });
-    let engine = base64::engine::general_purpose::STANDARD;
-    let inner = engine.encode(release.to_string());
-    let modified = jiff::Timestamp::now().as_second().to_string();
-    s.create(&SECRETS, ns, json!({
-        "metadata": {"name": "sh.helm.release.v1.my-nginx.v1",
-            "labels": {"name": "my-nginx", "owner": "helm", "status": "deployed", "version": "1", "modifiedAt": modified}},
-        "type": "helm.sh/release.v1",
-        "data": {"release": engine.encode(inner)}
-    }))?;
+    super::helm::build(s)?;
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 //! through the revisions), or many pods for benchmarks.
 
 mod demo;
+pub mod helm;
 mod kinds;
 pub(crate) mod objects;
 mod scale;
