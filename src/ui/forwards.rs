@@ -130,6 +130,7 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &T
             }
         })
         .collect();
+    super::inert::cells(&mut rows);
     let mut widths: Vec<u16> = (0..TITLES.len())
         .map(|i| {
             rows.iter()

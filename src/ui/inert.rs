@@ -40,8 +40,8 @@ pub fn lines(lines: Vec<Line<'_>>) -> Vec<Line<'_>> {
 }
 
 /// Table cells, in place.
-pub fn cells(rows: &mut [Vec<String>]) {
-    for cell in rows.iter_mut().flatten() {
+pub fn cells<R: AsMut<[String]>>(rows: &mut [R]) {
+    for cell in rows.iter_mut().flat_map(|r| r.as_mut().iter_mut()) {
         if let Cow::Owned(text) = format::inert(cell) {
             *cell = text;
         }

@@ -131,7 +131,7 @@ pub fn draw_picker(f: &mut Frame, below: Rect, picker: &ContainerPicker, theme: 
             } else {
                 theme.value
             };
-            Line::styled(format!(" {e} "), style)
+            super::inert::line(Line::styled(format!(" {e} "), style))
         })
         .collect();
     f.render_widget(Clear, area);
