@@ -10,6 +10,8 @@ pub mod cluster;
 pub mod config;
 pub mod effect;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod keymap;
 pub mod model;
 pub mod msg;

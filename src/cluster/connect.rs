@@ -108,16 +108,13 @@ pub struct Connected {
     pub namespace: String,
 }
 
-pub async fn connect(
-    kubeconfig: Kubeconfig,
+/// The context to connect with (`context`, else the kubeconfig's current one) and its user
+/// name; `files` names the kubeconfig files for the error.
+pub fn chosen_context(
+    kubeconfig: &Kubeconfig,
     context: Option<&str>,
-    source: &[PathBuf],
-) -> Result<Connected, StartupError> {
-    let files = source
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
+    files: &str,
+) -> Result<(String, String), StartupError> {
     let context_name = match context {
         Some(c) => c.to_string(),
         None => kubeconfig.current_context.clone().ok_or_else(|| {
@@ -147,6 +144,20 @@ pub async fn connect(
         .as_ref()
         .and_then(|c| c.user.clone())
         .unwrap_or_default();
+    Ok((context_name, user))
+}
+
+pub async fn connect(
+    kubeconfig: Kubeconfig,
+    context: Option<&str>,
+    source: &[PathBuf],
+) -> Result<Connected, StartupError> {
+    let files = source
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (context_name, user) = chosen_context(&kubeconfig, context, &files)?;
     let options = KubeConfigOptions {
         context: Some(context_name.clone()),
         cluster: None,

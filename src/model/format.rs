@@ -133,24 +133,44 @@ pub fn contains_ignore_case(haystack: &str, needle_lower: &str) -> bool {
     })
 }
 
-/// `text` safe to put on a terminal: control characters (escape sequences, carriage
-/// returns, C1 controls) become visible `\u{..}` escapes. Every string from the cluster
-/// that is not a log line goes through here or through ratatui, which draws no controls.
+/// Whether `c` must not reach the terminal as it is: control characters (C0 with ESC, DEL,
+/// C1), bidi embeddings, overrides, isolates and marks (they reorder what follows them, so
+/// a name can read as another), zero-width characters (they hide inside a name) and the
+/// Unicode line and paragraph separators.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200b}'..='\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{061c}'
+                | '\u{180e}'
+                | '\u{feff}'
+        )
+}
+
+/// `text` safe to put on a terminal: every [`is_unsafe`] character (escape sequences,
+/// carriage returns, C1 controls, bidi overrides, zero-width characters) becomes a visible
+/// `\u{..}` escape, so `ESC ] 52 ;` reads as `\u{1b}]52;` and cannot act. Every string from
+/// the cluster goes through here before it is drawn; log lines through
+/// [`crate::model::logs::sanitize`], which keeps their colours.
 pub fn inert(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
-    Cow::Owned(
-        text.chars()
-            .flat_map(|c| {
-                if c.is_control() {
-                    c.escape_unicode().collect::<Vec<_>>()
-                } else {
-                    vec![c]
-                }
-            })
-            .collect(),
-    )
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ impl Subject<'_> {
         }
         lines.push(row("kind", self.kind));
         lines.push(row("name", self.name));
-        lines
+        super::inert::lines(lines)
     }
 }
 
@@ -115,7 +115,7 @@ pub fn dialog_box(
         .border_type(ratatui::widgets::BorderType::Rounded)
         .border_style(theme.border_focus)
         .style(theme.base)
-        .title(Span::styled(title, theme.title_focus));
+        .title(super::inert::span(Span::styled(title, theme.title_focus)));
     let inner = block.inner(rect);
     f.render_widget(block, rect);
     inner

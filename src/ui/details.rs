@@ -33,7 +33,7 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
         MainView::Helm => super::helm::detail_lines(st, theme),
     };
     // Long lines (a generic row's every column) wrap rather than vanish at the edge.
-    let text = Paragraph::new(lines)
+    let text = Paragraph::new(super::inert::lines(lines))
         .style(theme.base)
         .wrap(Wrap { trim: true });
     f.render_widget(text, inner);

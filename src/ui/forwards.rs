@@ -139,6 +139,7 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &T
             }
         })
         .collect();
+    super::inert::cells(&mut rows);
     let mut widths: Vec<u16> = (0..TITLES.len())
         .map(|i| {
             rows.iter()
@@ -214,7 +215,7 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &T
             (_, Some(e)) => Line::styled(format!(" last error: {e}"), theme.warn),
             _ => Line::styled(format!(" {}  (c copies it)", sel.url()), theme.muted),
         };
-        f.render_widget(Paragraph::new(detail), detail_area);
+        f.render_widget(Paragraph::new(super::inert::line(detail)), detail_area);
     }
 }
 
@@ -310,7 +311,7 @@ pub fn draw_dialog(f: &mut Frame, area: Rect, dialog: &PfDialog, keymap: &Keymap
     );
     lines.push(Line::styled(format!(" {hints}"), theme.hint));
     f.render_widget(
-        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
+        Paragraph::new(super::inert::lines(lines)).wrap(ratatui::widgets::Wrap { trim: false }),
         inner,
     );
 }

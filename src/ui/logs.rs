@@ -131,7 +131,7 @@ pub fn draw_picker(f: &mut Frame, below: Rect, picker: &ContainerPicker, theme: 
             } else {
                 theme.value
             };
-            Line::styled(format!(" {e} "), style)
+            super::inert::line(Line::styled(format!(" {e} "), style))
         })
         .collect();
     f.render_widget(Clear, area);
@@ -140,7 +140,7 @@ pub fn draw_picker(f: &mut Frame, below: Rect, picker: &ContainerPicker, theme: 
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(theme.border_focus)
-                .title(Line::styled(title, theme.title_focus)),
+                .title(super::inert::line(Line::styled(title, theme.title_focus))),
         ),
         area,
     );
@@ -155,7 +155,10 @@ pub fn render(st: &LogsState, styles: &LogsStyles, area: Rect, buf: &mut Buffer)
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(styles.border)
-        .title(Line::styled(format!(" {} ", st.title()), title_style));
+        .title(super::inert::line(Line::styled(
+            format!(" {} ", st.title()),
+            title_style,
+        )));
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.width == 0 || inner.height == 0 {

@@ -9,6 +9,7 @@ pub mod helm;
 pub mod help;
 pub mod hints;
 pub mod hit;
+pub mod inert;
 pub mod insight;
 pub mod logs;
 pub mod metrics;
@@ -101,5 +102,6 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) -> H
         // Nothing behind an overlay answers the mouse; help and text scroll with the wheel.
         hits.add(area, Spot::Scrolling);
     }
+    inert::scrub(f.buffer_mut());
     hits
 }

@@ -73,7 +73,7 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme, hits: &mut 
             },
         );
         let width = inner.width as usize;
-        let text = format!("{marker}{}", row.name);
+        let text = format!("{marker}{}", crate::model::format::inert(&row.name));
         lines.push(Line::from(Span::styled(format!("{text:<width$}"), style)));
     }
     if lines.is_empty() {

@@ -42,14 +42,14 @@ pub fn draw_text(f: &mut Frame, area: Rect, view: &TextView, keymap: &Keymap, th
             .borders(Borders::ALL)
             .border_type(BorderType::Rounded)
             .border_style(theme.border_focus)
-            .title(Span::styled(
+            .title(super::inert::span(Span::styled(
                 format!(
                     " {} · {position} · {} ",
                     view.title,
                     inline_hints(keymap, Ctx::Text, &[(Action::Back, "closes")])
                 ),
                 theme.title_focus,
-            ));
+            )));
         let inner = block.inner(r);
         // Only the visible lines are turned into spans.
         let lines: Vec<Line> = view
@@ -57,7 +57,7 @@ pub fn draw_text(f: &mut Frame, area: Rect, view: &TextView, keymap: &Keymap, th
             .iter()
             .skip(view.scroll)
             .take(inner.height as usize)
-            .map(|l| Line::from(Span::styled(l.as_str(), theme.value)))
+            .map(|l| super::inert::line(Line::from(Span::styled(l.as_str(), theme.value))))
             .collect();
         f.render_widget(Clear, r);
         f.render_widget(Paragraph::new(lines).block(block), r);
@@ -103,6 +103,7 @@ pub fn draw_delete(
                 text.push(answer_line(keymap, "delete", theme));
             }
         }
+        let text = super::inert::lines(text);
         let width = text.iter().map(Line::width).max().unwrap_or(30) as u16 + 4;
         let r = super::rollouts::centered(area, width.max(34), text.len() as u16 + 2);
         let block = Block::default()

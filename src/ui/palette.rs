@@ -16,7 +16,12 @@ pub fn draw(f: &mut Frame, screen: Rect, status: Rect, prompt: &Prompt, theme: &
     if prompt.palette.is_empty() || screen.width < 8 {
         return;
     }
-    let widest = prompt.palette.iter().map(|s| s.width()).max().unwrap_or(0);
+    let widest = prompt
+        .palette
+        .iter()
+        .map(|s| format::inert(s).width())
+        .max()
+        .unwrap_or(0);
     let width = (widest as u16 + 4).min(screen.width.saturating_sub(1));
     let height = (prompt.palette.len() as u16 + 2).min(status.y.saturating_sub(screen.y));
     if height < 3 {
@@ -34,6 +39,7 @@ pub fn draw(f: &mut Frame, screen: Rect, status: Rect, prompt: &Prompt, theme: &
             } else {
                 theme.value
             };
+            let name = format::inert(name);
             let text = format::truncate(&format!(" {name}"), inner_width).into_owned();
             Line::from(Span::styled(format!("{text:<inner_width$}"), style))
         })

@@ -29,7 +29,7 @@ pub(crate) fn block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
         .border_style(border)
-        .title(Span::styled(title, title_style))
+        .title(super::inert::span(Span::styled(title, title_style)))
 }
 
 /// The region under the main table in a workload view, or the history pane when open.
@@ -64,6 +64,7 @@ fn draw_status(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
         ],
         None => vec![Line::from(Span::styled("nothing selected", theme.muted))],
     };
+    let lines = super::inert::lines(lines);
     f.render_widget(Paragraph::new(lines).style(theme.base), inner);
 }
 
@@ -93,7 +94,7 @@ fn draw_history(f: &mut Frame, area: Rect, st: &AppState, pane: &HistoryPane, th
     };
     let [head, body] =
         ratatui::layout::Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-    f.render_widget(Paragraph::new(status), head);
+    f.render_widget(Paragraph::new(super::inert::line(status)), head);
     match &pane.diff {
         Some(diff) => draw_diff(f, body, diff, theme),
         None => draw_revisions(f, body, st, pane, theme),
@@ -110,6 +111,7 @@ fn draw_diff(f: &mut Frame, area: Rect, diff: &DiffPanel, theme: &Theme) {
         ))],
         Some(Ok(lines)) => lines.iter().map(|l| diff_line(l, theme)).collect(),
     };
+    let lines = super::inert::lines(lines);
     let scroll = diff.scroll.min(lines.len().saturating_sub(1)) as u16;
     f.render_widget(
         Paragraph::new(lines)
@@ -181,6 +183,7 @@ fn draw_revisions(f: &mut Frame, area: Rect, st: &AppState, pane: &HistoryPane, 
         .take(height)
         .collect();
     let mut cells: Vec<Vec<String>> = window.iter().map(|(_, r)| cells(r, st)).collect();
+    super::inert::cells(&mut cells);
     let mut widths: Vec<u16> = (0..titles.len())
         .map(|i| {
             cells
@@ -345,6 +348,7 @@ pub fn draw_dialog(
     };
     lines.push(Line::default());
     lines.push(answer);
+    let lines = super::inert::lines(lines);
     let width = lines
         .iter()
         .map(|l| l.width())

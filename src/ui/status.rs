@@ -72,7 +72,8 @@ pub fn draw_header(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
     }
     spans.push(sep());
     spans.push(Span::styled(st.cluster.server.clone(), theme.muted));
-    f.render_widget(Paragraph::new(Line::from(spans)).style(theme.base), area);
+    let line = super::inert::line(Line::from(spans));
+    f.render_widget(Paragraph::new(line).style(theme.base), area);
 }
 
 /// General actions shown first in every hint line (when bound).
@@ -121,5 +122,6 @@ pub fn draw_status(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
     } else {
         Line::default()
     };
+    let line = super::inert::line(line);
     f.render_widget(Paragraph::new(line).style(theme.base), area);
 }

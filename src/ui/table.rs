@@ -227,6 +227,7 @@ pub fn draw_grid(f: &mut Frame, inner: Rect, grid: Grid<'_>, theme: &Theme, out:
         empty_text,
         together,
     } = grid;
+    super::inert::cells(&mut cells);
     let shown_titles: Vec<String> = titles
         .iter()
         .enumerate()

@@ -64,6 +64,16 @@ fn pod_fixture() -> Value {
 }
 
 #[test]
+fn a_value_full_of_tabs_is_aligned_without_overflowing_the_stack() {
+    // Found by the `object` fuzz target: an annotation of 50 000 tabs nested one call per
+    // column and overflowed the stack (an abort that skips the terminal's restore).
+    let text = format!("Name:\tweb\nNote:\t{}end\n", "\t".repeat(50_000));
+    let aligned = text::align(&text);
+    assert!(aligned.starts_with("Name:  web\nNote:  "));
+    assert!(aligned.ends_with("end\n"));
+}
+
+#[test]
 fn cells_align_per_block_as_go_tabwriter_does() {
     let text = "a:\tx\nlonger:\ty\nbreak\nz:\tw\n  k:\tv\tmore\n";
     assert_eq!(

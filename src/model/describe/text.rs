@@ -169,6 +169,10 @@ pub(super) fn align(text: &str) -> String {
     out
 }
 
+/// Columns aligned at most; cells past this are written unpadded. A cluster string full of
+/// tabs (an annotation value) would otherwise nest one call per tab and overflow the stack.
+const MAX_COLUMNS: usize = 64;
+
 fn format_block(
     lines: &[Vec<&str>],
     mut start: usize,
@@ -177,6 +181,10 @@ fn format_block(
     out: &mut String,
 ) {
     let column = widths.len();
+    if column >= MAX_COLUMNS {
+        write_lines(&lines[start..end], widths, out);
+        return;
+    }
     let mut this = start;
     while this < end {
         if column + 1 >= lines[this].len() {
