@@ -59,15 +59,14 @@ pub fn needed(st: &AppState, action: Action) -> Option<AccessQuery> {
         subresource: "",
         namespace: obj.namespace.clone(),
     };
-    let pods = |verb: &'static str, subresource: &'static str, namespace: Option<String>| {
-        AccessQuery {
+    let pods =
+        |verb: &'static str, subresource: &'static str, namespace: Option<String>| AccessQuery {
             verb,
             group: String::new(),
             resource: "pods".into(),
             subresource,
             namespace,
-        }
-    };
+        };
     let workload_view = matches!(
         st.view,
         MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets
@@ -164,9 +163,10 @@ pub fn on_answer(st: &mut AppState, query: AccessQuery, answer: AccessAnswer) ->
         }
     }
     match st.awaiting.take() {
-        Some(Awaiting::Access { query: awaited, action }) if awaited == query => {
-            super::update::on_action(st, action)
-        }
+        Some(Awaiting::Access {
+            query: awaited,
+            action,
+        }) if awaited == query => super::update::on_action(st, action),
         other => {
             st.awaiting = other;
             Vec::new()
@@ -177,8 +177,7 @@ pub fn on_answer(st: &mut AppState, query: AccessQuery, answer: AccessAnswer) ->
 /// Whether the server said no to what `action` would do now (the hint line marks it).
 pub fn denied(st: &AppState, action: Action) -> bool {
     st.access.active()
-        && needed(st, action)
-            .is_some_and(|q| st.access.known.get(&q) == Some(&Known::Denied))
+        && needed(st, action).is_some_and(|q| st.access.known.get(&q) == Some(&Known::Denied))
 }
 
 /// Asks ahead the questions the keys in front raise, each once.

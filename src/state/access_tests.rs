@@ -74,7 +74,10 @@ fn the_questions_of_the_pane_in_front_are_asked_ahead_once() {
     // Asked already: the key waits for that answer rather than asking again.
     let effects = update(&mut st, Msg::Action(Action::Delete));
     assert!(reviews(&effects).is_empty(), "{effects:?}");
-    assert!(!st.overlays.is_open::<DeleteConfirm>(), "waits for the answer");
+    assert!(
+        !st.overlays.is_open::<DeleteConfirm>(),
+        "waits for the answer"
+    );
     answer(&mut st, delete_pods(), AccessAnswer::Allowed);
     assert!(st.overlays.is_open::<DeleteConfirm>());
 }
@@ -87,7 +90,10 @@ fn a_refused_delete_is_a_notice_and_opens_no_dialog() {
     assert!(!st.overlays.is_open::<DeleteConfirm>());
     let notice = st.notice.clone().unwrap();
     assert_eq!(notice.level, Level::Error);
-    assert_eq!(notice.text, "not permitted: you may not delete pods in default");
+    assert_eq!(
+        notice.text,
+        "not permitted: you may not delete pods in default"
+    );
     assert!(denied(&st, Action::Delete));
     assert!(!denied(&st, Action::Yaml));
 
@@ -106,9 +112,10 @@ fn an_allowed_delete_opens_the_dialog_once_the_answer_comes() {
     let effects = answer(&mut st, delete_pods(), AccessAnswer::Allowed);
     assert!(st.overlays.is_open::<DeleteConfirm>());
     assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::Object(crate::model::objects::ObjectEffect::Identify(_)))),
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::Object(crate::model::objects::ObjectEffect::Identify(_))
+        )),
         "{effects:?}"
     );
     assert!(!denied(&st, Action::Delete));
@@ -119,7 +126,10 @@ fn a_server_without_access_reviews_is_not_asked_again() {
     let mut st = pods_view(true);
     update(&mut st, Msg::Action(Action::Delete));
     answer(&mut st, delete_pods(), AccessAnswer::Unsupported);
-    assert!(st.overlays.is_open::<DeleteConfirm>(), "404: as if nothing was asked");
+    assert!(
+        st.overlays.is_open::<DeleteConfirm>(),
+        "404: as if nothing was asked"
+    );
     update(&mut st, Msg::Action(Action::Cancel));
     let effects = update(&mut st, Msg::Action(Action::Shell));
     assert!(reviews(&effects).is_empty(), "{effects:?}");

@@ -172,7 +172,9 @@ pub fn spans<'a>(
         }
         used += w;
         let (key_style, text_style) = if refused {
-            let dim = theme.muted.add_modifier(ratatui::style::Modifier::CROSSED_OUT);
+            let dim = theme
+                .muted
+                .add_modifier(ratatui::style::Modifier::CROSSED_OUT);
             (dim, dim)
         } else {
             (theme.key, theme.hint)

@@ -55,7 +55,8 @@ impl Attributes {
                 a.subresource = tail.get(1).map(|s| s.to_string()).unwrap_or_default();
             }
         }
-        let watch = query.is_some_and(|q| q.split('&').any(|p| p == "watch=1" || p == "watch=true"));
+        let watch =
+            query.is_some_and(|q| q.split('&').any(|p| p == "watch=1" || p == "watch=true"));
         a.verb = match *method {
             _ if CONNECT.contains(&a.subresource.as_str()) => "create",
             http::Method::GET | http::Method::HEAD if a.resource.is_empty() => "get",
@@ -163,16 +164,41 @@ mod tests {
 
     #[test]
     fn attributes_follow_the_apiservers_request_info() {
-        let a = Attributes::of_request(&Method::GET, "/api/v1/namespaces/default/pods", Some("watch=1"));
-        assert_eq!((a.verb.as_str(), a.resource.as_str(), a.namespace.as_str()), ("watch", "pods", "default"));
-        let a = Attributes::of_request(&Method::GET, "/api/v1/namespaces/default/pods/web/log", None);
-        assert_eq!((a.verb.as_str(), a.name.as_str(), a.subresource.as_str()), ("get", "web", "log"));
-        let a = Attributes::of_request(&Method::GET, "/api/v1/namespaces/default/pods/web/exec", None);
+        let a = Attributes::of_request(
+            &Method::GET,
+            "/api/v1/namespaces/default/pods",
+            Some("watch=1"),
+        );
+        assert_eq!(
+            (a.verb.as_str(), a.resource.as_str(), a.namespace.as_str()),
+            ("watch", "pods", "default")
+        );
+        let a = Attributes::of_request(
+            &Method::GET,
+            "/api/v1/namespaces/default/pods/web/log",
+            None,
+        );
+        assert_eq!(
+            (a.verb.as_str(), a.name.as_str(), a.subresource.as_str()),
+            ("get", "web", "log")
+        );
+        let a = Attributes::of_request(
+            &Method::GET,
+            "/api/v1/namespaces/default/pods/web/exec",
+            None,
+        );
         assert_eq!(a.verb, "create");
-        let a = Attributes::of_request(&Method::DELETE, "/apis/apps/v1/namespaces/x/deployments/web", None);
+        let a = Attributes::of_request(
+            &Method::DELETE,
+            "/apis/apps/v1/namespaces/x/deployments/web",
+            None,
+        );
         assert_eq!((a.verb.as_str(), a.group.as_str()), ("delete", "apps"));
         let a = Attributes::of_request(&Method::GET, "/api/v1/namespaces", None);
-        assert_eq!((a.verb.as_str(), a.resource.as_str(), a.namespace.as_str()), ("list", "namespaces", ""));
+        assert_eq!(
+            (a.verb.as_str(), a.resource.as_str(), a.namespace.as_str()),
+            ("list", "namespaces", "")
+        );
         let a = Attributes::of_request(&Method::GET, "/apis/apps/v1", None);
         assert!(a.resource.is_empty());
     }
@@ -188,7 +214,10 @@ mod tests {
         assert!(!ok(Method::GET, "/api/v1/pods"));
         assert!(!ok(Method::DELETE, "/api/v1/namespaces/default/pods/web"));
         assert!(!ok(Method::GET, "/api/v1/namespaces/default/pods/web/exec"));
-        assert!(!ok(Method::GET, "/apis/apps/v1/namespaces/default/deployments"));
+        assert!(!ok(
+            Method::GET,
+            "/apis/apps/v1/namespaces/default/deployments"
+        ));
         let a = Attributes::of_request(&Method::GET, "/api/v1/namespaces/kube-system/pods", None);
         assert_eq!(
             forbidden(&who, &a).message,

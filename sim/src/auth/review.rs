@@ -85,7 +85,12 @@ async fn access(who: Caller, uri: Uri, headers: HeaderMap, bytes: Bytes) -> Resp
     } else {
         json!({"allowed": false})
     };
-    created(review, "authorization.k8s.io/v1", "SelfSubjectAccessReview", status)
+    created(
+        review,
+        "authorization.k8s.io/v1",
+        "SelfSubjectAccessReview",
+        status,
+    )
 }
 
 async fn rules(who: Caller, uri: Uri, headers: HeaderMap, bytes: Bytes) -> Response {
@@ -126,11 +131,21 @@ async fn rules(who: Caller, uri: Uri, headers: HeaderMap, bytes: Bytes) -> Respo
         "nonResourceRules": non_resource_rules,
         "incomplete": false
     });
-    created(review, "authorization.k8s.io/v1", "SelfSubjectRulesReview", status)
+    created(
+        review,
+        "authorization.k8s.io/v1",
+        "SelfSubjectRulesReview",
+        status,
+    )
 }
 
 async fn whoami(who: Caller) -> Response {
     let who = caller(who);
     let status = json!({"userInfo": {"username": who.name, "groups": who.groups}});
-    created(json!({}), "authentication.k8s.io/v1", "SelfSubjectReview", status)
+    created(
+        json!({}),
+        "authentication.k8s.io/v1",
+        "SelfSubjectReview",
+        status,
+    )
 }

@@ -11,8 +11,8 @@ use anyhow::Context as _;
 use axum::extract::connect_info::Connected;
 use axum::serve::IncomingStream;
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose,
-    IsCa, Issuer, KeyPair, KeyUsagePurpose,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose,
 };
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::server::WebPkiClientVerifier;
@@ -157,8 +157,7 @@ impl axum::serve::Listener for TlsListener {
             };
             let _ = stream.set_nodelay(true);
             // A client that fails or stalls its handshake is dropped; the next one is served.
-            let Ok(Ok(tls)) =
-                tokio::time::timeout(HANDSHAKE, self.acceptor.accept(stream)).await
+            let Ok(Ok(tls)) = tokio::time::timeout(HANDSHAKE, self.acceptor.accept(stream)).await
             else {
                 continue;
             };
