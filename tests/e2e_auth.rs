@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! rkt as a user who may only read pods in `default` (`rkt sim --auth`, context
 //! rkt-sim-restricted): it starts in the kubeconfig's namespace, shows its pods, says
 //! "forbidden" in the namespaces pane and in `:deploy` while the rest keeps working, still

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! `rkt sim --auth`, judged by kubectl and kube-rs: the admin's client certificate and the
 //! restricted user's token are accepted, anything else is 401; the restricted user reads
 //! pods in `default` and is refused (403, in the apiserver's words) everything else;
