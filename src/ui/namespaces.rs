@@ -24,7 +24,8 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme, hits: &mut 
         (theme.border, theme.title)
     };
     let ns = &st.namespaces;
-    let loading = st.ns_watch.phase == Phase::Loading;
+    // A list that failed is not loading: the pane says why instead.
+    let loading = st.ns_watch.phase == Phase::Loading && st.ns_watch.error.is_none();
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
