@@ -59,8 +59,13 @@ fn a_restricted_user_sees_its_pods_and_what_it_may_not_do() {
         s.contains("Pods(default)") && s.contains("hello-minikube")
     });
 
-    // A typed namespace is taken although the list is not there; its pods are refused.
-    app.send(":ns kube-system\r");
+    // A typed namespace is taken although the list is not there (enter in the pane asks
+    // for one); its pods are refused.
+    app.send("\t\r");
+    app.wait_until("the prompt asks for a namespace", |s| {
+        s.contains("<enter> run") && s.lines().any(|l| l.trim().starts_with(":ns"))
+    });
+    app.send("kube-system\r");
     let screen = app.wait_for_text("cannot list pods: forbidden: pods is forbidden");
     assert!(screen.contains("Pods(kube-system)"), "{screen}");
     assert!(

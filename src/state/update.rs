@@ -317,6 +317,11 @@ pub(super) fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
                     let ns = row.name.clone();
                     return switch_scope(st, Scope::Namespace(ns));
                 }
+                // No list to choose from (e.g. forbidden): the name is typed instead.
+                if st.ns_watch.error.is_some() {
+                    st.prompt = Some(Prompt::new(PromptKind::Command, "ns ".to_string()));
+                    return Vec::new();
+                }
             }
             if let Some(effects) = drill::on_select(st) {
                 return effects;

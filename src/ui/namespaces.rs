@@ -116,10 +116,16 @@ fn unavailable(f: &mut Frame, inner: Rect, st: &AppState, theme: &Theme, error: 
         .keymap
         .label_for(Ctx::Global, Action::Command)
         .unwrap_or_else(|| ":".to_string());
+    let select = st
+        .keymap
+        .label_for(Ctx::Namespaces, Action::Select)
+        .unwrap_or_else(|| "enter".to_string());
     lines.push(Line::default());
     lines.push(Line::from(vec![
         Span::styled("another: ", theme.muted),
         Span::styled(format!("{command}ns NAME"), theme.key),
+        Span::styled(" or ", theme.muted),
+        Span::styled(format!("<{select}>"), theme.key),
     ]));
     f.render_widget(
         Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }),
