@@ -102,9 +102,12 @@ fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let written = options
-        .open(path)
-        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
+    let written = options.open(path).and_then(|mut f| {
+        // A file that was there keeps its mode through `open`: narrow it too.
+        #[cfg(unix)]
+        f.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+        std::io::Write::write_all(&mut f, text.as_bytes())
+    });
     written.with_context(|| format!("writing the kubeconfig {}", path.display()))
 }
 

@@ -124,7 +124,7 @@ pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
 
     let server = match auth {
         None => serve_plain(listener, &state),
-        Some(auth) => serve_tls(listener, &state, auth),
+        Some(auth) => serve_tls(listener, &state, auth)?,
     };
     let controllers: Box<dyn Any + Send> = Box::new(controllers::spawn(state.clone()));
     let churn = (cfg.churn > 0).then(|| churn::spawn(state.store.clone(), cfg.churn));
@@ -155,17 +155,21 @@ fn serve_plain(listener: TcpListener, state: &SimState) -> JoinHandle<()> {
 }
 
 /// HTTPS, every request authenticated (401) and authorized (403) before it is served.
-fn serve_tls(listener: TcpListener, state: &SimState, auth: Arc<Auth>) -> JoinHandle<()> {
-    let listener = TlsListener {
-        inner: listener,
-        acceptor: tokio_rustls::TlsAcceptor::from(auth.authority.server.clone()),
-        faults: state.faults.clone(),
-    };
+fn serve_tls(
+    listener: TcpListener,
+    state: &SimState,
+    auth: Arc<Auth>,
+) -> anyhow::Result<JoinHandle<()>> {
+    let listener = TlsListener::new(
+        listener,
+        tokio_rustls::TlsAcceptor::from(auth.authority.server.clone()),
+        state.faults.clone(),
+    )?;
     let app = auth::protect(router(state.clone()), auth)
         .into_make_service_with_connect_info::<auth::tls::Peer>();
-    tokio::spawn(async move {
+    Ok(tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
-    })
+    }))
 }
 
 /// The whole application: the stream routes (logs, port-forward) and the generic API.

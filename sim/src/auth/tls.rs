@@ -17,6 +17,7 @@ use rcgen::{
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::server::WebPkiClientVerifier;
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
 use tokio_rustls::server::TlsStream;
 use tokio_rustls::TlsAcceptor;
 
@@ -134,12 +135,64 @@ impl Connected<IncomingStream<'_, TlsListener>> for Peer {
 /// Longest a client may take over its handshake before the connection is dropped.
 const HANDSHAKE: Duration = Duration::from_secs(10);
 
-/// Accepts TCP connections and completes the TLS handshake; connections end on the fault
-/// switch "restart" or shutdown as plain ones do.
+type Accepted = (KillableIo<TlsStream<TcpStream>>, Peer);
+
+/// Accepts TCP connections and completes each TLS handshake in a task of its own (a slow
+/// client holds up nobody); connections end on the fault switch "restart" or shutdown as
+/// plain ones do. Dropping it stops accepting.
 pub struct TlsListener {
-    pub inner: TcpListener,
-    pub acceptor: TlsAcceptor,
-    pub faults: Arc<Faults>,
+    ready: mpsc::Receiver<Accepted>,
+    local: SocketAddr,
+    accepting: tokio::task::JoinHandle<()>,
+}
+
+impl TlsListener {
+    pub fn new(
+        inner: TcpListener,
+        acceptor: TlsAcceptor,
+        faults: Arc<Faults>,
+    ) -> io::Result<TlsListener> {
+        let local = inner.local_addr()?;
+        let (tx, ready) = mpsc::channel(64);
+        let accepting = tokio::spawn(async move {
+            loop {
+                let Ok((stream, addr)) = inner.accept().await else {
+                    // Out of file descriptors and the like: back off briefly, then retry.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                };
+                let _ = stream.set_nodelay(true);
+                let (acceptor, faults, tx) = (acceptor.clone(), faults.clone(), tx.clone());
+                tokio::spawn(async move {
+                    // A client that fails or stalls its handshake is dropped.
+                    let Ok(Ok(tls)) =
+                        tokio::time::timeout(HANDSHAKE, acceptor.accept(stream)).await
+                    else {
+                        return;
+                    };
+                    let cert = tls
+                        .get_ref()
+                        .1
+                        .peer_certificates()
+                        .and_then(|certs| certs.first())
+                        .map(|c: &CertificateDer<'_>| Arc::from(c.as_ref()));
+                    let io = KillableIo::new(tls, &faults);
+                    let _ = tx.send((io, Peer { addr, cert })).await;
+                });
+            }
+        });
+        Ok(TlsListener {
+            ready,
+            local,
+            accepting,
+        })
+    }
+}
+
+impl Drop for TlsListener {
+    fn drop(&mut self) {
+        self.accepting.abort();
+    }
 }
 
 impl axum::serve::Listener for TlsListener {
@@ -147,34 +200,16 @@ impl axum::serve::Listener for TlsListener {
     type Addr = Peer;
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        loop {
-            let (stream, addr) = match self.inner.accept().await {
-                Ok(accepted) => accepted,
-                Err(_) => {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            };
-            let _ = stream.set_nodelay(true);
-            // A client that fails or stalls its handshake is dropped; the next one is served.
-            let Ok(Ok(tls)) = tokio::time::timeout(HANDSHAKE, self.acceptor.accept(stream)).await
-            else {
-                continue;
-            };
-            let cert = tls
-                .get_ref()
-                .1
-                .peer_certificates()
-                .and_then(|certs| certs.first())
-                .map(|c: &CertificateDer<'_>| Arc::from(c.as_ref()));
-            let io = KillableIo::new(tls, &self.faults);
-            return (io, Peer { addr, cert });
+        match self.ready.recv().await {
+            Some(accepted) => accepted,
+            // The accepting task holds a sender for as long as this listener lives.
+            None => std::future::pending().await,
         }
     }
 
     fn local_addr(&self) -> io::Result<Self::Addr> {
         Ok(Peer {
-            addr: self.inner.local_addr()?,
+            addr: self.local,
             cert: None,
         })
     }
