@@ -89,6 +89,9 @@ pub enum Effect {
     Unwatch(WatchKey),
     /// Ask the server for its version (answers `Msg::ServerVersion`).
     FetchServerVersion,
+    /// Ask the server whether the user may (a SelfSubjectAccessReview; answers
+    /// `Msg::Access`). Changes nothing.
+    ReviewAccess(crate::model::access::AccessQuery),
     /// Put text on the clipboard (arboard, or OSC 52 without a display); answers a notice.
     Copy(String),
     /// Start (or replace) the log stream; its messages arrive as `Msg::Logs`.

@@ -57,6 +57,11 @@ pub enum Msg {
     Helm(Box<crate::model::helm::effects::HelmMsg>),
     /// The answer to an `Effect::Metrics`.
     Metrics(crate::model::metrics::MetricsAnswer),
+    /// The answer to an `Effect::ReviewAccess`.
+    Access {
+        query: crate::model::access::AccessQuery,
+        answer: crate::model::access::AccessAnswer,
+    },
 }
 
 /// How a watch error that is about permissions starts: it belongs to the view, not to the

@@ -28,6 +28,7 @@ pub fn config(args: &SimArgs) -> SimConfig {
         kubeconfig_path: args.write_kubeconfig.clone(),
         churn: args.churn,
         metrics: !args.no_metrics,
+        auth: args.auth,
     }
 }
 
@@ -52,10 +53,19 @@ async fn serve(cfg: SimConfig, configmaps: usize) -> anyhow::Result<()> {
         super::seed::scale_configmaps(&sim.store, configmaps)?;
     }
     let path = sim.kubeconfig.display().to_string();
+    let contexts = if sim.url.starts_with("https://") {
+        format!(
+            "contexts {} (admin) and {} (reads pods in {} only)",
+            kubeconfig::CONTEXT,
+            kubeconfig::RESTRICTED_CONTEXT,
+            super::auth::RESTRICTED_NAMESPACE
+        )
+    } else {
+        format!("context {}", kubeconfig::CONTEXT)
+    };
     println!(
-        "rkt sim: serving the Kubernetes API on {}\nkubeconfig: {path} (context {})\ntry: KUBECONFIG={path} kubectl get pods -A\nPress Ctrl-C to stop.",
+        "rkt sim: serving the Kubernetes API on {}\nkubeconfig: {path} ({contexts})\ntry: KUBECONFIG={path} kubectl get pods -A\nPress Ctrl-C to stop.",
         sim.url,
-        kubeconfig::CONTEXT
     );
     wait_for_signal().await?;
     println!("rkt sim: shutting down");
@@ -114,6 +124,12 @@ pub struct SimArgs {
     /// Serve no `metrics.k8s.io` (a cluster without metrics-server: `kubectl top` fails).
     #[arg(long)]
     pub no_metrics: bool,
+
+    /// Serve HTTPS and require credentials: the kubeconfig gets the CA, an admin client
+    /// certificate (context rkt-sim) and a second context, rkt-sim-restricted, whose user
+    /// may only read pods and their logs in namespace default.
+    #[arg(long)]
+    pub auth: bool,
 
     /// Controller speed: `demo` looks alive to a person, `fast` is for tests.
     #[arg(long, value_enum, default_value_t = TimingKind::Demo)]

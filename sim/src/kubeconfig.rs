@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::auth::Credentials;
+
 /// The name of the context, cluster and user in the written kubeconfig.
 pub const CONTEXT: &str = "rkt-sim";
 
@@ -29,15 +31,84 @@ users:
     )
 }
 
+/// The context (and user) whose rights are limited, written with `--auth`.
+pub const RESTRICTED_CONTEXT: &str = "rkt-sim-restricted";
+
+/// The kubeconfig of a sim started with `--auth`: the cluster with its CA; context
+/// `rkt-sim` (current) as the admin by client certificate, context `rkt-sim-restricted` as
+/// user `restricted` by bearer token. Both in namespace `default`.
+pub fn render_with_auth(url: &str, creds: &Credentials) -> String {
+    use base64::Engine as _;
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let user = crate::auth::RESTRICTED_USER;
+    let ns = crate::auth::RESTRICTED_NAMESPACE;
+    format!(
+        "apiVersion: v1
+kind: Config
+preferences: {{}}
+clusters:
+- name: {CONTEXT}
+  cluster:
+    server: {url}
+    certificate-authority-data: {ca}
+contexts:
+- name: {CONTEXT}
+  context:
+    cluster: {CONTEXT}
+    user: {CONTEXT}
+    namespace: default
+- name: {RESTRICTED_CONTEXT}
+  context:
+    cluster: {CONTEXT}
+    user: {user}
+    namespace: {ns}
+current-context: {CONTEXT}
+users:
+- name: {CONTEXT}
+  user:
+    client-certificate-data: {cert}
+    client-key-data: {key}
+- name: {user}
+  user:
+    token: {token}
+",
+        ca = b64(&creds.ca_pem),
+        cert = b64(&creds.admin.cert_pem),
+        key = b64(&creds.admin.key_pem),
+        token = creds.restricted_token,
+    )
+}
+
 /// Writes the kubeconfig to `path`, creating its directory.
 pub fn write(path: &Path, url: &str) -> anyhow::Result<()> {
+    write_file(path, &render(url))
+}
+
+/// Writes the kubeconfig of a sim with `--auth` to `path`, readable by its owner only (it
+/// holds a key and a token).
+pub fn write_with_auth(path: &Path, url: &str, creds: &Credentials) -> anyhow::Result<()> {
+    write_file(path, &render_with_auth(url, creds))
+}
+
+/// Writes `text`, creating the directory; the file is its owner's alone (a kubeconfig may
+/// hold credentials).
+fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
     use anyhow::Context;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("creating the directory {}", dir.display()))?;
     }
-    std::fs::write(path, render(url))
-        .with_context(|| format!("writing the kubeconfig {}", path.display()))
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(path).and_then(|mut f| {
+        // A file that was there keeps its mode through `open`: narrow it too.
+        #[cfg(unix)]
+        f.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+        std::io::Write::write_all(&mut f, text.as_bytes())
+    });
+    written.with_context(|| format!("writing the kubeconfig {}", path.display()))
 }
 
 /// A private temporary directory removed when dropped (holds a kubeconfig nobody asked
@@ -89,6 +160,17 @@ mod tests {
         assert_eq!(cfg.current_context.as_deref(), Some(CONTEXT));
         let cluster = cfg.clusters[0].cluster.as_ref().unwrap();
         assert_eq!(cluster.server.as_deref(), Some("http://127.0.0.1:4567"));
+    }
+
+    #[test]
+    fn the_auth_kubeconfig_has_two_contexts_and_parses_with_kube_rs() {
+        let auth = crate::auth::Auth::new().unwrap();
+        let text = render_with_auth("https://127.0.0.1:4567", &auth.credentials);
+        let cfg = kube::config::Kubeconfig::from_yaml(&text).unwrap();
+        let names: Vec<&str> = cfg.contexts.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, [CONTEXT, RESTRICTED_CONTEXT]);
+        let cluster = cfg.clusters[0].cluster.as_ref().unwrap();
+        assert!(cluster.certificate_authority_data.is_some());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! runs it standalone. rkt itself talks to it only through kube-rs and a kubeconfig.
 
 pub mod api;
+pub mod auth;
 pub mod churn;
 pub mod cli;
 pub mod controllers;
@@ -88,6 +89,9 @@ pub struct SimConfig {
     pub churn: u32,
     /// Serve `metrics.k8s.io` (as metrics-server does); `false` is a cluster without it.
     pub metrics: bool,
+    /// HTTPS with authentication (an admin client certificate, a restricted user's token)
+    /// and authorization; `false` serves plain HTTP to anyone (see [`auth`]).
+    pub auth: bool,
 }
 
 impl SimConfig {
@@ -99,6 +103,7 @@ impl SimConfig {
             kubeconfig_path: None,
             churn: 0,
             metrics: true,
+            auth: false,
         }
     }
 

@@ -16,6 +16,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 use tokio_util::sync::WaitForCancellationFutureOwned;
 
+use super::auth::{self, tls::TlsListener, Auth};
 use super::faults::{self, Faults};
 use super::kubeconfig::{self, TempDir};
 use super::metrics::Metrics;
@@ -91,7 +92,15 @@ pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
         .await
         .with_context(|| format!("binding 127.0.0.1:{}", cfg.port))?;
     let addr = listener.local_addr()?;
-    let url = format!("http://{addr}");
+    let auth = if cfg.auth {
+        Some(Arc::new(Auth::new()?))
+    } else {
+        None
+    };
+    let url = match auth {
+        Some(_) => format!("https://{addr}"),
+        None => format!("http://{addr}"),
+    };
 
     let (kubeconfig_path, temp_dir) = match &cfg.kubeconfig_path {
         Some(path) => (path.clone(), None),
@@ -100,7 +109,10 @@ pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
             (dir.path().join("kubeconfig"), Some(dir))
         }
     };
-    kubeconfig::write(&kubeconfig_path, &url)?;
+    match &auth {
+        Some(auth) => kubeconfig::write_with_auth(&kubeconfig_path, &url, &auth.credentials)?,
+        None => kubeconfig::write(&kubeconfig_path, &url)?,
+    }
 
     let state = SimState {
         store: Arc::new(Store::new()),
@@ -110,15 +122,10 @@ pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
     };
     seed::apply(&state, &cfg.seed).context("seeding the simulated cluster")?;
 
-    let app = router(state.clone());
-    let listener = KillableListener {
-        inner: listener,
-        faults: state.faults.clone(),
+    let server = match auth {
+        None => serve_plain(listener, &state),
+        Some(auth) => serve_tls(listener, &state, auth)?,
     };
-    let server = tokio::spawn(async move {
-        // serve only returns on an accept error it cannot retry; nothing to do then.
-        let _ = axum::serve(listener, app).await;
-    });
     let controllers: Box<dyn Any + Send> = Box::new(controllers::spawn(state.clone()));
     let churn = (cfg.churn > 0).then(|| churn::spawn(state.store.clone(), cfg.churn));
 
@@ -135,12 +142,43 @@ pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
     })
 }
 
+fn serve_plain(listener: TcpListener, state: &SimState) -> JoinHandle<()> {
+    let app = router(state.clone());
+    let listener = KillableListener {
+        inner: listener,
+        faults: state.faults.clone(),
+    };
+    tokio::spawn(async move {
+        // serve only returns on an accept error it cannot retry; nothing to do then.
+        let _ = axum::serve(listener, app).await;
+    })
+}
+
+/// HTTPS, every request authenticated (401) and authorized (403) before it is served.
+fn serve_tls(
+    listener: TcpListener,
+    state: &SimState,
+    auth: Arc<Auth>,
+) -> anyhow::Result<JoinHandle<()>> {
+    let listener = TlsListener::new(
+        listener,
+        tokio_rustls::TlsAcceptor::from(auth.authority.server.clone()),
+        state.faults.clone(),
+    )?;
+    let app = auth::protect(router(state.clone()), auth)
+        .into_make_service_with_connect_info::<auth::tls::Peer>();
+    Ok(tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    }))
+}
+
 /// The whole application: the stream routes (logs, port-forward) and the generic API.
 pub fn router(state: SimState) -> Router {
     Router::new()
         .merge(logs::routes())
         .merge(portforward::routes())
         .merge(exec::routes())
+        .merge(auth::routes())
         .merge(api::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -157,7 +195,7 @@ struct KillableListener {
 }
 
 impl axum::serve::Listener for KillableListener {
-    type Io = KillableIo;
+    type Io = KillableIo<TcpStream>;
     type Addr = std::net::SocketAddr;
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
@@ -166,11 +204,7 @@ impl axum::serve::Listener for KillableListener {
                 Ok((stream, addr)) => {
                     // Small writes (watch events) should leave at once.
                     let _ = stream.set_nodelay(true);
-                    let io = KillableIo {
-                        inner: stream,
-                        cancelled: Box::pin(self.faults.connection_token().cancelled_owned()),
-                    };
-                    return (io, addr);
+                    return (KillableIo::new(stream, &self.faults), addr);
                 }
                 // Out of file descriptors and the like: back off briefly, then retry.
                 Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
@@ -183,12 +217,21 @@ impl axum::serve::Listener for KillableListener {
     }
 }
 
-struct KillableIo {
-    inner: TcpStream,
+/// A connection whose I/O fails once the fault switch "restart" or shutdown cancels the
+/// token it was accepted under.
+pub struct KillableIo<S> {
+    inner: S,
     cancelled: Pin<Box<WaitForCancellationFutureOwned>>,
 }
 
-impl KillableIo {
+impl<S> KillableIo<S> {
+    pub fn new(inner: S, faults: &Faults) -> KillableIo<S> {
+        KillableIo {
+            inner,
+            cancelled: Box::pin(faults.connection_token().cancelled_owned()),
+        }
+    }
+
     fn check(&mut self, cx: &mut Context<'_>) -> io::Result<()> {
         match self.cancelled.as_mut().poll(cx) {
             Poll::Ready(()) => Err(io::Error::new(
@@ -200,7 +243,7 @@ impl KillableIo {
     }
 }
 
-impl AsyncRead for KillableIo {
+impl<S: AsyncRead + Unpin> AsyncRead for KillableIo<S> {
     fn poll_read(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -211,7 +254,7 @@ impl AsyncRead for KillableIo {
     }
 }
 
-impl AsyncWrite for KillableIo {
+impl<S: AsyncWrite + Unpin> AsyncWrite for KillableIo<S> {
     fn poll_write(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,

@@ -150,6 +150,14 @@ impl Runtime {
                     }
                 }
             }
+            Effect::ReviewAccess(query) => {
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let answer = crate::cluster::access::review(&client, &query).await;
+                    let _ = tx.send(Msg::Access { query, answer });
+                });
+            }
             Effect::FetchServerVersion => {
                 let client = self.client.clone();
                 let tx = self.tx.clone();

@@ -130,6 +130,7 @@ pub async fn connect(cli: &Cli, prepared: Prepared) -> anyhow::Result<Session> {
         crate::model::audit::is_protected(&prepared.config.protected_contexts, &info.context);
     let mut state = AppState::new(Arc::new(prepared.keymap), info, scope, Timestamp::now());
     state.readonly = cli.readonly || prepared.config.readonly;
+    state.access.enable();
     state.saved_forwards = load_saved_forwards();
     crate::state::forwards_saved::restore(&mut state);
     state.log_settings = crate::state::logs::app::LogSettings {

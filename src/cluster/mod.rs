@@ -3,6 +3,7 @@
 //! (`portforward`), rollout history and rollback (`rollout`), Helm releases (`helm`). Named `cluster` so it does not
 //! shadow the `kube` crate.
 
+pub mod access;
 pub mod change;
 pub mod connect;
 pub mod discovery;

@@ -21,7 +21,7 @@ use crate::msg::{KubeMsg, Msg, WatchEvent, FORBIDDEN};
 /// Re-list period of a kind that cannot be watched.
 pub const POLL_EVERY: Duration = Duration::from_secs(5);
 /// After "forbidden", ask again this rarely (permissions change slowly).
-const FORBIDDEN_PAUSE: Duration = Duration::from_secs(15);
+pub(super) const FORBIDDEN_PAUSE: Duration = Duration::from_secs(15);
 const PAGE_SIZE: u32 = super::watch::PAGE_SIZE;
 /// Most watch events folded into one message.
 const BATCH: usize = 2048;

@@ -19,7 +19,7 @@ use crate::effect::{ResourceKind, Scope, WatchKey, WatchTarget};
 use crate::model::convert::{self, Interner};
 use crate::model::rollout::rows::convert as rollout_rows;
 use crate::model::rows::{RowKey, Rows};
-use crate::msg::{KubeMsg, Msg, WatchEvent};
+use crate::msg::{KubeMsg, Msg, WatchEvent, FORBIDDEN};
 
 /// Objects per page of the initial list.
 pub const PAGE_SIZE: u32 = 500;
@@ -176,7 +176,12 @@ pub fn describe_client(err: &kube::Error) -> String {
     }
 }
 
+/// The API's own words; a refusal reads `forbidden: <message>` ([`FORBIDDEN`]), which
+/// the views show as theirs rather than as a lost connection.
 fn status_text(status: &kube::core::Status) -> String {
+    if status.code == 403 && !status.message.is_empty() {
+        return format!("{FORBIDDEN}{}", status.message);
+    }
     let reason = if status.reason.is_empty() {
         format!("HTTP {}", status.code)
     } else {
@@ -312,6 +317,7 @@ async fn run<K, R>(
             Ended::AppGone => return,
             Ended::Failed(text) => text,
         };
+        let forbidden = text.starts_with(FORBIDDEN);
         if tx
             .send(Msg::Kube(KubeMsg {
                 key,
@@ -324,7 +330,13 @@ async fn run<K, R>(
         if started.elapsed() >= HEALTHY_FOR {
             retry.reset();
         }
-        tokio::time::sleep(retry.pause()).await;
+        // Permissions change slowly: a refused watch is asked again rarely.
+        let pause = if forbidden {
+            super::tables::FORBIDDEN_PAUSE
+        } else {
+            retry.pause()
+        };
+        tokio::time::sleep(pause).await;
     }
 }
 

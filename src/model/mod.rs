@@ -3,6 +3,7 @@
 //! text, rollout history, diff and plans). Nothing here does I/O, and nothing here imports
 //! `state`, `cluster` or `ui`.
 
+pub mod access;
 pub mod audit;
 pub mod change;
 pub mod containers;

@@ -48,6 +48,7 @@ pub fn mutations(effect: &Effect) -> Option<Vec<Mutation>> {
         | Effect::Discover
         | Effect::Unwatch(_)
         | Effect::FetchServerVersion
+        | Effect::ReviewAccess(_)
         | Effect::Copy(_)
         | Effect::StreamLogs { .. }
         | Effect::StopLogs(_)

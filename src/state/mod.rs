@@ -10,6 +10,7 @@
 //! to a view when it changes. Logs, rollouts and port-forwards have their own modules;
 //! `prompt` is the command line and filter.
 
+pub mod access;
 pub mod change;
 pub mod drill;
 #[cfg(test)]
@@ -170,6 +171,8 @@ pub struct AppState {
     view_owner: Option<ViewId>,
     /// A request whose answer opens something in the current view.
     pub awaiting: Option<Awaiting>,
+    /// What the server said the user may and may not do (asked before changes).
+    pub access: access::Access,
     /// Something changed since the last frame.
     pub dirty: bool,
     pub quit: bool,
@@ -220,6 +223,7 @@ impl AppState {
             main_filter_selector: Default::default(),
             view_owner: None,
             awaiting: None,
+            access: access::Access::default(),
             dirty: true,
             quit: false,
             next_gen: 0,

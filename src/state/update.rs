@@ -28,6 +28,7 @@ pub fn update(st: &mut AppState, msg: Msg) -> Vec<Effect> {
     effects.extend(st.enforce_view_ownership());
     effects.extend(crate::state::resources::follow_selection(st));
     effects.extend(crate::state::metrics::follow(st));
+    effects.extend(crate::state::access::follow(st));
     // Last: every change to the cluster passes the gate (refused, or audited).
     crate::state::gate::pass(st, effects)
 }
@@ -116,6 +117,7 @@ fn handle(st: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Access { query, answer } => crate::state::access::on_answer(st, query, answer),
         Msg::Discovery(answer) => {
             st.dirty = true;
             let command = st.discovery.on_answer(answer, st.now);
@@ -248,6 +250,9 @@ pub(super) fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
         }
         _ => {}
     }
+    if let Some(effects) = crate::state::access::before(st, action) {
+        return effects;
+    }
     if let Some(effects) = crate::state::helm::app::on_action(st, action) {
         return effects;
     }
@@ -323,6 +328,11 @@ pub(super) fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
                 if let Some(row) = st.namespaces.selected_row() {
                     let ns = row.name.clone();
                     return switch_scope(st, Scope::Namespace(ns));
+                }
+                // No list to choose from (e.g. forbidden): the name is typed instead.
+                if st.ns_watch.error.is_some() {
+                    st.prompt = Some(Prompt::new(PromptKind::Command, "ns ".to_string()));
+                    return Vec::new();
                 }
             }
             if let Some(effects) = drill::on_select(st) {

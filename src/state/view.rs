@@ -34,6 +34,11 @@ pub enum Awaiting {
     ShellContainers(crate::state::logs::LogTarget),
     /// `enter` on an object: where it leads.
     Drill(crate::model::objects::ObjectRef),
+    /// A key whose change waits for the server to say whether the user may make it.
+    Access {
+        query: crate::model::access::AccessQuery,
+        action: crate::action::Action,
+    },
 }
 
 impl AppState {

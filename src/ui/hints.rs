@@ -3,6 +3,8 @@
 //! owner's pods`) do not, each hint is shortened to its first key and a word or two; what
 //! still does not fit is left to `<?> more`, which the full help lists.
 
+use std::borrow::Cow;
+
 use ratatui::text::Span;
 
 use crate::action::Action;
@@ -116,12 +118,17 @@ fn ordered(keymap: &Keymap, ctx: Ctx) -> Vec<&ResolvedBinding> {
     out
 }
 
-/// `(key, text)` of one hint, full or short.
-fn label(b: &ResolvedBinding, full: bool) -> (String, &'static str) {
-    if full {
+/// `(key, text)` of one hint, full or short; what the user may not do says so.
+fn label(b: &ResolvedBinding, full: bool, denied: bool) -> (String, Cow<'static, str>) {
+    let (key, text) = if full {
         (b.keys_label(), b.desc)
     } else {
         (b.first_key_label(), short(b.action, b.desc))
+    };
+    match (denied, full) {
+        (false, _) => (key, Cow::Borrowed(text)),
+        (true, true) => (key, Cow::Owned(format!("{text} (not permitted)"))),
+        (true, false) => (key, Cow::Owned(format!("{text}✗"))),
     }
 }
 
@@ -132,7 +139,14 @@ fn width(key: &str, text: &str) -> usize {
 }
 
 /// `<key> text` spans for `ctx` that fit in `max` columns, ending with the help key.
-pub fn spans<'a>(keymap: &Keymap, ctx: Ctx, max: u16, theme: &Theme) -> Vec<Span<'a>> {
+/// Actions `denied` says the user may not do are dimmed and marked.
+pub fn spans<'a>(
+    keymap: &Keymap,
+    ctx: Ctx,
+    max: u16,
+    theme: &Theme,
+    denied: &dyn Fn(Action) -> bool,
+) -> Vec<Span<'a>> {
     let max = usize::from(max);
     let bindings = ordered(keymap, ctx);
     let help = keymap
@@ -143,8 +157,8 @@ pub fn spans<'a>(keymap: &Keymap, ctx: Ctx, max: u16, theme: &Theme) -> Vec<Span
         bindings
             .iter()
             .map(|b| {
-                let (k, t) = label(b, full);
-                width(&k, t)
+                let (k, t) = label(b, full, denied(b.action));
+                width(&k, &t)
             })
             .sum::<usize>()
             + width(&help, "help")
@@ -155,16 +169,25 @@ pub fn spans<'a>(keymap: &Keymap, ctx: Ctx, max: u16, theme: &Theme) -> Vec<Span
     let mut out = Vec::new();
     let mut dropped = false;
     for b in &bindings {
-        let (key, text) = label(b, full);
-        let w = width(&key, text);
+        let refused = denied(b.action);
+        let (key, text) = label(b, full, refused);
+        let w = width(&key, &text);
         if used + w > room {
             // Later hints are less useful; a shorter one may still fit.
             dropped = true;
             continue;
         }
         used += w;
-        out.push(Span::styled(format!(" <{key}>"), theme.key));
-        out.push(Span::styled(format!(" {text}"), theme.hint));
+        let (key_style, text_style) = if refused {
+            let dim = theme
+                .muted
+                .add_modifier(ratatui::style::Modifier::CROSSED_OUT);
+            (dim, dim)
+        } else {
+            (theme.key, theme.hint)
+        };
+        out.push(Span::styled(format!(" <{key}>"), key_style));
+        out.push(Span::styled(format!(" {text}"), text_style));
     }
     // In the help itself its key closes it (and is hinted as such).
     if ctx != Ctx::Help {
@@ -183,7 +206,7 @@ mod tests {
 
     fn text(ctx: Ctx, max: u16) -> String {
         let theme = Theme::default_theme();
-        spans(&Keymap::default(), ctx, max, &theme)
+        spans(&Keymap::default(), ctx, max, &theme, &|_| false)
             .iter()
             .map(|s| s.content.to_string())
             .collect()

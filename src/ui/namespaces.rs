@@ -5,7 +5,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 use ratatui::Frame;
 
+use crate::action::Action;
 use crate::effect::Scope;
+use crate::keymap::Ctx;
+use crate::model::format::inert;
+use crate::msg::FORBIDDEN;
 use crate::state::mouse::Spot;
 use crate::state::{AppState, Pane, Phase};
 use crate::theme::Theme;
@@ -20,7 +24,8 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme, hits: &mut 
         (theme.border, theme.title)
     };
     let ns = &st.namespaces;
-    let loading = st.ns_watch.phase == Phase::Loading;
+    // A list that failed is not loading: the pane says why instead.
+    let loading = st.ns_watch.phase == Phase::Loading && st.ns_watch.error.is_none();
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
@@ -78,7 +83,7 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme, hits: &mut 
     }
     if lines.is_empty() {
         let text = match (&st.ns_watch.error, loading) {
-            (Some(e), _) => Span::styled(format!("unavailable: {e}"), theme.error_msg),
+            (Some(e), _) => return unavailable(f, inner, st, theme, e),
             (None, true) => Span::styled("loading…", theme.muted),
             (None, false) if ns.is_empty() => Span::styled("none", theme.muted),
             _ => Span::styled("no match", theme.muted),
@@ -90,4 +95,40 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme, hits: &mut 
         return;
     }
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The list cannot be had (forbidden to a restricted user, or the connection is down):
+/// the API's words, the namespace in use, and how to name another one.
+fn unavailable(f: &mut Frame, inner: Rect, st: &AppState, theme: &Theme, error: &str) {
+    let error = match error.strip_prefix(FORBIDDEN) {
+        Some(message) => format!("cannot list namespaces: {FORBIDDEN}{}", inert(message)),
+        None => format!("cannot list namespaces: {}", inert(error)),
+    };
+    let mut lines = vec![Line::from(Span::styled(error, theme.error_msg))];
+    if let Scope::Namespace(current) = &st.scope {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            format!("● {}", inert(current)),
+            theme.current,
+        )));
+    }
+    let command = st
+        .keymap
+        .label_for(Ctx::Global, Action::Command)
+        .unwrap_or_else(|| ":".to_string());
+    let select = st
+        .keymap
+        .label_for(Ctx::Namespaces, Action::Select)
+        .unwrap_or_else(|| "enter".to_string());
+    lines.push(Line::default());
+    lines.push(Line::from(vec![
+        Span::styled("another: ", theme.muted),
+        Span::styled(format!("{command}ns NAME"), theme.key),
+        Span::styled(" or ", theme.muted),
+        Span::styled(format!("<{select}>"), theme.key),
+    ]));
+    f.render_widget(
+        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }),
+        inner,
+    );
 }

@@ -78,7 +78,9 @@ pub fn draw_header(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
 
 /// General actions shown first in every hint line (when bound).
 pub fn draw_hints(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &Theme) {
-    let spans = super::hints::spans(keymap, st.key_ctx(), area.width, theme);
+    let spans = super::hints::spans(keymap, st.key_ctx(), area.width, theme, &|action| {
+        crate::state::access::denied(st, action)
+    });
     f.render_widget(Paragraph::new(Line::from(spans)).style(theme.base), area);
 }
 

@@ -63,6 +63,15 @@ impl TestCluster {
         })
     }
 
+    /// The demo seed, fast timing, HTTPS with credentials (`rkt sim --auth`): context
+    /// `rkt-sim` is the admin, `rkt-sim-restricted` may only read pods in `default`.
+    pub fn with_auth() -> TestCluster {
+        Self::start(SimConfig {
+            auth: true,
+            ..SimConfig::test()
+        })
+    }
+
     pub fn kubeconfig(&self) -> &Path {
         &self.sim.kubeconfig
     }

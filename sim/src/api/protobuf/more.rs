@@ -75,6 +75,22 @@ const INGRESS_SPEC: &[Field] = &[
 ];
 
 /// The top-level message of one of these kinds.
+const RESOURCE_ATTRIBUTES: &[Field] = &[
+    f(1, "namespace", Str),
+    f(2, "verb", Str),
+    f(3, "group", Str),
+    f(4, "version", Str),
+    f(5, "resource", Str),
+    f(6, "subresource", Str),
+    f(7, "name", Str),
+];
+const ACCESS_REVIEW_SPEC: &[Field] = &[
+    f(1, "resourceAttributes", Msg(RESOURCE_ATTRIBUTES)),
+    f(2, "nonResourceAttributes", Msg(NON_RESOURCE_ATTRIBUTES)),
+];
+const NON_RESOURCE_ATTRIBUTES: &[Field] = &[f(1, "path", Str), f(2, "verb", Str)];
+const RULES_REVIEW_SPEC: &[Field] = &[f(1, "namespace", Str)];
+
 pub(super) fn schema(kind: &str) -> Option<Vec<Field>> {
     let binding = || {
         vec![
@@ -97,6 +113,16 @@ pub(super) fn schema(kind: &str) -> Option<Vec<Field>> {
             f(3, "aggregationRule", Msg(AGGREGATION_RULE)),
         ],
         "RoleBinding" | "ClusterRoleBinding" => binding(),
+        // `kubectl auth can-i` and `kubectl auth whoami` (authorization/authentication v1).
+        "SelfSubjectAccessReview" => vec![
+            f(1, "metadata", Msg(OBJECT_META)),
+            f(2, "spec", Msg(ACCESS_REVIEW_SPEC)),
+        ],
+        "SelfSubjectRulesReview" => vec![
+            f(1, "metadata", Msg(OBJECT_META)),
+            f(2, "spec", Msg(RULES_REVIEW_SPEC)),
+        ],
+        "SelfSubjectReview" => vec![f(1, "metadata", Msg(OBJECT_META))],
         _ => return None,
     })
 }
