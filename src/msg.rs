@@ -55,6 +55,8 @@ pub enum Msg {
     },
     /// The answer to an `Effect::Metrics`.
     Metrics(crate::model::metrics::MetricsAnswer),
+    /// The answer to an `Effect::SwitchContext`.
+    Context(crate::model::contexts::ContextMsg),
 }
 
 /// How a watch error that is about permissions starts: it belongs to the view, not to the

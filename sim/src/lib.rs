@@ -84,6 +84,9 @@ pub struct SimConfig {
     pub timing: Timing,
     /// Where to write the kubeconfig; `None` writes one into a fresh temporary directory.
     pub kubeconfig_path: Option<PathBuf>,
+    /// The name of the cluster, user and context in the kubeconfig. The written file keeps
+    /// the other entries of an existing one (see `kubeconfig::write_named`).
+    pub context_name: String,
     /// Pod changes per second made by the churn generator (0 = off).
     pub churn: u32,
     /// Serve `metrics.k8s.io` (as metrics-server does); `false` is a cluster without it.
@@ -97,6 +100,7 @@ impl SimConfig {
             seed: Seed::Demo,
             timing: Timing::demo(),
             kubeconfig_path: None,
+            context_name: kubeconfig::CONTEXT.to_string(),
             churn: 0,
             metrics: true,
         }

@@ -100,7 +100,7 @@ pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
             (dir.path().join("kubeconfig"), Some(dir))
         }
     };
-    kubeconfig::write(&kubeconfig_path, &url)?;
+    kubeconfig::write_named(&kubeconfig_path, &url, &cfg.context_name)?;
 
     let state = SimState {
         store: Arc::new(Store::new()),

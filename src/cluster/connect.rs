@@ -7,7 +7,41 @@ use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
 use kube::{Client, Config};
 
 use crate::error::StartupError;
+use crate::model::contexts::ContextRow;
 use crate::model::ClusterInfo;
+
+/// `--as` / `--as-group`: who every request acts as (kubectl's impersonation flags).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Impersonation {
+    pub user: Option<String>,
+    pub groups: Vec<String>,
+}
+
+/// What every connection of a session shares: where the kubeconfig is read from and who
+/// the requests act as. Contexts switched to later read the files again (a context added
+/// since the start is there).
+#[derive(Debug, Clone, Default)]
+pub struct Target {
+    pub paths: Vec<PathBuf>,
+    pub impersonation: Impersonation,
+}
+
+/// Every context of the kubeconfig, in its order (names only).
+pub fn context_rows(kubeconfig: &Kubeconfig) -> Vec<ContextRow> {
+    kubeconfig
+        .contexts
+        .iter()
+        .map(|named| {
+            let ctx = named.context.as_ref();
+            ContextRow {
+                name: named.name.clone(),
+                cluster: ctx.map(|c| c.cluster.clone()).unwrap_or_default(),
+                user: ctx.and_then(|c| c.user.clone()).unwrap_or_default(),
+                namespace: ctx.and_then(|c| c.namespace.clone()).unwrap_or_default(),
+            }
+        })
+        .collect()
+}
 
 /// Where a kubeconfig came from, for messages.
 #[derive(Debug, Clone)]
@@ -112,6 +146,7 @@ pub async fn connect(
     kubeconfig: Kubeconfig,
     context: Option<&str>,
     source: &[PathBuf],
+    impersonation: &Impersonation,
 ) -> Result<Connected, StartupError> {
     let files = source
         .iter()
@@ -152,14 +187,27 @@ pub async fn connect(
         cluster: None,
         user: None,
     };
-    let config = Config::from_custom_kubeconfig(kubeconfig, &options)
+    let mut config = Config::from_custom_kubeconfig(kubeconfig, &options)
         .await
         .map_err(|e| StartupError::Kubeconfig(format!("{files}: {e}")))?;
+    if let Some(user) = &impersonation.user {
+        config.auth_info.impersonate = Some(user.clone());
+    }
+    if !impersonation.groups.is_empty() {
+        config.auth_info.impersonate_groups = Some(impersonation.groups.clone());
+    }
     let server = config.cluster_url.to_string();
     let namespace = config.default_namespace.clone();
-    let client = Client::try_from(config).map_err(|e| {
-        StartupError::Kubeconfig(format!("cannot build a client for {server}: {e}"))
-    })?;
+    // Building the client runs an exec credential plugin: off the async workers.
+    let client = tokio::task::spawn_blocking(move || Client::try_from(config))
+        .await
+        .map_err(|e| StartupError::Kubeconfig(format!("cannot build a client: {e}")))?
+        .map_err(|e| {
+            StartupError::Kubeconfig(format!(
+                "cannot build a client for {server}: {}",
+                super::errors::describe_client(&e)
+            ))
+        })?;
     Ok(Connected {
         client,
         info: ClusterInfo {
@@ -168,9 +216,24 @@ pub async fn connect(
             user,
             protected: false,
             version: None,
+            impersonate: impersonation.user.clone(),
         },
         namespace,
     })
+}
+
+/// A client for context `name` of the kubeconfig files (read again), and the server's
+/// answer to `/version` (an unreachable server is an answer too: the error says why).
+pub async fn switch(
+    target: &Target,
+    name: &str,
+) -> Result<(Connected, Result<String, String>), String> {
+    let kubeconfig = load_kubeconfig(&target.paths).map_err(|e| e.to_string())?;
+    let connected = connect(kubeconfig, Some(name), &target.paths, &target.impersonation)
+        .await
+        .map_err(|e| e.to_string())?;
+    let version = server_version(&connected.client).await;
+    Ok((connected, version))
 }
 
 /// The server's version, e.g. `v1.33.0`.
@@ -214,14 +277,15 @@ mod tests {
             .enable_all()
             .build()
             .unwrap();
+        let none = Impersonation::default();
         let c = rt
-            .block_on(connect(merged.clone(), Some("beta"), &paths))
+            .block_on(connect(merged.clone(), Some("beta"), &paths, &none))
             .unwrap();
         assert_eq!(c.info.context, "beta");
         assert_eq!(c.namespace, "team-b");
         assert_eq!(c.info.server, "https://beta.example:6443");
         let err = rt
-            .block_on(connect(merged, Some("gamma"), &paths))
+            .block_on(connect(merged, Some("gamma"), &paths, &none))
             .err()
             .unwrap();
         assert!(

@@ -7,6 +7,7 @@ pub mod change;
 pub mod connect;
 pub mod discovery;
 pub mod edit;
+pub mod errors;
 pub mod exec;
 pub mod logs;
 pub mod metrics;

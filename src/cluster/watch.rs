@@ -142,28 +142,8 @@ pub fn describe(err: &watcher::Error) -> String {
     describe_client(client_err)
 }
 
-pub fn describe_client(err: &kube::Error) -> String {
-    match err {
-        kube::Error::Api(status) => status_text(status),
-        kube::Error::HyperError(_) | kube::Error::Service(_) => {
-            format!("cannot reach the API server ({err})")
-        }
-        other => other.to_string(),
-    }
-}
-
-fn status_text(status: &kube::core::Status) -> String {
-    let reason = if status.reason.is_empty() {
-        format!("HTTP {}", status.code)
-    } else {
-        status.reason.clone()
-    };
-    if status.message.is_empty() {
-        reason
-    } else {
-        format!("{reason}: {}", status.message)
-    }
-}
+pub use super::errors::describe_client;
+use super::errors::status_text;
 
 /// Collects consecutive upserts and removals into as few messages as possible.
 pub(super) struct Batcher<R> {

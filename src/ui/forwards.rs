@@ -46,9 +46,10 @@ fn target_cell(target: &TargetRef, saved: bool) -> String {
     }
 }
 
-fn cells(f: &ForwardStatus, saved: bool) -> [String; 7] {
+fn cells(f: &ForwardStatus, saved: bool, context: &str) -> [String; 8] {
     [
         target_cell(&f.target, saved),
+        context.to_string(),
         f.pod.clone().unwrap_or_else(|| "-".to_string()),
         format!("{} → {}", f.local, remote(f)),
         f.state.label().to_string(),
@@ -59,10 +60,11 @@ fn cells(f: &ForwardStatus, saved: bool) -> [String; 7] {
 }
 
 /// An inactive forward: where it would listen and forward to; nothing counted.
-fn inactive_cells(spec: &ForwardSpec, saved: bool) -> [String; 7] {
+fn inactive_cells(spec: &ForwardSpec, saved: bool, context: &str) -> [String; 8] {
     let local = SocketAddr::new(spec.address, spec.local_port);
     [
         target_cell(&spec.target, saved),
+        context.to_string(),
         "-".to_string(),
         format!("{local} → {}", spec.remote_port),
         INACTIVE.to_string(),
@@ -75,8 +77,9 @@ fn inactive_cells(spec: &ForwardSpec, saved: bool) -> [String; 7] {
 /// The state word of a forward that is not running.
 const INACTIVE: &str = "Inactive";
 
-const TITLES: [&str; 7] = [
+const TITLES: [&str; 8] = [
     "TARGET",
+    "CONTEXT",
     "POD",
     "LOCAL → REMOTE",
     "STATE",
@@ -120,13 +123,19 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &T
     let height = table_area.height.saturating_sub(1) as usize;
     let offset = forwards.selected.saturating_sub(height.saturating_sub(1));
     let shown: Vec<Entry> = forwards.entries().skip(offset).take(height).collect();
-    let mut rows: Vec<[String; 7]> = shown
+    let mut rows: Vec<[String; 8]> = shown
         .iter()
         .map(|e| {
             let saved = forwards_saved::is_saved(st, &e.spec());
             match e {
-                Entry::Live(f) => cells(f, saved),
-                Entry::Inactive(spec) => inactive_cells(spec, saved),
+                Entry::Live(f) => {
+                    let context = match forwards.context_of(f.id) {
+                        "" => st.cluster.context.as_str(),
+                        known => known,
+                    };
+                    cells(f, saved && context == st.cluster.context, context)
+                }
+                Entry::Inactive(spec) => inactive_cells(spec, saved, &st.cluster.context),
             }
         })
         .collect();
@@ -139,9 +148,9 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &T
                 .unwrap_or(0) as u16
         })
         .collect();
-    // The pod name gives way first, then the target, then the addresses; the state and
-    // counters stay whole.
-    shrink_to_fit(&mut widths, 2, table_area.width, &[1, 0, 2], 10);
+    // The pod name gives way first, then the context, the target, then the addresses; the
+    // state and counters stay whole.
+    shrink_to_fit(&mut widths, 2, table_area.width, &[2, 1, 0, 3], 10);
     let widths: Vec<Constraint> = widths.into_iter().map(Constraint::Length).collect();
     let mut header = [TITLES.map(String::from)];
     fit_cells(&widths, 2, table_area.width, &mut header);
@@ -156,7 +165,7 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &T
                 Entry::Inactive(_) => theme.muted,
             };
             let mut row = Row::new(cells.into_iter().enumerate().map(|(i, c)| {
-                if i == 3 {
+                if i == 4 {
                     Cell::from(Span::styled(c, style))
                 } else {
                     Cell::from(c)

@@ -3,6 +3,7 @@
 
 pub mod change;
 pub mod confirm;
+pub mod contexts;
 pub mod details;
 pub mod forwards;
 pub mod help;
@@ -45,6 +46,7 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) -> H
     }
     if let Some(r) = areas.main {
         match st.view {
+            _ if st.contexts.open => contexts::draw(f, r, st, keymap, theme),
             _ if st.forwards_open => forwards::draw(f, r, st, keymap, theme),
             MainView::Pods => pods::draw(f, r, st, theme, &mut hits),
             MainView::Services => services::draw(f, r, st, theme, &mut hits),
