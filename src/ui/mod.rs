@@ -55,6 +55,9 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) -> H
                 workloads::draw(f, r, st, theme, &mut hits)
             }
         }
+        if !st.forwards_open && !st.contexts.open {
+            draw_stale(f, r, st, theme);
+        }
     }
     if let Some(r) = areas.details {
         if st.rollout.history.is_some() || st.view.workload().is_some() {
@@ -99,4 +102,26 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) -> H
         hits.add(area, Spot::Scrolling);
     }
     hits
+}
+
+/// Rows kept while their watch fails are not up to date: the bottom border says so, and
+/// why (an empty table says it in its body instead).
+fn draw_stale(f: &mut Frame, area: ratatui::layout::Rect, st: &AppState, theme: &Theme) {
+    let Some(error) = &st.main_watch.error else {
+        return;
+    };
+    if st.counts_of(crate::state::Pane::Main).1 == 0 || area.height < 3 || area.width < 8 {
+        return;
+    }
+    let line = ratatui::layout::Rect {
+        x: area.x + 2,
+        y: area.bottom() - 1,
+        width: area.width - 4,
+        height: 1,
+    };
+    let text = format!(" not up to date: {error} ");
+    f.render_widget(
+        ratatui::widgets::Paragraph::new(ratatui::text::Span::styled(text, theme.error_msg)),
+        line,
+    );
 }
