@@ -27,6 +27,7 @@ pub fn config(args: &SimArgs) -> SimConfig {
         },
         kubeconfig_path: args.write_kubeconfig.clone(),
         context_name: args.context_name.clone(),
+        version: args.kube_version,
         churn: args.churn,
         metrics: !args.no_metrics,
     }
@@ -93,6 +94,11 @@ pub struct SimArgs {
     /// server. An existing file keeps its other clusters, users and contexts.
     #[arg(long, value_name = "PATH")]
     pub write_kubeconfig: Option<PathBuf>,
+
+    /// The Kubernetes release to answer as, 1.28 … 1.33 (`/version`, aggregated discovery
+    /// v2 from 1.30, exec v5 from 1.30).
+    #[arg(long, value_name = "1.N", default_value = "1.33", value_parser = crate::version::ServerVersion::parse)]
+    pub kube_version: crate::version::ServerVersion,
 
     /// The name of the cluster, user and context written into the kubeconfig.
     #[arg(long, value_name = "NAME", default_value = kubeconfig::CONTEXT)]

@@ -107,6 +107,7 @@ pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
         faults: Arc::new(Faults::default()),
         timing: cfg.timing.clone(),
         metrics: Arc::new(Metrics::new(cfg.metrics, cfg.timing.metrics)),
+        version: cfg.version,
     };
     seed::apply(&state, &cfg.seed).context("seeding the simulated cluster")?;
 

@@ -294,6 +294,67 @@ mod tests {
         );
     }
 
+    /// A one-request HTTP server that answers `/version` and hands back what it was sent.
+    fn one_request_server() -> (String, std::thread::JoinHandle<String>) {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let handle = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap();
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = conn.read(&mut buf).unwrap();
+                if n == 0 {
+                    break;
+                }
+                seen.extend_from_slice(&buf[..n]);
+            }
+            let body = r#"{"major":"1","minor":"30","gitVersion":"v1.30.13","gitCommit":"","gitTreeState":"","buildDate":"","goVersion":"","compiler":"","platform":""}"#;
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            conn.write_all(answer.as_bytes()).unwrap();
+            String::from_utf8_lossy(&seen).to_lowercase()
+        });
+        (url, handle)
+    }
+
+    #[test]
+    fn as_and_as_group_reach_the_server_as_impersonation_headers() {
+        let (url, server) = one_request_server();
+        let yaml = format!(
+            "apiVersion: v1\nkind: Config\ncurrent-context: c\n\
+             clusters: [{{ name: c, cluster: {{ server: \"{url}\" }} }}]\n\
+             users: [{{ name: admin, user: {{ token: abc }} }}]\n\
+             contexts: [{{ name: c, context: {{ cluster: c, user: admin }} }}]\n"
+        );
+        let kubeconfig = Kubeconfig::from_yaml(&yaml).unwrap();
+        let who = Impersonation {
+            user: Some("jane".into()),
+            groups: vec!["devs".into(), "ops".into()],
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let connected = rt.block_on(connect(kubeconfig, None, &[], &who)).unwrap();
+        assert_eq!(connected.info.impersonate.as_deref(), Some("jane"));
+        assert_eq!(connected.info.user, "admin");
+        let version = rt.block_on(server_version(&connected.client));
+        assert_eq!(version.as_deref(), Ok("v1.30.13"));
+        let request = server.join().unwrap();
+        assert!(request.starts_with("get /version "), "{request}");
+        assert!(request.contains("impersonate-user: jane\r\n"), "{request}");
+        assert!(request.contains("impersonate-group: devs\r\n"), "{request}");
+        assert!(request.contains("impersonate-group: ops\r\n"), "{request}");
+        assert!(
+            request.contains("authorization: bearer abc\r\n"),
+            "{request}"
+        );
+    }
+
     #[test]
     fn a_garbage_kubeconfig_names_its_path_plainly_with_the_problem() {
         let dir = tempfile::tempdir().unwrap();
