@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! `:ctx` against two simulated clusters whose contexts sit side by side in one kubeconfig
 //! (each sim adds its own, as minikube and kind do): the other cluster's pods, and back, with
 //! a port-forward of the first still answering; the view and namespace per context are

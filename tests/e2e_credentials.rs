@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Credentials as kubectl handles them, through the real binary: an exec credential plugin
 //! (a script that prints an ExecCredential with a short expiry and counts its calls) is run
 //! again before its token runs out, its error text shows when it starts failing, and rkt

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! rkt against Kubernetes 1.28 through 1.33: the simulated cluster answers as each release
 //! (its `/version`, aggregated discovery `v2` only from 1.30, exec `v5.channel.k8s.io` only
 //! from 1.30). rkt detects what the server has: the header shows the version, a kind only
