@@ -16,7 +16,7 @@ use common::{wait_for, TestCluster};
 const SECRET: &str = "s3cr3t";
 
 /// A plugin in `dir`: counts its calls in `dir/count`; with `dir/fail` present it fails
-/// with a message on stderr; otherwise prints a token valid 62 s (kube-rs refreshes a
+/// with a message on stderr (and a token on stdout, which must never be shown); otherwise prints a token valid 62 s (kube-rs refreshes a
 /// token that has less than 60 s left, so after 2 s every request runs it again).
 fn plugin(dir: &Path, api_version: &str) -> PathBuf {
     let script = dir.join("plugin.sh");
@@ -27,6 +27,8 @@ n=$(cat "$dir/count" 2>/dev/null || echo 0)
 n=$((n + 1))
 echo "$n" > "$dir/count"
 if [ -e "$dir/fail" ]; then
+  # What kube-rs's own error text would print: stdout too, token and all.
+  echo "stale t-$n-{SECRET}"
   echo "token expired: run aws sso login" >&2
   exit 1
 fi
@@ -156,4 +158,19 @@ fn a_v1_exec_plugin_authenticates_and_a_401_shows_as_a_rejected_credential_until
     });
     let raw = String::from_utf8_lossy(&app.raw_output()).into_owned();
     assert!(!raw.contains(SECRET), "a token reached the terminal");
+}
+
+#[test]
+fn a_plugin_that_fails_at_start_stops_rkt_with_its_message_and_no_token() {
+    let cluster = TestCluster::demo();
+    let dir = tempfile::tempdir().unwrap();
+    let api = "client.authentication.k8s.io/v1beta1";
+    let script = plugin(dir.path(), api);
+    let config = kubeconfig(dir.path(), &cluster.sim.url, &script, api);
+    std::fs::write(dir.path().join("fail"), "").unwrap();
+    let mut app = PtyApp::spawn(&["--kubeconfig", path_arg(&config)], &[], 160, 40);
+    app.wait_for_text("credential plugin failed: token expired: run aws sso login");
+    assert_ne!(app.wait_exit(), 0);
+    let raw = String::from_utf8_lossy(&app.raw_output()).into_owned();
+    assert!(!raw.contains(SECRET), "{raw}");
 }

@@ -212,3 +212,62 @@ fn ctx_completes_context_names() {
         Some("ctx two")
     );
 }
+
+#[test]
+fn a_forward_of_the_old_context_keeps_its_context_and_is_not_restarted_on_the_new_one() {
+    use crate::model::portforward::{
+        ForwardSpec, ForwardStarted, ForwardState, ForwardStatus, PfMsg, TargetKind, TargetRef,
+    };
+    let mut st = state();
+    let target = TargetRef::new(TargetKind::Pod, "default", "web-0");
+    let spec = ForwardSpec::new(target.clone(), 8080, 80);
+    let local: std::net::SocketAddr = ([127, 0, 0, 1], 8080).into();
+    update(
+        &mut st,
+        Msg::Forward(PfMsg::Started {
+            spec: spec.clone(),
+            started: ForwardStarted { id: 1, local },
+        }),
+    );
+    let status = |state: ForwardState| ForwardStatus {
+        id: 1,
+        target: target.clone(),
+        local,
+        remote_port: 80,
+        pod: Some("web-0".into()),
+        pod_port: Some(80),
+        state,
+        connections: 0,
+        open_connections: 0,
+        bytes_in: 0,
+        bytes_out: 0,
+        last_error: None,
+    };
+    update(
+        &mut st,
+        Msg::Forward(PfMsg::Status(status(ForwardState::Active))),
+    );
+    let gen = switch_gen(&command(&mut st, "ctx two"));
+    update(&mut st, connected(gen, "two"));
+    assert_eq!(st.forwards.context_of(1), "one");
+    // Ended on its own in context one: `enter` in context two does not start it here.
+    update(
+        &mut st,
+        Msg::Forward(PfMsg::Status(status(ForwardState::PodGone))),
+    );
+    command(&mut st, "pf");
+    let effects = update(&mut st, Msg::Action(Action::StartForward));
+    assert!(effects.is_empty(), "{effects:?}");
+    let notice = st
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default();
+    assert!(notice.contains("ran in context one"), "{notice}");
+    // Stopped: it does not become an inactive row of context two.
+    update(
+        &mut st,
+        Msg::Forward(PfMsg::Status(status(ForwardState::Stopped))),
+    );
+    assert_eq!(st.forwards.entry_count(), 0);
+}

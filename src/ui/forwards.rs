@@ -171,7 +171,10 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &T
         .collect();
     // The pod name gives way first, then the context, the target, then the addresses; the
     // state and counters stay whole.
-    let order: Vec<usize> = [2, CONTEXT_COLUMN, 0, 3].into_iter().filter_map(at).collect();
+    let order: Vec<usize> = [2, CONTEXT_COLUMN, 0, 3]
+        .into_iter()
+        .filter_map(at)
+        .collect();
     shrink_to_fit(&mut widths, 2, table_area.width, &order, 10);
     let widths: Vec<Constraint> = widths.into_iter().map(Constraint::Length).collect();
     let mut header = [titles];
