@@ -356,6 +356,37 @@ mod tests {
     }
 
     #[test]
+    fn https_to_a_server_that_speaks_no_tls_is_a_tls_failure() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("https://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            use std::io::Write;
+            for conn in listener.incoming().take(8) {
+                let Ok(mut conn) = conn else { break };
+                let _ = conn.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n");
+            }
+        });
+        let yaml = format!(
+            "apiVersion: v1\nkind: Config\ncurrent-context: c\n\
+             clusters: [{{ name: c, cluster: {{ server: \"{url}\" }} }}]\n\
+             users: [{{ name: u, user: {{}} }}]\n\
+             contexts: [{{ name: c, context: {{ cluster: c, user: u }} }}]\n"
+        );
+        let kubeconfig = Kubeconfig::from_yaml(&yaml).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let none = Impersonation::default();
+        let connected = rt.block_on(connect(kubeconfig, None, &[], &none)).unwrap();
+        let err = rt.block_on(server_version(&connected.client)).unwrap_err();
+        assert!(
+            err.starts_with("cannot reach the API server: TLS failed"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn a_garbage_kubeconfig_names_its_path_plainly_with_the_problem() {
         let dir = tempfile::tempdir().unwrap();
         let bytes = dir.path().join("garbage.yaml");

@@ -92,6 +92,18 @@ fn one_line(text: &str) -> String {
     }
 }
 
+/// What rustls's errors say (it is not a dependency of ours to downcast to): a certificate
+/// not trusted, a server that speaks no TLS, an alert from the server.
+const TLS_WORDS: [&str; 7] = [
+    "certificate",
+    "tls",
+    "handshake",
+    "corrupt message",
+    "peer is incompatible",
+    "peer misbehaved",
+    "fatal alert",
+];
+
 /// Connection refused, timed out, DNS or TLS, with the innermost message.
 pub fn unreachable_reason(err: &(dyn StdError + 'static)) -> String {
     let mut texts = Vec::new();
@@ -113,7 +125,7 @@ pub fn unreachable_reason(err: &(dyn StdError + 'static)) -> String {
     let kind = kind.unwrap_or(
         if all.contains("dns error") || all.contains("lookup address") {
             "DNS lookup failed"
-        } else if all.contains("certificate") || all.contains("tls") || all.contains("handshake") {
+        } else if TLS_WORDS.iter().any(|w| all.contains(w)) {
             "TLS failed"
         } else if all.contains("timed out") || all.contains("elapsed") {
             "timed out"
