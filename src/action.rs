@@ -79,6 +79,8 @@ pub enum Action {
     SaveForward,
     /// Open the selected port-forward's URL in the browser.
     OpenUrl,
+    /// Switch to the selected kubeconfig context (`:ctx`).
+    SwitchContext,
     /// Rollout history of the selected workload (or of a pod's owner).
     History,
     /// Roll back (to the selected revision, or the previous one), after confirmation.

@@ -3,6 +3,7 @@
 
 mod audit;
 mod clipboard;
+mod contexts;
 mod forwards;
 mod frame_stats;
 mod memory;
@@ -47,18 +48,32 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         let session = startup::connect(&cli, prepared).await?;
         let mut tui = Tui::start(session.mouse)?;
         let mut st = session.state;
+        let switcher = contexts::Switcher::new(session.target, session.protected);
         let result = event_loop(
             &mut tui,
             &mut st,
             &session.theme,
-            session.client,
+            (session.client, switcher),
             session.max_fps,
         )
         .await;
+        remember_context(&mut st);
         drop(tui); // restores the terminal before any error is printed
         drop(session.demo);
         result.map(|()| ExitCode::SUCCESS)
     })
+}
+
+/// On the way out: the context's view and namespace are remembered for the next run
+/// (written here, at once: the runtime's tasks are gone).
+fn remember_context(st: &mut AppState) {
+    for effect in crate::state::contexts::remember_here(st) {
+        if let crate::effect::Effect::WriteState { path, contents } = effect {
+            if let Err(e) = runtime::write_private(&path, &contents) {
+                eprintln!("rkt: cannot write {}: {e}", path.display());
+            }
+        }
+    }
 }
 
 /// Draws a frame; returns what was drawn where, for the mouse.
@@ -152,11 +167,11 @@ async fn event_loop(
     tui: &mut Tui,
     st: &mut AppState,
     theme: &Theme,
-    client: kube::Client,
+    (client, switcher): (kube::Client, contexts::Switcher),
     max_fps: u32,
 ) -> anyhow::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let mut rt = Runtime::new(client, tx);
+    let mut rt = Runtime::new(client, tx).with_contexts(switcher);
     let mut stats = FrameStats::from_env();
     let result = drive(tui, st, theme, &mut rt, &mut rx, max_fps, &mut stats).await;
     // Forwards stop on every way out: quit, a signal, a terminal that went away, an error.

@@ -33,6 +33,15 @@ pub struct Cli {
     #[arg(long, value_name = "NAME")]
     pub context: Option<String>,
 
+    /// Act as this user: every request impersonates it (kubectl's --as; the credential in
+    /// the kubeconfig must be allowed to impersonate).
+    #[arg(long = "as", value_name = "USER")]
+    pub as_user: Option<String>,
+
+    /// Act as a member of this group (kubectl's --as-group; repeat for several).
+    #[arg(long = "as-group", value_name = "GROUP", requires = "as_user")]
+    pub as_group: Vec<String>,
+
     /// Namespace to start in (otherwise the context's namespace, then "default").
     #[arg(short = 'n', long, value_name = "NAME")]
     pub namespace: Option<String>,

@@ -116,6 +116,18 @@ pub enum Effect {
     },
     /// Give the terminal back and stop the process (`ctrl-z`); `fg` resumes and redraws.
     Suspend,
+    /// Build a client for the kubeconfig context `name` (re-reading the kubeconfig files) and
+    /// ask its server for its version; answers `Msg::Context` with `gen`.
+    SwitchContext { name: String, gen: u64 },
+    /// Carry out from now on every request with the client the switch `gen` built (the
+    /// watches that follow in the same batch already use it). Running port-forwards keep
+    /// the client they started with.
+    UseContext(u64),
+    /// Write one of rkt's state files (only the user may read it); a failure is a notice.
+    WriteState {
+        path: std::path::PathBuf,
+        contents: String,
+    },
     /// Open a URL with the desktop's opener (`xdg-open`, `open`); a failure is a notice.
     OpenUrl(String),
     /// Port-forward work for the runtime's forward manager.

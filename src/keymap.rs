@@ -29,6 +29,8 @@ pub enum Ctx {
     Forwards,
     /// The port-forward dialog (`shift-f`).
     PortForward,
+    /// The kubeconfig contexts pane (`:ctx`).
+    Contexts,
     /// Deployments, StatefulSets, DaemonSets.
     Workloads,
     /// The rollout history pane.
@@ -49,7 +51,7 @@ pub enum Ctx {
 }
 
 impl Ctx {
-    pub const ALL: [Ctx; 19] = [
+    pub const ALL: [Ctx; 20] = [
         Ctx::Global,
         Ctx::List,
         Ctx::Namespaces,
@@ -63,6 +65,7 @@ impl Ctx {
         Ctx::LogPicker,
         Ctx::Forwards,
         Ctx::PortForward,
+        Ctx::Contexts,
         Ctx::Text,
         Ctx::Resources,
         Ctx::Helm,
@@ -84,6 +87,7 @@ impl Ctx {
             Ctx::LogPicker => "Container picker",
             Ctx::Forwards => "Port-forwards",
             Ctx::PortForward => "Port-forward dialog",
+            Ctx::Contexts => "Contexts",
             Ctx::Workloads => "Deployments, StatefulSets, DaemonSets",
             Ctx::History => "Rollout history",
             Ctx::Text => "YAML and describe",
@@ -109,6 +113,7 @@ impl Ctx {
             Ctx::LogPicker => &[Ctx::LogPicker, Ctx::List, Ctx::Global],
             Ctx::Forwards => &[Ctx::Forwards, Ctx::List, Ctx::Global],
             Ctx::PortForward => &[Ctx::PortForward, Ctx::Global],
+            Ctx::Contexts => &[Ctx::Contexts, Ctx::List, Ctx::Global],
             Ctx::Form => &[Ctx::Form, Ctx::Global],
             Ctx::Workloads => &[Ctx::Workloads, Ctx::List, Ctx::Global],
             Ctx::History => &[Ctx::History, Ctx::List, Ctx::Global],
@@ -216,6 +221,13 @@ pub const DEFAULTS: &[Binding] = &[
     ),
     b(Ctx::Forwards, "c", Action::Copy, "copy URL"),
     b(Ctx::Forwards, "esc", Action::Back, "close forwards"),
+    b(
+        Ctx::Contexts,
+        "enter",
+        Action::SwitchContext,
+        "switch to it",
+    ),
+    b(Ctx::Contexts, "esc", Action::Back, "close contexts"),
     b(Ctx::PortForward, "enter", Action::Submit, "start forward"),
     b(Ctx::PortForward, "esc", Action::Cancel, "cancel"),
     b(Ctx::PortForward, "tab", Action::FocusNext, "next field"),

@@ -62,6 +62,8 @@ pub enum Msg {
         query: crate::model::access::AccessQuery,
         answer: crate::model::access::AccessAnswer,
     },
+    /// The answer to an `Effect::SwitchContext`.
+    Context(crate::model::contexts::ContextMsg),
 }
 
 /// How a watch error that is about permissions starts: it belongs to the view, not to the

@@ -26,6 +26,8 @@ pub fn config(args: &SimArgs) -> SimConfig {
             TimingKind::Fast => Timing::fast(),
         },
         kubeconfig_path: args.write_kubeconfig.clone(),
+        context_name: args.context_name.clone(),
+        version: args.kube_version,
         churn: args.churn,
         metrics: !args.no_metrics,
         auth: args.auth,
@@ -48,6 +50,7 @@ pub fn run(args: SimArgs) -> anyhow::Result<ExitCode> {
 /// Serves `cfg`, with `configmaps` ConfigMaps added to the scale seed's first namespace
 /// before the address is printed (clients see them from their first request).
 async fn serve(cfg: SimConfig, configmaps: usize) -> anyhow::Result<()> {
+    let cfg_context = cfg.context_name.clone();
     let sim = super::start(cfg).await?;
     if configmaps > 0 {
         super::seed::scale_configmaps(&sim.store, configmaps)?;
@@ -61,7 +64,7 @@ async fn serve(cfg: SimConfig, configmaps: usize) -> anyhow::Result<()> {
             super::auth::RESTRICTED_NAMESPACE
         )
     } else {
-        format!("context {}", kubeconfig::CONTEXT)
+        format!("context {cfg_context}")
     };
     println!(
         "rkt sim: serving the Kubernetes API on {}\nkubeconfig: {path} ({contexts})\ntry: KUBECONFIG={path} kubectl get pods -A\nPress Ctrl-C to stop.",
@@ -97,9 +100,19 @@ pub struct SimArgs {
     #[arg(long, default_value_t = 0)]
     pub port: u16,
 
-    /// Where to write a kubeconfig whose current context (rkt-sim) points at the server.
+    /// Where to write a kubeconfig whose current context (--context-name) points at the
+    /// server. An existing file keeps its other clusters, users and contexts.
     #[arg(long, value_name = "PATH")]
     pub write_kubeconfig: Option<PathBuf>,
+
+    /// The Kubernetes release to answer as, 1.28 … 1.33 (`/version`, aggregated discovery
+    /// v2 from 1.30, exec v5 from 1.30).
+    #[arg(long, value_name = "1.N", default_value = "1.33", value_parser = crate::version::ServerVersion::parse)]
+    pub kube_version: crate::version::ServerVersion,
+
+    /// The name of the cluster, user and context written into the kubeconfig.
+    #[arg(long, value_name = "NAME", default_value = kubeconfig::CONTEXT)]
+    pub context_name: String,
 
     /// What the cluster starts with.
     #[arg(long, value_enum, default_value_t = SeedKind::Demo)]

@@ -52,11 +52,16 @@ async fn exec(
             return (status, plain, text).into_response();
         }
     };
+    // Before 1.30 the server does not speak v5.
+    let offered: Vec<&'static str> = PROTOCOLS
+        .into_iter()
+        .filter(|p| *p != "v5.channel.k8s.io" || state.version.exec_v5())
+        .collect();
     let upgrade = match upgrade {
-        Ok(u) => u.protocols(PROTOCOLS),
+        Ok(u) => u.protocols(offered.clone()),
         Err(_) => return ApiError::bad_request("Upgrade request required").into_response(),
     };
-    let proto = match wsproto::chosen(&headers, &PROTOCOLS) {
+    let proto = match wsproto::chosen(&headers, &offered) {
         Some("v5.channel.k8s.io") => Proto::V5,
         Some("v4.channel.k8s.io") => Proto::V4,
         _ => Proto::V1,

@@ -19,6 +19,7 @@ pub mod resources;
 pub mod seed;
 pub mod server;
 pub mod store;
+pub mod version;
 pub mod wsproto;
 
 use std::path::PathBuf;
@@ -85,6 +86,11 @@ pub struct SimConfig {
     pub timing: Timing,
     /// Where to write the kubeconfig; `None` writes one into a fresh temporary directory.
     pub kubeconfig_path: Option<PathBuf>,
+    /// The name of the cluster, user and context in the kubeconfig. The written file keeps
+    /// the other entries of an existing one (see `kubeconfig::write_named`).
+    pub context_name: String,
+    /// The Kubernetes release to answer as (`/version`, discovery and exec protocols).
+    pub version: version::ServerVersion,
     /// Pod changes per second made by the churn generator (0 = off).
     pub churn: u32,
     /// Serve `metrics.k8s.io` (as metrics-server does); `false` is a cluster without it.
@@ -101,6 +107,8 @@ impl SimConfig {
             seed: Seed::Demo,
             timing: Timing::demo(),
             kubeconfig_path: None,
+            context_name: kubeconfig::CONTEXT.to_string(),
+            version: version::ServerVersion::default(),
             churn: 0,
             metrics: true,
             auth: false,
@@ -126,4 +134,6 @@ pub struct SimState {
     pub timing: Timing,
     /// The metrics API (`metrics.k8s.io`), on or off, and its request count.
     pub metrics: Arc<metrics::Metrics>,
+    /// The Kubernetes release the simulation answers as.
+    pub version: version::ServerVersion,
 }

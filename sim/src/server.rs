@@ -111,7 +111,7 @@ pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
     };
     match &auth {
         Some(auth) => kubeconfig::write_with_auth(&kubeconfig_path, &url, &auth.credentials)?,
-        None => kubeconfig::write(&kubeconfig_path, &url)?,
+        None => kubeconfig::write_named(&kubeconfig_path, &url, &cfg.context_name)?,
     }
 
     let state = SimState {
@@ -119,6 +119,7 @@ pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
         faults: Arc::new(Faults::default()),
         timing: cfg.timing.clone(),
         metrics: Arc::new(Metrics::new(cfg.metrics, cfg.timing.metrics)),
+        version: cfg.version,
     };
     seed::apply(&state, &cfg.seed).context("seeding the simulated cluster")?;
 

@@ -71,6 +71,13 @@ impl Forwards {
         }
     }
 
+    /// Forwards started from now on use `client` (another context's); running ones keep
+    /// theirs.
+    pub fn use_client(&mut self, client: kube::Client) {
+        self.manager.use_client(client.clone());
+        self.client = client;
+    }
+
     /// Stops every forward and waits until their listeners are closed (on quit).
     pub async fn stop_all(&mut self) {
         self.manager.stop_all().await;

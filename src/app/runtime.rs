@@ -28,6 +28,9 @@ pub struct Runtime {
     audit_log: Option<std::path::PathBuf>,
     /// `ctrl-z` was pressed: the event loop stops the process once the effects are done.
     suspend: bool,
+    /// Where `:ctx` connects from, and the clients its switches built, by generation,
+    /// until `Effect::UseContext` takes one.
+    contexts: super::contexts::Switcher,
 }
 
 impl Runtime {
@@ -42,7 +45,14 @@ impl Runtime {
             foreground: Default::default(),
             audit_log: super::audit::log_path(),
             suspend: false,
+            contexts: super::contexts::Switcher::default(),
         }
+    }
+
+    /// Lets `:ctx` switch (the kubeconfig files, impersonation and protected patterns).
+    pub fn with_contexts(mut self, switcher: super::contexts::Switcher) -> Runtime {
+        self.contexts = switcher;
+        self
     }
 
     /// The client, for sessions the event loop runs itself.
@@ -239,6 +249,23 @@ impl Runtime {
                 });
             }
             Effect::Suspend => self.suspend = true,
+            Effect::SwitchContext { name, gen } => self.contexts.switch(name, gen, &self.tx),
+            Effect::UseContext(gen) => {
+                if let Some(client) = self.contexts.take(gen) {
+                    // Running forwards keep the client they started with.
+                    self.forwards.use_client(client.clone());
+                    self.client = client;
+                }
+            }
+            Effect::WriteState { path, contents } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = write_private(&path, &contents) {
+                        let notice = Notice::error(format!("cannot write {}: {e}", path.display()));
+                        let _ = tx.send(Msg::Notice(notice));
+                    }
+                });
+            }
             Effect::OpenUrl(url) => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
@@ -314,7 +341,7 @@ impl Drop for Runtime {
 
 /// Writes a file only its owner may read (saved logs and forwards may name or hold
 /// private things), creating its directory first.
-fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+pub(super) fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     if let Some(dir) = path.parent() {

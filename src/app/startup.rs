@@ -97,6 +97,10 @@ pub struct Session {
     pub state: AppState,
     pub theme: Theme,
     pub client: kube::Client,
+    /// Where `:ctx` reads contexts from, and who requests act as.
+    pub target: connect::Target,
+    /// `protected_contexts` of the config, for contexts switched to.
+    pub protected: Vec<String>,
     pub max_fps: u32,
     pub mouse: bool,
     /// The in-process simulated cluster of `--demo`, kept alive for the session.
@@ -119,11 +123,25 @@ pub async fn connect(cli: &Cli, prepared: Prepared) -> anyhow::Result<Session> {
         .or_else(|| cli.kubeconfig.clone());
     let paths = connect::kubeconfig_paths(explicit.as_deref())?;
     let kubeconfig = connect::load_kubeconfig(&paths)?;
-    let connected = connect::connect(kubeconfig, cli.context.as_deref(), &paths).await?;
+    let rows = connect::context_rows(&kubeconfig);
+    let impersonation = connect::Impersonation {
+        user: cli.as_user.clone(),
+        groups: cli.as_group.clone(),
+    };
+    let connected =
+        connect::connect(kubeconfig, cli.context.as_deref(), &paths, &impersonation).await?;
+    let (memory, memory_path) = load_context_memory()?;
+    let remembered = crate::state::contexts::remembered_scope(
+        &memory,
+        &connected.info.context,
+        &connected.namespace,
+    );
     let scope = if cli.all_namespaces {
         Scope::All
+    } else if let Some(ns) = &cli.namespace {
+        Scope::Namespace(ns.as_str().into())
     } else {
-        Scope::Namespace(cli.namespace.clone().unwrap_or(connected.namespace).into())
+        remembered
     };
     let mut info = connected.info;
     info.protected =
@@ -131,6 +149,8 @@ pub async fn connect(cli: &Cli, prepared: Prepared) -> anyhow::Result<Session> {
     let mut state = AppState::new(Arc::new(prepared.keymap), info, scope, Timestamp::now());
     state.readonly = cli.readonly || prepared.config.readonly;
     state.access.enable();
+    state.contexts = crate::state::contexts::Contexts::new(rows, memory, memory_path);
+    crate::state::contexts::restore_view(&mut state);
     state.saved_forwards = load_saved_forwards();
     crate::state::forwards_saved::restore(&mut state);
     state.log_settings = crate::state::logs::app::LogSettings {
@@ -143,6 +163,11 @@ pub async fn connect(cli: &Cli, prepared: Prepared) -> anyhow::Result<Session> {
         state,
         theme: prepared.theme,
         client: connected.client,
+        target: connect::Target {
+            paths,
+            impersonation,
+        },
+        protected: prepared.config.protected_contexts.clone(),
         max_fps: prepared.config.max_fps,
         mouse: prepared.config.mouse,
         demo,
@@ -160,4 +185,28 @@ fn load_saved_forwards() -> crate::state::forwards_saved::SavedStore {
             Err(e) => Some(Err(e.to_string())),
         });
     crate::state::forwards_saved::SavedStore::load(path, text)
+}
+
+/// The last view and namespace per context (`$XDG_STATE_HOME/rkt/contexts.yaml`; a
+/// missing one is empty). A file that cannot be read or parsed stops rkt with its path:
+/// rkt would write over it otherwise.
+fn load_context_memory() -> anyhow::Result<(
+    crate::model::contexts::ContextMemory,
+    Option<std::path::PathBuf>,
+)> {
+    use crate::model::contexts::ContextMemory;
+    let Some(path) = crate::config::state_dir().map(|d| d.join("contexts.yaml")) else {
+        return Ok((ContextMemory::default(), None));
+    };
+    let memory = match std::fs::read_to_string(&path) {
+        Ok(text) => ContextMemory::parse(&text).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: not a valid rkt contexts file ({e}); fix or delete it",
+                path.display()
+            )
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => ContextMemory::default(),
+        Err(e) => anyhow::bail!("cannot read {}: {e}", path.display()),
+    };
+    Ok((memory, Some(path)))
 }

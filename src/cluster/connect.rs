@@ -7,7 +7,41 @@ use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
 use kube::{Client, Config};
 
 use crate::error::StartupError;
+use crate::model::contexts::ContextRow;
 use crate::model::ClusterInfo;
+
+/// `--as` / `--as-group`: who every request acts as (kubectl's impersonation flags).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Impersonation {
+    pub user: Option<String>,
+    pub groups: Vec<String>,
+}
+
+/// What every connection of a session shares: where the kubeconfig is read from and who
+/// the requests act as. Contexts switched to later read the files again (a context added
+/// since the start is there).
+#[derive(Debug, Clone, Default)]
+pub struct Target {
+    pub paths: Vec<PathBuf>,
+    pub impersonation: Impersonation,
+}
+
+/// Every context of the kubeconfig, in its order (names only).
+pub fn context_rows(kubeconfig: &Kubeconfig) -> Vec<ContextRow> {
+    kubeconfig
+        .contexts
+        .iter()
+        .map(|named| {
+            let ctx = named.context.as_ref();
+            ContextRow {
+                name: named.name.clone(),
+                cluster: ctx.map(|c| c.cluster.clone()).unwrap_or_default(),
+                user: ctx.and_then(|c| c.user.clone()).unwrap_or_default(),
+                namespace: ctx.and_then(|c| c.namespace.clone()).unwrap_or_default(),
+            }
+        })
+        .collect()
+}
 
 /// Where a kubeconfig came from, for messages.
 #[derive(Debug, Clone)]
@@ -151,6 +185,7 @@ pub async fn connect(
     kubeconfig: Kubeconfig,
     context: Option<&str>,
     source: &[PathBuf],
+    impersonation: &Impersonation,
 ) -> Result<Connected, StartupError> {
     let files = source
         .iter()
@@ -163,14 +198,27 @@ pub async fn connect(
         cluster: None,
         user: None,
     };
-    let config = Config::from_custom_kubeconfig(kubeconfig, &options)
+    let mut config = Config::from_custom_kubeconfig(kubeconfig, &options)
         .await
         .map_err(|e| StartupError::Kubeconfig(format!("{files}: {e}")))?;
+    if let Some(user) = &impersonation.user {
+        config.auth_info.impersonate = Some(user.clone());
+    }
+    if !impersonation.groups.is_empty() {
+        config.auth_info.impersonate_groups = Some(impersonation.groups.clone());
+    }
     let server = config.cluster_url.to_string();
     let namespace = config.default_namespace.clone();
-    let client = Client::try_from(config).map_err(|e| {
-        StartupError::Kubeconfig(format!("cannot build a client for {server}: {e}"))
-    })?;
+    // Building the client runs an exec credential plugin: off the async workers.
+    let client = tokio::task::spawn_blocking(move || Client::try_from(config))
+        .await
+        .map_err(|e| StartupError::Kubeconfig(format!("cannot build a client: {e}")))?
+        .map_err(|e| {
+            StartupError::Kubeconfig(format!(
+                "cannot build a client for {server}: {}",
+                super::errors::describe_client(&e)
+            ))
+        })?;
     Ok(Connected {
         client,
         info: ClusterInfo {
@@ -179,9 +227,24 @@ pub async fn connect(
             user,
             protected: false,
             version: None,
+            impersonate: impersonation.user.clone(),
         },
         namespace,
     })
+}
+
+/// A client for context `name` of the kubeconfig files (read again), and the server's
+/// answer to `/version` (an unreachable server is an answer too: the error says why).
+pub async fn switch(
+    target: &Target,
+    name: &str,
+) -> Result<(Connected, Result<String, String>), String> {
+    let kubeconfig = load_kubeconfig(&target.paths).map_err(|e| e.to_string())?;
+    let connected = connect(kubeconfig, Some(name), &target.paths, &target.impersonation)
+        .await
+        .map_err(|e| e.to_string())?;
+    let version = server_version(&connected.client).await;
+    Ok((connected, version))
 }
 
 /// The server's version, e.g. `v1.33.0`.
@@ -225,18 +288,111 @@ mod tests {
             .enable_all()
             .build()
             .unwrap();
+        let none = Impersonation::default();
         let c = rt
-            .block_on(connect(merged.clone(), Some("beta"), &paths))
+            .block_on(connect(merged.clone(), Some("beta"), &paths, &none))
             .unwrap();
         assert_eq!(c.info.context, "beta");
         assert_eq!(c.namespace, "team-b");
         assert_eq!(c.info.server, "https://beta.example:6443");
         let err = rt
-            .block_on(connect(merged, Some("gamma"), &paths))
+            .block_on(connect(merged, Some("gamma"), &paths, &none))
             .err()
             .unwrap();
         assert!(
             err.to_string().contains("context \"gamma\" not found"),
+            "{err}"
+        );
+    }
+
+    /// A one-request HTTP server that answers `/version` and hands back what it was sent.
+    fn one_request_server() -> (String, std::thread::JoinHandle<String>) {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let handle = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap();
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = conn.read(&mut buf).unwrap();
+                if n == 0 {
+                    break;
+                }
+                seen.extend_from_slice(&buf[..n]);
+            }
+            let body = r#"{"major":"1","minor":"30","gitVersion":"v1.30.13","gitCommit":"","gitTreeState":"","buildDate":"","goVersion":"","compiler":"","platform":""}"#;
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            conn.write_all(answer.as_bytes()).unwrap();
+            String::from_utf8_lossy(&seen).to_lowercase()
+        });
+        (url, handle)
+    }
+
+    #[test]
+    fn as_and_as_group_reach_the_server_as_impersonation_headers() {
+        let (url, server) = one_request_server();
+        let yaml = format!(
+            "apiVersion: v1\nkind: Config\ncurrent-context: c\n\
+             clusters: [{{ name: c, cluster: {{ server: \"{url}\" }} }}]\n\
+             users: [{{ name: admin, user: {{ token: abc }} }}]\n\
+             contexts: [{{ name: c, context: {{ cluster: c, user: admin }} }}]\n"
+        );
+        let kubeconfig = Kubeconfig::from_yaml(&yaml).unwrap();
+        let who = Impersonation {
+            user: Some("jane".into()),
+            groups: vec!["devs".into(), "ops".into()],
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let connected = rt.block_on(connect(kubeconfig, None, &[], &who)).unwrap();
+        assert_eq!(connected.info.impersonate.as_deref(), Some("jane"));
+        assert_eq!(connected.info.user, "admin");
+        let version = rt.block_on(server_version(&connected.client));
+        assert_eq!(version.as_deref(), Ok("v1.30.13"));
+        let request = server.join().unwrap();
+        assert!(request.starts_with("get /version "), "{request}");
+        assert!(request.contains("impersonate-user: jane\r\n"), "{request}");
+        assert!(request.contains("impersonate-group: devs\r\n"), "{request}");
+        assert!(request.contains("impersonate-group: ops\r\n"), "{request}");
+        assert!(
+            request.contains("authorization: bearer abc\r\n"),
+            "{request}"
+        );
+    }
+
+    #[test]
+    fn https_to_a_server_that_speaks_no_tls_is_a_tls_failure() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("https://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            use std::io::Write;
+            for conn in listener.incoming().take(8) {
+                let Ok(mut conn) = conn else { break };
+                let _ = conn.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n");
+            }
+        });
+        let yaml = format!(
+            "apiVersion: v1\nkind: Config\ncurrent-context: c\n\
+             clusters: [{{ name: c, cluster: {{ server: \"{url}\" }} }}]\n\
+             users: [{{ name: u, user: {{}} }}]\n\
+             contexts: [{{ name: c, context: {{ cluster: c, user: u }} }}]\n"
+        );
+        let kubeconfig = Kubeconfig::from_yaml(&yaml).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let none = Impersonation::default();
+        let connected = rt.block_on(connect(kubeconfig, None, &[], &none)).unwrap();
+        let err = rt.block_on(server_version(&connected.client)).unwrap_err();
+        assert!(
+            err.starts_with("cannot reach the API server: TLS failed"),
             "{err}"
         );
     }

@@ -8,6 +8,7 @@ pub mod change;
 pub mod connect;
 pub mod discovery;
 pub mod edit;
+pub mod errors;
 pub mod exec;
 pub mod helm;
 pub mod logs;

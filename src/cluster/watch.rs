@@ -166,33 +166,8 @@ pub fn describe(err: &watcher::Error) -> String {
     describe_client(client_err)
 }
 
-pub fn describe_client(err: &kube::Error) -> String {
-    match err {
-        kube::Error::Api(status) => status_text(status),
-        kube::Error::HyperError(_) | kube::Error::Service(_) => {
-            format!("cannot reach the API server ({err})")
-        }
-        other => other.to_string(),
-    }
-}
-
-/// The API's own words; a refusal reads `forbidden: <message>` ([`FORBIDDEN`]), which
-/// the views show as theirs rather than as a lost connection.
-fn status_text(status: &kube::core::Status) -> String {
-    if status.code == 403 && !status.message.is_empty() {
-        return format!("{FORBIDDEN}{}", status.message);
-    }
-    let reason = if status.reason.is_empty() {
-        format!("HTTP {}", status.code)
-    } else {
-        status.reason.clone()
-    };
-    if status.message.is_empty() {
-        reason
-    } else {
-        format!("{reason}: {}", status.message)
-    }
-}
+pub use super::errors::describe_client;
+use super::errors::status_text;
 
 /// Collects consecutive upserts and removals into as few messages as possible.
 pub(super) struct Batcher<R> {

@@ -7,6 +7,7 @@ pub mod access;
 pub mod audit;
 pub mod change;
 pub mod containers;
+pub mod contexts;
 pub mod convert;
 pub mod describe;
 pub mod discovery;
@@ -41,4 +42,6 @@ pub struct ClusterInfo {
     /// the object's name, and the header says so.
     pub protected: bool,
     pub version: Option<String>,
+    /// `--as`: the user every request impersonates (shown in the header).
+    pub impersonate: Option<String>,
 }

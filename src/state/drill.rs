@@ -192,6 +192,7 @@ enum Target {
 /// asks the server for), replacing the main watch.
 fn show(st: &mut AppState, target: Target, scope: Scope, filter: &str) -> Vec<Effect> {
     st.forwards_open = false;
+    st.contexts.open = false;
     st.focus = Pane::Main;
     st.scope = scope;
     match target {

@@ -12,6 +12,8 @@ pub struct Forwards {
     inactive: Vec<ForwardSpec>,
     /// Index into the live rows, then the inactive ones.
     pub selected: usize,
+    /// The kubeconfig context each forward was started in (forwards outlive a switch).
+    contexts: std::collections::BTreeMap<ForwardId, String>,
 }
 
 /// A row of the pane.
@@ -98,6 +100,22 @@ impl Forwards {
 
     pub fn remove_inactive(&mut self, spec: &ForwardSpec) {
         self.inactive.retain(|s| s != spec);
+        self.clamp();
+    }
+
+    /// Records the context a forward was started in.
+    pub fn started_in(&mut self, id: ForwardId, context: &str) {
+        self.contexts.insert(id, context.to_string());
+    }
+
+    /// The context a forward was started in ("" when unknown).
+    pub fn context_of(&self, id: ForwardId) -> &str {
+        self.contexts.get(&id).map_or("", String::as_str)
+    }
+
+    /// Forgets the rows to start again (they belong to the context being left).
+    pub fn clear_inactive(&mut self) {
+        self.inactive.clear();
         self.clamp();
     }
 

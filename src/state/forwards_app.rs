@@ -71,6 +71,14 @@ pub fn on_action(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
             })
         }
         Action::StartForward => {
+            if let Some(Entry::Live(f)) = forwards.selected_entry() {
+                let context = forwards.context_of(f.id);
+                if !context.is_empty() && context != st.cluster.context {
+                    let text = format!("this forward ran in context {context}: switch there (:ctx {context}) to start it again");
+                    st.notify(Notice::warning(text));
+                    return Some(Vec::new());
+                }
+            }
             // A running forward is said to run; an inactive or ended one starts again.
             let running = match forwards.selected_entry() {
                 Some(Entry::Live(f)) if !f.state.is_finished() => Some(describe(f)),
@@ -198,6 +206,7 @@ fn forward_selected(st: &mut AppState) -> Vec<Effect> {
 pub fn on_command(st: &mut AppState, arg: Option<&str>) -> Vec<Effect> {
     let Some(arg) = arg else {
         st.forwards_open = true;
+        st.contexts.open = false;
         st.focus = Pane::Main;
         return Vec::new();
     };
@@ -239,6 +248,7 @@ pub fn on_msg(st: &mut AppState, msg: PfMsg) -> Vec<Effect> {
         }
         PfMsg::Started { spec, started } => {
             st.forwards.started(&spec);
+            st.forwards.started_in(started.id, &st.cluster.context);
             if st
                 .overlays
                 .get::<PfDialog>()
@@ -273,7 +283,14 @@ pub fn on_msg(st: &mut AppState, msg: PfMsg) -> Vec<Effect> {
                     st.notify(text);
                 }
             }
+            let (id, spec) = (status.id, status.spec());
+            let context = st.forwards.context_of(id);
+            let elsewhere = !context.is_empty() && context != st.cluster.context;
             st.forwards.apply(status);
+            if elsewhere {
+                // A stopped forward of another context is not this one's to start again.
+                st.forwards.remove_inactive(&spec);
+            }
             // A question about a forward that is gone has no answer left.
             if let Some(StopForward(id)) = st.overlays.get::<StopForward>().copied() {
                 if !st.forwards.contains(id) {

@@ -55,6 +55,9 @@ pub fn mutations(effect: &Effect) -> Option<Vec<Mutation>> {
         | Effect::FetchContainers(_)
         | Effect::WriteFile { .. }
         | Effect::SaveForwards { .. }
+        | Effect::SwitchContext { .. }
+        | Effect::UseContext(_)
+        | Effect::WriteState { .. }
         | Effect::OpenUrl(_)
         | Effect::Suspend
         | Effect::Forward(_)

@@ -12,6 +12,7 @@
 
 pub mod access;
 pub mod change;
+pub mod contexts;
 pub mod drill;
 #[cfg(test)]
 mod filter_tests;
@@ -159,6 +160,8 @@ pub struct AppState {
     /// Port-forwards saved per context, and the file they are kept in.
     pub saved_forwards: forwards_saved::SavedStore,
     pub forwards_open: bool,
+    /// The kubeconfig contexts (`:ctx`) and the switch in flight.
+    pub contexts: contexts::Contexts,
     /// The Deployments / StatefulSets / DaemonSets view's table.
     pub workloads: workloads::WorkloadTable,
     /// Rollout history pane and dialogs.
@@ -217,6 +220,7 @@ impl AppState {
             forwards: forwards::Forwards::default(),
             saved_forwards: forwards_saved::SavedStore::default(),
             forwards_open: false,
+            contexts: contexts::Contexts::default(),
             workloads: workloads::new_table(),
             rollout: rollouts::RolloutState::default(),
             helm: helm::HelmView::default(),
@@ -248,6 +252,10 @@ impl AppState {
         effects.extend(self.restart_main_watch());
         effects.push(Effect::FetchServerVersion);
         effects.extend(self.discovery.refresh(self.now));
+        // A kind remembered for this context is known once discovery answers.
+        if let Some(kind) = contexts::remembered_kind(self) {
+            effects.extend(self.discovery.ask_again(&kind));
+        }
         effects
     }
 
@@ -321,6 +329,10 @@ impl AppState {
                 return Connection::Reconnecting(e.clone());
             }
         }
+        let live = self.main_watch.phase == Phase::Live || self.ns_watch.phase == Phase::Live;
+        if let Some(e) = self.version_error.as_ref().filter(|_| !live) {
+            return Connection::Reconnecting(e.clone());
+        }
         if self.cluster.version.is_some()
             || self.main_watch.phase == Phase::Live
             || self.ns_watch.phase == Phase::Live
@@ -335,6 +347,8 @@ impl AppState {
     pub fn key_ctx(&self) -> Ctx {
         if let Some(modal) = self.modal() {
             modal.ctx()
+        } else if let Some(ctx) = contexts::key_ctx(self) {
+            ctx
         } else if let Some(ctx) = forwards_app::key_ctx(self) {
             ctx
         } else if let Some(ctx) = logs::app::key_ctx(self) {

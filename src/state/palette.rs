@@ -13,6 +13,7 @@ pub const SHOWN: usize = 8;
 struct Names {
     namespaces: Vec<String>,
     kinds: Vec<String>,
+    contexts: Vec<String>,
 }
 
 impl Names {
@@ -20,6 +21,7 @@ impl Names {
         Names {
             namespaces: st.namespaces.rows().map(|r| r.name.to_string()).collect(),
             kinds: st.discovery.names(),
+            contexts: st.contexts.names(),
         }
     }
 
@@ -28,10 +30,11 @@ impl Names {
         if word.is_empty() {
             return Vec::new();
         }
-        let all = prompt::choices(
+        let all = prompt::choices_with(
             &done,
             self.namespaces.iter().map(String::as_str),
             &self.kinds,
+            &self.contexts,
         );
         let ranked = fuzzy::rank(word, all.iter().map(String::as_str), SHOWN);
         // The word typed exactly is no suggestion.
@@ -44,10 +47,11 @@ impl Names {
     /// `tab`: the line completed as before (a common prefix, a unique name, a space after a
     /// command that takes a namespace).
     fn complete(&self, input: &str) -> (String, Vec<String>) {
-        prompt::complete(
+        prompt::complete_with(
             input,
             self.namespaces.iter().map(String::as_str),
             &self.kinds,
+            &self.contexts,
         )
     }
 }

@@ -49,6 +49,8 @@ pub enum CommandKind {
     Help,
     /// `:pf` shows the port-forwards; `:pf TYPE/NAME` opens the dialog for that target.
     Forwards,
+    /// `:ctx` lists the kubeconfig contexts; `:ctx NAME` switches to NAME.
+    Contexts,
     /// `:create`, `:expose`, `:apply`: changes, with kubectl-like arguments (`state::change`).
     Change,
 }
@@ -114,6 +116,13 @@ const OTHER_COMMANDS: &[CommandSpec] = &[
         completes: (&[], &[]),
     },
     CommandSpec {
+        names: &["ctx", "context", "contexts"],
+        kind: CommandKind::Contexts,
+        takes_namespace: false,
+        desc: "kubeconfig contexts; ctx NAME switches to NAME",
+        completes: (&[], &[]),
+    },
+    CommandSpec {
         names: &["help"],
         kind: CommandKind::Help,
         takes_namespace: false,
@@ -163,7 +172,9 @@ pub fn parse_command(input: &str) -> Result<ParsedCommand, String> {
     if let Some(extra) = words.next() {
         return Err(format!("{name}: unexpected {extra:?}"));
     }
-    let takes_arg = spec.takes_namespace || spec.kind == CommandKind::Forwards;
+    let takes_arg = spec.takes_namespace
+        || spec.kind == CommandKind::Forwards
+        || spec.kind == CommandKind::Contexts;
     if arg.is_some() && !takes_arg {
         return Err(format!("{name} takes no argument"));
     }
@@ -208,6 +219,16 @@ pub fn choices<'a>(
     namespaces: impl Iterator<Item = &'a str>,
     kinds: &[String],
 ) -> Vec<String> {
+    choices_with(done, namespaces, kinds, &[])
+}
+
+/// [`choices`], with the kubeconfig's context names after `:ctx`.
+pub fn choices_with<'a>(
+    done: &[&str],
+    namespaces: impl Iterator<Item = &'a str>,
+    kinds: &[String],
+    contexts: &[String],
+) -> Vec<String> {
     let is_kind = |w: &str| kinds.iter().any(|k| k == w);
     let takes_namespace =
         |w: &str| find_command(w).map_or_else(|| is_kind(w), |c| c.takes_namespace);
@@ -222,12 +243,17 @@ pub fn choices<'a>(
             let offered = if done.len() == 1 { first } else { rest };
             offered.iter().map(|n| n.to_string()).collect()
         }
+        [cmd] if is_contexts(cmd) => contexts.to_vec(),
         [cmd] if takes_namespace(cmd) => namespaces
             .chain(std::iter::once(ALL_NAMESPACES_ARG))
             .map(str::to_owned)
             .collect(),
         _ => Vec::new(),
     }
+}
+
+fn is_contexts(word: &str) -> bool {
+    find_command(word).is_some_and(|c| c.kind == CommandKind::Contexts)
 }
 
 /// Completes the last word of `input`: command names and the names of every kind the
@@ -238,13 +264,23 @@ pub fn complete<'a>(
     namespaces: impl Iterator<Item = &'a str>,
     kinds: &[String],
 ) -> (String, Vec<String>) {
+    complete_with(input, namespaces, kinds, &[])
+}
+
+/// [`complete`], with the kubeconfig's context names after `:ctx`.
+pub fn complete_with<'a>(
+    input: &str,
+    namespaces: impl Iterator<Item = &'a str>,
+    kinds: &[String],
+    contexts: &[String],
+) -> (String, Vec<String>) {
     let is_kind = |w: &str| kinds.iter().any(|k| k == w);
     let known = |w: &str| find_command(w).is_some() || is_kind(w);
     let takes_namespace =
         |w: &str| find_command(w).map_or_else(|| is_kind(w), |c| c.takes_namespace);
     let (done, word) = split_last_word(input);
     let done = &done[..];
-    let mut candidates: Vec<String> = choices(done, namespaces, kinds)
+    let mut candidates: Vec<String> = choices_with(done, namespaces, kinds, contexts)
         .into_iter()
         .filter(|n| n.starts_with(word))
         .collect();
@@ -268,7 +304,8 @@ pub fn complete<'a>(
             let only = &candidates[0];
             let is_change =
                 |w: &str| find_command(w).is_some_and(|c| c.kind == CommandKind::Change);
-            let takes_more = done.is_empty() && (takes_namespace(only) || is_change(only))
+            let takes_more = done.is_empty()
+                && (takes_namespace(only) || is_change(only) || is_contexts(only))
                 || (!done.is_empty()
                     && done.first().is_some_and(|c| is_change(c))
                     && !only.ends_with(['=', '/']));

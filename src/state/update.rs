@@ -99,6 +99,7 @@ fn handle(st: &mut AppState, msg: Msg) -> Vec<Effect> {
             logs::app::on_containers(st, target, containers)
         }
         Msg::Forward(m) => forwards_app::on_msg(st, m),
+        Msg::Context(m) => crate::state::contexts::on_msg(st, m),
         Msg::Rollout(m) => rollouts::app::on_msg(st, *m),
         Msg::Helm(m) => crate::state::helm::app::on_msg(st, *m),
         Msg::Object(m) => objects::on_msg(st, m),
@@ -263,6 +264,9 @@ pub(super) fn on_action(st: &mut AppState, action: Action) -> Vec<Effect> {
         return effects;
     }
     if let Some(effects) = session::on_action(st, action) {
+        return effects;
+    }
+    if let Some(effects) = crate::state::contexts::on_action(st, action) {
         return effects;
     }
     if let Some(effects) = forwards_app::on_action(st, action) {
@@ -536,9 +540,11 @@ fn run_parsed_command(st: &mut AppState, cmd: prompt::ParsedCommand) -> Vec<Effe
             Some(name) => switch_to_named(st, &name),
         },
         CommandKind::Forwards => forwards_app::on_command(st, cmd.arg.as_deref()),
+        CommandKind::Contexts => crate::state::contexts::on_command(st, cmd.arg.as_deref()),
         CommandKind::Change => Vec::new(),
         CommandKind::View(view) => {
             st.forwards_open = false;
+            st.contexts.open = false;
             let mut effects = Vec::new();
             if st.view != view {
                 st.view = view;
@@ -587,6 +593,7 @@ fn open_generic(
     api: std::sync::Arc<crate::model::discovery::ApiKind>,
 ) -> Vec<Effect> {
     st.forwards_open = false;
+    st.contexts.open = false;
     st.view = MainView::Resources;
     st.resources.show(api);
     st.focus = Pane::Main;

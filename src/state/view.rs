@@ -17,6 +17,10 @@ pub struct ViewId {
     pub view: MainView,
     pub scope: Scope,
     pub forwards: bool,
+    /// The contexts pane, and the kubeconfig context: what was opened in one context's
+    /// view never acts on another cluster.
+    pub contexts: bool,
+    pub context: String,
     /// The generic view's kind.
     pub resource: Option<crate::model::objects::ObjectKind>,
     /// How deep in drill-downs (each level narrows differently).
@@ -47,6 +51,8 @@ impl AppState {
             view: self.view,
             scope: self.scope.clone(),
             forwards: self.forwards_open,
+            contexts: self.contexts.open,
+            context: self.cluster.context.clone(),
             resource: match self.view {
                 MainView::Resources => self.resources.api.as_ref().map(|a| a.object.clone()),
                 _ => None,

@@ -46,9 +46,10 @@ fn target_cell(target: &TargetRef, saved: bool) -> String {
     }
 }
 
-fn cells(f: &ForwardStatus, saved: bool) -> [String; 7] {
+fn cells(f: &ForwardStatus, saved: bool, context: &str) -> [String; 8] {
     [
         target_cell(&f.target, saved),
+        context.to_string(),
         f.pod.clone().unwrap_or_else(|| "-".to_string()),
         format!("{}{} → {}", exposed_mark(f.local), f.local, remote(f)),
         f.state.label().to_string(),
@@ -59,10 +60,11 @@ fn cells(f: &ForwardStatus, saved: bool) -> [String; 7] {
 }
 
 /// An inactive forward: where it would listen and forward to; nothing counted.
-fn inactive_cells(spec: &ForwardSpec, saved: bool) -> [String; 7] {
+fn inactive_cells(spec: &ForwardSpec, saved: bool, context: &str) -> [String; 8] {
     let local = SocketAddr::new(spec.address, spec.local_port);
     [
         target_cell(&spec.target, saved),
+        context.to_string(),
         "-".to_string(),
         format!("{}{local} → {}", exposed_mark(local), spec.remote_port),
         INACTIVE.to_string(),
@@ -81,11 +83,15 @@ fn exposed_mark(local: SocketAddr) -> &'static str {
     }
 }
 
+const CONTEXT_COLUMN: usize = 1;
+const STATE_COLUMN: usize = 4;
+
 /// The state word of a forward that is not running.
 const INACTIVE: &str = "Inactive";
 
-const TITLES: [&str; 7] = [
+const TITLES: [&str; 8] = [
     "TARGET",
+    "CONTEXT",
     "POD",
     "LOCAL → REMOTE",
     "STATE",
@@ -129,33 +135,62 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &T
     let height = table_area.height.saturating_sub(1) as usize;
     let offset = forwards.selected.saturating_sub(height.saturating_sub(1));
     let shown: Vec<Entry> = forwards.entries().skip(offset).take(height).collect();
-    let mut rows: Vec<[String; 7]> = shown
+    let here = st.cluster.context.as_str();
+    let context_of = |f: &ForwardStatus| match forwards.context_of(f.id) {
+        "" => here,
+        known => known,
+    };
+    let full: Vec<[String; 8]> = shown
         .iter()
         .map(|e| {
             let saved = forwards_saved::is_saved(st, &e.spec());
             match e {
-                Entry::Live(f) => cells(f, saved),
-                Entry::Inactive(spec) => inactive_cells(spec, saved),
+                Entry::Live(f) => cells(f, saved && context_of(f) == here, context_of(f)),
+                Entry::Inactive(spec) => inactive_cells(spec, saved, here),
             }
         })
         .collect();
+    // The CONTEXT column shows once a forward runs in another context than this one.
+    let elsewhere = forwards.rows().iter().any(|f| context_of(f) != here);
+    let columns: Vec<usize> = (0..TITLES.len())
+        .filter(|i| *i != CONTEXT_COLUMN || elsewhere)
+        .collect();
+    let at = |column: usize| columns.iter().position(|c| *c == column);
+    let mut rows: Vec<Vec<String>> = full
+        .into_iter()
+        .map(|r| {
+            r.into_iter()
+                .enumerate()
+                .filter(|(i, _)| columns.contains(i))
+                .map(|(_, c)| c)
+                .collect()
+        })
+        .collect();
     super::inert::cells(&mut rows);
-    let mut widths: Vec<u16> = (0..TITLES.len())
-        .map(|i| {
+    let titles: Vec<String> = columns.iter().map(|i| TITLES[*i].to_string()).collect();
+    let mut widths: Vec<u16> = titles
+        .iter()
+        .enumerate()
+        .map(|(i, title)| {
             rows.iter()
                 .map(|c| unicode_width::UnicodeWidthStr::width(c[i].as_str()))
-                .chain([TITLES[i].len()])
+                .chain([title.len()])
                 .max()
                 .unwrap_or(0) as u16
         })
         .collect();
-    // The pod name gives way first, then the target, then the addresses; the state and
-    // counters stay whole.
-    shrink_to_fit(&mut widths, 2, table_area.width, &[1, 0, 2], 10);
+    // The pod name gives way first, then the context, the target, then the addresses; the
+    // state and counters stay whole.
+    let order: Vec<usize> = [2, CONTEXT_COLUMN, 0, 3]
+        .into_iter()
+        .filter_map(at)
+        .collect();
+    shrink_to_fit(&mut widths, 2, table_area.width, &order, 10);
     let widths: Vec<Constraint> = widths.into_iter().map(Constraint::Length).collect();
-    let mut header = [TITLES.map(String::from)];
+    let mut header = [titles];
     fit_cells(&widths, 2, table_area.width, &mut header);
     let widths = fit_cells(&widths, 2, table_area.width, &mut rows);
+    let state_at = at(STATE_COLUMN);
     let body: Vec<Row> = shown
         .into_iter()
         .zip(rows)
@@ -166,7 +201,7 @@ pub fn draw(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &T
                 Entry::Inactive(_) => theme.muted,
             };
             let mut row = Row::new(cells.into_iter().enumerate().map(|(i, c)| {
-                if i == 3 {
+                if Some(i) == state_at {
                     Cell::from(Span::styled(c, style))
                 } else {
                     Cell::from(c)

@@ -3,6 +3,7 @@
 
 pub mod change;
 pub mod confirm;
+pub mod contexts;
 pub mod details;
 pub mod forwards;
 pub mod helm;
@@ -47,6 +48,7 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) -> H
     }
     if let Some(r) = areas.main {
         match st.view {
+            _ if st.contexts.open => contexts::draw(f, r, st, keymap, theme),
             _ if st.forwards_open => forwards::draw(f, r, st, keymap, theme),
             MainView::Pods => pods::draw(f, r, st, theme, &mut hits),
             MainView::Services => services::draw(f, r, st, theme, &mut hits),
@@ -55,6 +57,9 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) -> H
             MainView::Deployments | MainView::StatefulSets | MainView::DaemonSets => {
                 workloads::draw(f, r, st, theme, &mut hits)
             }
+        }
+        if !st.forwards_open && !st.contexts.open {
+            draw_stale(f, r, st, theme);
         }
     }
     if let Some(r) = areas.details {
@@ -104,4 +109,26 @@ pub fn render(st: &AppState, theme: &Theme, keymap: &Keymap, f: &mut Frame) -> H
     }
     inert::scrub(f.buffer_mut());
     hits
+}
+
+/// Rows kept while their watch fails are not up to date: the bottom border says so, and
+/// why (an empty table says it in its body instead).
+fn draw_stale(f: &mut Frame, area: ratatui::layout::Rect, st: &AppState, theme: &Theme) {
+    let Some(error) = &st.main_watch.error else {
+        return;
+    };
+    if st.counts_of(crate::state::Pane::Main).1 == 0 || area.height < 3 || area.width < 8 {
+        return;
+    }
+    let line = ratatui::layout::Rect {
+        x: area.x + 2,
+        y: area.bottom() - 1,
+        width: area.width - 4,
+        height: 1,
+    };
+    let text = format!(" not up to date: {error} ");
+    f.render_widget(
+        ratatui::widgets::Paragraph::new(ratatui::text::Span::styled(text, theme.error_msg)),
+        line,
+    );
 }

@@ -29,6 +29,12 @@ pub fn draw_header(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
     } else {
         spans.push(Span::styled(st.cluster.context.clone(), theme.value));
     }
+    if let Some(user) = &st.cluster.impersonate {
+        spans.push(Span::styled(format!(" as {user}"), theme.warning_msg));
+    }
+    if let Some((_, name)) = &st.contexts.switching {
+        spans.push(Span::styled(format!(" → {name}…"), theme.pending));
+    }
     spans.extend([
         sep(),
         Span::styled("ns ", theme.label),
@@ -49,7 +55,9 @@ pub fn draw_header(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {
     }
     spans.push(sep());
     // The count of what the main area shows, never of another view's table.
-    let (what, count) = if st.forwards_open {
+    let (what, count) = if st.contexts.open {
+        ("contexts ".to_string(), st.contexts.rows.len())
+    } else if st.forwards_open {
         ("forwards ".to_string(), st.forwards.len())
     } else if let (MainView::Resources, Some(api)) = (st.view, &st.resources.api) {
         (

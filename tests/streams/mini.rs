@@ -31,6 +31,7 @@ impl MiniSim {
             faults: Arc::new(Faults::default()),
             timing: Timing::fast(),
             metrics: Default::default(),
+            version: Default::default(),
         };
         let app = rkt_sim::logs::routes()
             .merge(rkt_sim::portforward::routes())

@@ -13,7 +13,13 @@ use crate::resources::{self, ResourceType};
 use crate::SimState;
 
 /// The aggregated discovery version an Accept header asks for, if any (first wins).
+#[cfg(test)]
 pub fn wanted(accept: &str) -> Option<&'static str> {
+    wanted_from(accept, crate::version::ServerVersion::default())
+}
+
+/// [`wanted`] from a server of release `server`: `v2` only from 1.30 on.
+pub fn wanted_from(accept: &str, server: crate::version::ServerVersion) -> Option<&'static str> {
     for media in accept.split(',') {
         let mut parts = media.split(';').map(str::trim);
         if parts.next() != Some("application/json") {
@@ -30,7 +36,7 @@ pub fn wanted(accept: &str) -> Option<&'static str> {
         }
         if g == "apidiscovery.k8s.io" && as_ == "APIGroupDiscoveryList" {
             match v {
-                "v2" => return Some("v2"),
+                "v2" if server.aggregated_v2() => return Some("v2"),
                 "v2beta1" => return Some("v2beta1"),
                 _ => {}
             }
@@ -41,7 +47,7 @@ pub fn wanted(accept: &str) -> Option<&'static str> {
 
 /// The aggregated document of `/api` (`core`) or `/apis`, when the request asks for it.
 pub fn serve(st: &SimState, req: &ApiRequest, core: bool) -> Option<Response> {
-    let version = wanted(&req.accept)?;
+    let version = wanted_from(&req.accept, st.version)?;
     let types = resources::served(st);
     let items: Vec<Value> = if core {
         let core_types: Vec<&ResourceType> = types
@@ -140,6 +146,8 @@ mod tests {
         let accept = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json";
         assert_eq!(wanted(accept), Some("v2"));
         assert_eq!(wanted("application/json, */*"), None);
+        let old = crate::version::ServerVersion { minor: 29 };
+        assert_eq!(wanted_from(accept, old), Some("v2beta1"), "1.29 has no v2");
         assert_eq!(
             wanted("application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList"),
             Some("v2beta1")

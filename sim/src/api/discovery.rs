@@ -15,17 +15,18 @@ use crate::SimState;
 /// The Kubernetes version the simulation reports (kubectl's dispatcher picks its client by it).
 pub const GIT_VERSION: &str = "v1.33.1";
 
-pub fn version() -> Response {
+pub fn version(v: crate::version::ServerVersion) -> Response {
+    let minor = v.minor.to_string();
     json_value(
         StatusCode::OK,
         &json!({
             "major": "1",
-            "minor": "33",
+            "minor": minor,
             "emulationMajor": "1",
-            "emulationMinor": "33",
+            "emulationMinor": minor,
             "minCompatibilityMajor": "1",
-            "minCompatibilityMinor": "32",
-            "gitVersion": GIT_VERSION,
+            "minCompatibilityMinor": (v.minor - 1).to_string(),
+            "gitVersion": v.git_version(),
             "gitCommit": "8adc0f041b8e7ad1d30e29cc59c6ae7a15e19828",
             "gitTreeState": "clean",
             "buildDate": "2025-05-15T08:19:08Z",

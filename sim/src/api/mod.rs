@@ -74,7 +74,7 @@ fn serve(st: &SimState, req: &ApiRequest) -> Result<Response, ApiError> {
         }
     };
     match path::parse_with(&req.path, &find) {
-        Route::Version => read_only(discovery::version),
+        Route::Version => get_only(Ok(discovery::version(st.version))),
         Route::CoreVersions => get_only(Ok(discovery::core_versions(st, req))),
         Route::Groups => get_only(Ok(discovery::groups(st, req))),
         Route::Group(group) => discovery::group(st, &group),

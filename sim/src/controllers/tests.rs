@@ -27,6 +27,7 @@ impl Harness {
             faults: Arc::new(Faults::default()),
             timing: Timing::fast(),
             metrics: Default::default(),
+            version: Default::default(),
         };
         crate::seed::apply(&state, &seed).unwrap();
         let rx = store.feed();
@@ -319,6 +320,7 @@ fn running_cluster() -> (Arc<Store>, super::Running) {
         faults: Arc::new(Faults::default()),
         timing: Timing::fast(),
         metrics: Default::default(),
+        version: Default::default(),
     };
     crate::seed::apply(&state, &Seed::Empty).unwrap();
     let running = super::spawn(state);

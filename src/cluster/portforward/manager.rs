@@ -69,6 +69,11 @@ impl ForwardManager {
         (Self::new(client, sink), rx)
     }
 
+    /// Forwards started from now on use `client`; running ones keep the one they have.
+    pub fn use_client(&mut self, client: Client) {
+        self.client = client;
+    }
+
     /// Binds the local port (a port in use fails here, before anything else happens)
     /// and starts the forward. Must be called inside a tokio runtime.
     pub fn start(&mut self, spec: ForwardSpec) -> Result<ForwardStarted, ForwardError> {
