@@ -28,6 +28,7 @@ pub fn config(args: &SimArgs) -> SimConfig {
         kubeconfig_path: args.write_kubeconfig.clone(),
         churn: args.churn,
         metrics: !args.no_metrics,
+        fault_control: args.fault_control,
     }
 }
 
@@ -53,10 +54,14 @@ async fn serve(cfg: SimConfig, configmaps: usize) -> anyhow::Result<()> {
     }
     let path = sim.kubeconfig.display().to_string();
     println!(
-        "rkt sim: serving the Kubernetes API on {}\nkubeconfig: {path} (context {})\ntry: KUBECONFIG={path} kubectl get pods -A\nPress Ctrl-C to stop.",
+        "rkt sim: serving the Kubernetes API on {}\nkubeconfig: {path} (context {})\ntry: KUBECONFIG={path} kubectl get pods -A",
         sim.url,
         kubeconfig::CONTEXT
     );
+    if let Some(url) = sim.fault_control_url() {
+        println!("fault control: {url} (try: curl -X POST {url}/faults/refuse?code=403)");
+    }
+    println!("Press Ctrl-C to stop.");
     wait_for_signal().await?;
     println!("rkt sim: shutting down");
     sim.shutdown();
@@ -114,6 +119,11 @@ pub struct SimArgs {
     /// Serve no `metrics.k8s.io` (a cluster without metrics-server: `kubectl top` fails).
     #[arg(long)]
     pub no_metrics: bool,
+
+    /// Serve the fault switches over HTTP on 127.0.0.1:PORT (0 picks a free one), e.g.
+    /// `curl -X POST http://127.0.0.1:PORT/faults/stall?seconds=5` (see the README).
+    #[arg(long, value_name = "PORT")]
+    pub fault_control: Option<u16>,
 
     /// Controller speed: `demo` looks alive to a person, `fast` is for tests.
     #[arg(long, value_enum, default_value_t = TimingKind::Demo)]

@@ -9,6 +9,7 @@ pub mod controllers;
 pub mod defaults;
 pub mod error;
 pub mod exec;
+pub mod fault_control;
 pub mod faults;
 pub mod kubeconfig;
 pub mod logs;
@@ -88,6 +89,9 @@ pub struct SimConfig {
     pub churn: u32,
     /// Serve `metrics.k8s.io` (as metrics-server does); `false` is a cluster without it.
     pub metrics: bool,
+    /// Serve the fault switches over HTTP on 127.0.0.1:PORT (0 = any free port); `None`
+    /// serves no such thing (see [`fault_control`]).
+    pub fault_control: Option<u16>,
 }
 
 impl SimConfig {
@@ -99,6 +103,7 @@ impl SimConfig {
             kubeconfig_path: None,
             churn: 0,
             metrics: true,
+            fault_control: None,
         }
     }
 
