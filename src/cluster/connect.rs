@@ -152,9 +152,13 @@ pub async fn connect(
         cluster: None,
         user: None,
     };
-    let config = Config::from_custom_kubeconfig(kubeconfig, &options)
+    let mut config = Config::from_custom_kubeconfig(kubeconfig, &options)
         .await
         .map_err(|e| StartupError::Kubeconfig(format!("{files}: {e}")))?;
+    // kube-rs would retry 429/503/504 answers itself, silently, up to 15 times: a throttled
+    // watch then looks connected while nothing arrives. rkt's own loops retry instead,
+    // honouring Retry-After, and say "throttled" in the header meanwhile.
+    config.default_retry = false;
     let server = config.cluster_url.to_string();
     let namespace = config.default_namespace.clone();
     let client = Client::try_from(config).map_err(|e| {
