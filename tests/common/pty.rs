@@ -209,6 +209,11 @@ impl PtyApp {
     pub fn pid(&self) -> Option<u32> {
         self.child.process_id()
     }
+
+    /// Whether rkt has exited (a panic, or a quit).
+    pub fn exited(&mut self) -> bool {
+        !matches!(self.child.try_wait(), Ok(None))
+    }
 }
 
 impl Drop for PtyApp {
