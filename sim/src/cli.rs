@@ -31,6 +31,7 @@ pub fn config(args: &SimArgs) -> SimConfig {
         churn: args.churn,
         metrics: !args.no_metrics,
         auth: args.auth,
+        fault_control: args.fault_control,
     }
 }
 
@@ -67,9 +68,13 @@ async fn serve(cfg: SimConfig, configmaps: usize) -> anyhow::Result<()> {
         format!("context {cfg_context}")
     };
     println!(
-        "rkt sim: serving the Kubernetes API on {}\nkubeconfig: {path} ({contexts})\ntry: KUBECONFIG={path} kubectl get pods -A\nPress Ctrl-C to stop.",
+        "rkt sim: serving the Kubernetes API on {}\nkubeconfig: {path} ({contexts})\ntry: KUBECONFIG={path} kubectl get pods -A",
         sim.url,
     );
+    if let Some(url) = sim.fault_control_url() {
+        println!("fault control: {url} (try: curl -X POST {url}/faults/refuse?code=403)");
+    }
+    println!("Press Ctrl-C to stop.");
     wait_for_signal().await?;
     println!("rkt sim: shutting down");
     sim.shutdown();
@@ -143,6 +148,10 @@ pub struct SimArgs {
     /// may only read pods and their logs in namespace default.
     #[arg(long)]
     pub auth: bool,
+    /// Serve the fault switches over HTTP on 127.0.0.1:PORT (0 picks a free one), e.g.
+    /// `curl -X POST http://127.0.0.1:PORT/faults/stall?seconds=5` (see the README).
+    #[arg(long, value_name = "PORT")]
+    pub fault_control: Option<u16>,
 
     /// Controller speed: `demo` looks alive to a person, `fast` is for tests.
     #[arg(long, value_enum, default_value_t = TimingKind::Demo)]

@@ -1,14 +1,20 @@
-//! Fault switches for tests: refuse requests, stall them, drop watches, "restart".
+//! Fault switches for tests: refuse requests, stall them, throttle them, expire
+//! resourceVersions, drop watches, "restart". Tests flip them in-process; `rkt sim
+//! --fault-control PORT` flips them over HTTP (see [`crate::fault_control`]).
 //!
 //! Every request passes through [`layer`] first. Watches and connections hold a
 //! [`Faults::watch_epoch`] receiver and a connection token and end when a test drops them.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
 use tokio::sync::watch;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::error::ApiError;
@@ -30,6 +36,14 @@ pub struct Faults {
     refusal: Mutex<Option<Refusal>>,
     /// `true` holds every new request until it turns `false`.
     stalled: watch::Sender<bool>,
+    /// When a timed stall ([`Faults::stall_for`]) lifts by itself.
+    stall_until: Mutex<Option<Instant>>,
+    /// Bumped by every stall change, so a timed stall's release leaves a newer one alone.
+    stall_generation: AtomicU64,
+    /// `Some(seconds)`: every request is answered 429 with `Retry-After: seconds`.
+    throttle: Mutex<Option<u64>>,
+    /// Every watch resuming from a resourceVersion is answered 410 Gone.
+    expire: AtomicBool,
     /// Bumped to end every open watch.
     watch_epoch: watch::Sender<u64>,
     /// Cancelled on shutdown; parent of every connection token.
@@ -44,6 +58,10 @@ impl Default for Faults {
         Faults {
             refusal: Mutex::new(None),
             stalled: watch::Sender::new(false),
+            stall_until: Mutex::new(None),
+            stall_generation: AtomicU64::new(0),
+            throttle: Mutex::new(None),
+            expire: AtomicBool::new(false),
             watch_epoch: watch::Sender::new(0),
             connections: Mutex::new(root.child_token()),
             root,
@@ -91,7 +109,51 @@ impl Faults {
 
     /// Hold every new request (`true`) until released (`false`).
     pub fn set_stalled(&self, stalled: bool) {
+        self.stall_generation.fetch_add(1, Ordering::SeqCst);
+        *lock(&self.stall_until) = None;
         self.stalled.send_replace(stalled);
+    }
+
+    /// Hold every new request for `length`, then serve again (unless another stall
+    /// change came meanwhile). Needs a tokio runtime (the release is a task).
+    pub fn stall_for(self: &Arc<Self>, length: Duration) {
+        self.set_stalled(true);
+        let generation = self.stall_generation.load(Ordering::SeqCst);
+        *lock(&self.stall_until) = Some(Instant::now() + length);
+        let faults = Arc::downgrade(self);
+        tokio::spawn(async move {
+            tokio::time::sleep(length).await;
+            if let Some(faults) = faults.upgrade() {
+                if faults.stall_generation.load(Ordering::SeqCst) == generation {
+                    faults.set_stalled(false);
+                }
+            }
+        });
+    }
+
+    /// Answer every request 429 Too Many Requests with `Retry-After: seconds` (the
+    /// apiserver's priority and fairness when overloaded) until [`Faults::reset`].
+    pub fn throttle(&self, seconds: u64) {
+        *lock(&self.throttle) = Some(seconds);
+    }
+
+    /// While `true`, every watch from a resourceVersion (a resume, or the watch after a
+    /// list) is answered 410 Gone, as by a server whose history is compacted away.
+    pub fn set_expire(&self, expire: bool) {
+        self.expire.store(expire, Ordering::SeqCst);
+    }
+
+    pub fn expiring(&self) -> bool {
+        self.expire.load(Ordering::SeqCst)
+    }
+
+    /// The 410 Gone a watch from `since` gets while the expire switch is on.
+    pub fn expired(&self, since: u64) -> Option<ApiError> {
+        self.expiring().then(|| {
+            ApiError::gone(format!(
+                "too old resource version: {since} (fault injected by the simulated cluster)"
+            ))
+        })
     }
 
     /// End every open watch now (clients see the stream end and re-watch).
@@ -112,6 +174,26 @@ impl Faults {
     pub fn reset(&self) {
         self.stop_refusing();
         self.set_stalled(false);
+        *lock(&self.throttle) = None;
+        self.set_expire(false);
+    }
+
+    /// The switches in force, as JSON: `refuse` (`{code, resource, watches_only}`),
+    /// `stalled`, `stall_seconds_left` (a timed stall), `throttle_seconds`, `expire`;
+    /// absent switches are `null` / `false`.
+    pub fn in_force(&self) -> Value {
+        let refuse = lock(&self.refusal).clone().map(|r| {
+            json!({"code": r.code, "resource": r.resource, "watches_only": r.watches_only})
+        });
+        let left = lock(&self.stall_until)
+            .map(|until| until.saturating_duration_since(Instant::now()).as_secs_f64());
+        json!({
+            "refuse": refuse,
+            "stalled": *self.stalled.borrow(),
+            "stall_seconds_left": left,
+            "throttle_seconds": *lock(&self.throttle),
+            "expire": self.expiring(),
+        })
     }
 
     /// A receiver whose value changes when watches must end.
@@ -165,9 +247,28 @@ impl Faults {
     }
 }
 
-/// The middleware every request passes: stall, then refuse, then serve.
+/// The answer of a throttled server: 429 with `Retry-After`, the seconds also in the
+/// Status details (`retryAfterSeconds`), as the apiserver sends them.
+fn throttled(seconds: u64) -> Response {
+    let mut err = ApiError::with_code(
+        429,
+        "Too many requests, please try again later. (fault injected by the simulated cluster)",
+    );
+    err.details = Some(json!({"retryAfterSeconds": seconds}));
+    let mut response = err.into_response();
+    response
+        .headers_mut()
+        .insert(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
+    response
+}
+
+/// The middleware every request passes: stall, then throttle, then refuse, then serve.
 pub async fn layer(State(state): State<SimState>, req: Request, next: Next) -> Response {
     state.faults.wait_unstalled().await;
+    let throttle = *lock(&state.faults.throttle);
+    if let Some(seconds) = throttle {
+        return throttled(seconds);
+    }
     if let Some(err) = state
         .faults
         .refusal_for(req.uri().path(), req.uri().query())

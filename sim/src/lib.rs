@@ -10,6 +10,7 @@ pub mod controllers;
 pub mod defaults;
 pub mod error;
 pub mod exec;
+pub mod fault_control;
 pub mod faults;
 pub mod kubeconfig;
 pub mod logs;
@@ -98,6 +99,9 @@ pub struct SimConfig {
     /// HTTPS with authentication (an admin client certificate, a restricted user's token)
     /// and authorization; `false` serves plain HTTP to anyone (see [`auth`]).
     pub auth: bool,
+    /// Serve the fault switches over HTTP on 127.0.0.1:PORT (0 = any free port); `None`
+    /// serves no such thing (see [`fault_control`]).
+    pub fault_control: Option<u16>,
 }
 
 impl SimConfig {
@@ -112,6 +116,7 @@ impl SimConfig {
             churn: 0,
             metrics: true,
             auth: false,
+            fault_control: None,
         }
     }
 

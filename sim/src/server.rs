@@ -17,6 +17,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::WaitForCancellationFutureOwned;
 
 use super::auth::{self, tls::TlsListener, Auth};
+use super::fault_control::{self, FaultControl};
 use super::faults::{self, Faults};
 use super::kubeconfig::{self, TempDir};
 use super::metrics::Metrics;
@@ -35,6 +36,7 @@ pub struct SimHandle {
     /// Whatever `controllers::spawn` returned; dropping it stops the controllers.
     controllers: Option<Box<dyn Any + Send>>,
     churn: Option<super::churn::Churn>,
+    fault_control: Option<FaultControl>,
     _temp_dir: Option<TempDir>,
 }
 
@@ -55,6 +57,13 @@ impl SimHandle {
         self.state.metrics.requests()
     }
 
+    /// Where the fault control listens (`http://127.0.0.1:PORT`), if it was asked for.
+    pub fn fault_control_url(&self) -> Option<String> {
+        self.fault_control
+            .as_ref()
+            .map(|c| format!("http://{}", c.addr))
+    }
+
     /// Stops the churn generator (if `--churn` started one); the controllers keep going.
     pub fn stop_churn(&mut self) {
         self.churn.take();
@@ -62,6 +71,7 @@ impl SimHandle {
 
     fn stop(&mut self) {
         self.churn.take();
+        self.fault_control.take();
         self.faults.shutdown();
         if let Some(server) = self.server.take() {
             server.abort();
@@ -129,6 +139,10 @@ pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
     };
     let controllers: Box<dyn Any + Send> = Box::new(controllers::spawn(state.clone()));
     let churn = (cfg.churn > 0).then(|| churn::spawn(state.store.clone(), cfg.churn));
+    let fault_control = match cfg.fault_control {
+        Some(port) => Some(fault_control::start(port, state.faults.clone()).await?),
+        None => None,
+    };
 
     Ok(SimHandle {
         url,
@@ -139,6 +153,7 @@ pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
         server: Some(server),
         controllers: Some(controllers),
         churn,
+        fault_control,
         _temp_dir: temp_dir,
     })
 }

@@ -207,6 +207,10 @@ pub async fn connect(
     if !impersonation.groups.is_empty() {
         config.auth_info.impersonate_groups = Some(impersonation.groups.clone());
     }
+    // kube-rs would retry 429/503/504 answers itself, silently, up to 15 times: a throttled
+    // watch then looks connected while nothing arrives. rkt's own loops retry instead,
+    // honouring Retry-After, and say "throttled" in the header meanwhile.
+    config.default_retry = false;
     let server = config.cluster_url.to_string();
     let namespace = config.default_namespace.clone();
     // Building the client runs an exec credential plugin: off the async workers.

@@ -4,6 +4,7 @@
 //! that holds the token).
 
 use std::error::Error as StdError;
+use std::time::Duration;
 
 use kube::client::AuthError;
 
@@ -12,6 +13,7 @@ use crate::msg::FORBIDDEN;
 /// The status line's text for a failed request.
 pub fn describe_client(err: &kube::Error) -> String {
     match err {
+        kube::Error::Api(status) if status.code == 429 => throttled_text(status),
         kube::Error::Api(status) if status.code == 401 => {
             format!("credential rejected: {}", status_text(status))
         }
@@ -25,6 +27,21 @@ pub fn describe_client(err: &kube::Error) -> String {
             None => other.to_string(),
         },
     }
+}
+
+/// How long a throttling server (429 Too Many Requests) asked clients to wait before trying
+/// again (`retryAfterSeconds` in its Status; at least a second).
+pub fn status_retry_after(status: &kube::core::Status) -> Option<Duration> {
+    (status.code == 429).then(|| {
+        let secs = status.details.as_ref().map_or(0, |d| d.retry_after_seconds);
+        Duration::from_secs(u64::from(secs.max(1)))
+    })
+}
+
+/// "throttled by the API server, retrying in 2 s" (the wait the server asked for).
+fn throttled_text(status: &kube::core::Status) -> String {
+    let secs = status_retry_after(status).map_or(1, |d| d.as_secs());
+    format!("throttled by the API server (429 TooManyRequests), retrying in {secs} s")
 }
 
 /// The API's own words; a refusal reads `forbidden: <message>` ([`FORBIDDEN`]), which

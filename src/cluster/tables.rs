@@ -13,7 +13,7 @@ use kube::{Client, Resource};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::time::Instant;
 
-use super::watch::{describe_client, Batcher, Retry, HEALTHY_FOR};
+use super::watch::{client_retry_after, describe_client, Batcher, Retry, HEALTHY_FOR};
 use crate::effect::{Scope, TableTarget, WatchKey};
 use crate::model::table::{rows_of, TableColumns, TableDoc, ACCEPT_TABLE};
 use crate::msg::{KubeMsg, Msg, WatchEvent, FORBIDDEN};
@@ -46,6 +46,8 @@ enum Ended {
 struct Failure {
     text: String,
     forbidden: bool,
+    /// What a throttling server asked for (429 Retry-After).
+    wait: Option<Duration>,
 }
 
 impl From<kube::Error> for Failure {
@@ -54,10 +56,12 @@ impl From<kube::Error> for Failure {
             kube::Error::Api(s) if s.code == 403 => Failure {
                 text: format!("{FORBIDDEN}{}", s.message),
                 forbidden: true,
+                wait: None,
             },
             _ => Failure {
                 text: describe_client(&e),
                 forbidden: false,
+                wait: client_retry_after(&e),
             },
         }
     }
@@ -82,7 +86,7 @@ async fn run(mut lister: Lister, key: WatchKey, tx: UnboundedSender<Msg>) {
         let pause = if failure.forbidden {
             FORBIDDEN_PAUSE
         } else {
-            retry.pause()
+            retry.pause_at_least(failure.wait)
         };
         tokio::time::sleep(pause).await;
     }
@@ -129,11 +133,13 @@ impl Lister {
         let mut request = request.map_err(|e| Failure {
             text: e.to_string(),
             forbidden: false,
+            wait: None,
         })?;
         let uri = format!("{}&includeObject=Metadata", request.uri());
         *request.uri_mut() = uri.parse().map_err(|e: http::uri::InvalidUri| Failure {
             text: e.to_string(),
             forbidden: false,
+            wait: None,
         })?;
         request
             .headers_mut()

@@ -160,6 +160,9 @@ pub fn describe(err: &watcher::Error) -> String {
         watcher::Error::InitialListFailed(e)
         | watcher::Error::WatchStartFailed(e)
         | watcher::Error::WatchFailed(e) => e,
+        watcher::Error::WatchError(status) if status.code == 429 => {
+            return throttled_text(status)
+        }
         watcher::Error::WatchError(status) => return status_text(status),
         watcher::Error::NoResourceVersion => return err.to_string(),
     };
@@ -167,7 +170,26 @@ pub fn describe(err: &watcher::Error) -> String {
 }
 
 pub use super::errors::describe_client;
-use super::errors::status_text;
+use super::errors::{status_retry_after, status_text};
+
+/// How long a throttling server (429 Too Many Requests) asked clients to wait before
+/// trying again (`retryAfterSeconds` in its Status; at least a second).
+pub fn retry_after(err: &watcher::Error) -> Option<Duration> {
+    match err {
+        watcher::Error::InitialListFailed(e)
+        | watcher::Error::WatchStartFailed(e)
+        | watcher::Error::WatchFailed(e) => client_retry_after(e),
+        watcher::Error::WatchError(status) => status_retry_after(status),
+        watcher::Error::NoResourceVersion => None,
+    }
+}
+
+pub fn client_retry_after(err: &kube::Error) -> Option<Duration> {
+    match err {
+        kube::Error::Api(status) => status_retry_after(status),
+        _ => None,
+    }
+}
 
 /// Collects consecutive upserts and removals into as few messages as possible.
 pub(super) struct Batcher<R> {
@@ -225,8 +247,14 @@ enum Item<R> {
     Upsert(R),
     Remove(RowKey),
     Synced,
-    Error(String),
+    Error(Trouble),
     Skip,
+}
+
+/// Why an attempt ended: the text for the header, and the wait a throttling server asked for.
+struct Trouble {
+    text: String,
+    wait: Option<Duration>,
 }
 
 /// First pause before watching again after a failure; doubles up to [`RETRY_MAX`].
@@ -254,6 +282,11 @@ impl Retry {
         base.mul_f64(1.0 - rand::random_range(0.0..0.2))
     }
 
+    /// The next pause, but at least what a throttling server asked for.
+    pub(super) fn pause_at_least(&mut self, server_asked: Option<Duration>) -> Duration {
+        self.pause().max(server_asked.unwrap_or_default())
+    }
+
     pub(super) fn reset(&mut self) {
         self.next = RETRY_FIRST;
     }
@@ -264,7 +297,7 @@ enum Ended {
     /// The app dropped its receiver: stop.
     AppGone,
     /// A request failed; the text says why.
-    Failed(String),
+    Failed(Trouble),
 }
 
 /// Watches until the app is gone. Each attempt starts from scratch, a full list then a
@@ -288,15 +321,15 @@ async fn run<K, R>(
     let mut retry = Retry::new();
     loop {
         let started = Instant::now();
-        let text = match attempt(&api, &config, key, &tx, to_row, to_key, wrap).await {
+        let trouble = match attempt(&api, &config, key, &tx, to_row, to_key, wrap).await {
             Ended::AppGone => return,
-            Ended::Failed(text) => text,
+            Ended::Failed(trouble) => trouble,
         };
-        let forbidden = text.starts_with(FORBIDDEN);
+        let forbidden = trouble.text.starts_with(FORBIDDEN);
         if tx
             .send(Msg::Kube(KubeMsg {
                 key,
-                event: WatchEvent::Error(text),
+                event: WatchEvent::Error(trouble.text),
             }))
             .is_err()
         {
@@ -309,7 +342,7 @@ async fn run<K, R>(
         let pause = if forbidden {
             super::tables::FORBIDDEN_PAUSE
         } else {
-            retry.pause()
+            retry.pause_at_least(trouble.wait)
         };
         tokio::time::sleep(pause).await;
     }
@@ -338,7 +371,10 @@ where
             }
             Ok(Event::Delete(obj)) => to_key(&obj).map_or(Item::Skip, Item::Remove),
             Ok(Event::InitDone) => Item::Synced,
-            Err(e) => Item::Error(describe(&e)),
+            Err(e) => Item::Error(Trouble {
+                text: describe(&e),
+                wait: retry_after(&e),
+            }),
         })
         .ready_chunks(BATCH)
         .boxed();
@@ -376,5 +412,44 @@ where
             return Ended::Failed(text);
         }
     }
-    Ended::Failed("the watch ended".to_string())
+    Ended::Failed(Trouble {
+        text: "the watch ended".to_string(),
+        wait: None,
+    })
+}
+
+#[cfg(test)]
+mod throttle_tests {
+    use super::*;
+    use kube::core::Status;
+
+    /// The Status a throttling apiserver sends.
+    fn throttled(secs: u32) -> kube::Error {
+        let status: Status = serde_json::from_value(serde_json::json!({
+            "status": "Failure", "message": "Too many requests", "reason": "TooManyRequests",
+            "code": 429, "details": {"retryAfterSeconds": secs}
+        }))
+        .expect("a Status");
+        kube::Error::Api(Box::new(status))
+    }
+
+    #[test]
+    fn a_429_says_throttled_and_waits_what_the_server_asked() {
+        let err = throttled(3);
+        assert_eq!(
+            describe_client(&err),
+            "throttled by the API server (429 TooManyRequests), retrying in 3 s"
+        );
+        assert_eq!(client_retry_after(&err), Some(Duration::from_secs(3)));
+        let mut retry = Retry::new();
+        assert_eq!(
+            retry.pause_at_least(client_retry_after(&err)),
+            Duration::from_secs(3)
+        );
+        // No Retry-After given: still a pause of at least a second.
+        assert_eq!(client_retry_after(&throttled(0)), Some(Duration::from_secs(1)));
+        let mut other = Status::failure("boom", "InternalError");
+        other.code = 500;
+        assert_eq!(client_retry_after(&kube::Error::Api(Box::new(other))), None);
+    }
 }

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: a simulated cluster per test, kubectl.
 #![allow(dead_code)]
 
+pub mod http;
 pub mod pty;
 
 use std::io::Write;

@@ -214,6 +214,11 @@ impl PtyApp {
         self.child.process_id()
     }
 
+    /// Whether rkt has exited (a panic, or a quit).
+    pub fn exited(&mut self) -> bool {
+        !matches!(self.child.try_wait(), Ok(None))
+    }
+
     fn master(&self) -> &dyn MasterPty {
         self.master.as_deref().expect("the terminal is open")
     }

@@ -87,7 +87,11 @@ pub fn serve(st: &SimState, req: &ApiRequest, t: &Target) -> Result<Response, Ap
             });
         }
         (true, _, None) | (false, None, _) => w.start_listed(&st.store, send_initial && bookmarks),
-        (false, Some(since), _) => match st.store.subscribe(t.res, ns, Some(since)) {
+        (false, Some(since), _) => match st
+            .faults
+            .expired(since)
+            .map_or_else(|| st.store.subscribe(t.res, ns, Some(since)), Err)
+        {
             // A version the store has not reached yet (it never issued it, e.g. one from
             // a cluster that used to be at this address) is accepted, as by the
             // apiserver: events up to it are skipped and the watch goes on after it.
