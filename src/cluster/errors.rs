@@ -39,7 +39,7 @@ pub fn status_retry_after(status: &kube::core::Status) -> Option<Duration> {
 }
 
 /// "throttled by the API server, retrying in 2 s" (the wait the server asked for).
-fn throttled_text(status: &kube::core::Status) -> String {
+pub fn throttled_text(status: &kube::core::Status) -> String {
     let secs = status_retry_after(status).map_or(1, |d| d.as_secs());
     format!("throttled by the API server (429 TooManyRequests), retrying in {secs} s")
 }

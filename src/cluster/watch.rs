@@ -170,7 +170,7 @@ pub fn describe(err: &watcher::Error) -> String {
 }
 
 pub use super::errors::describe_client;
-use super::errors::{status_retry_after, status_text};
+use super::errors::{status_retry_after, status_text, throttled_text};
 
 /// How long a throttling server (429 Too Many Requests) asked clients to wait before
 /// trying again (`retryAfterSeconds` in its Status; at least a second).
