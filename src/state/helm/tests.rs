@@ -351,3 +351,34 @@ fn uninstall_asks_naming_the_release_and_sends_its_latest_revision() {
         }]
     );
 }
+
+#[test]
+fn in_a_protected_context_the_release_name_is_typed_to_uninstall() {
+    let mut st = helm_view(demo_records(), false);
+    st.cluster.protected = true;
+    update(&mut st, key(KeyCode::Char('j')));
+    update(
+        &mut st,
+        Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+    );
+    assert!(
+        helm_effects(update(&mut st, key(KeyCode::Char('y')))).is_empty(),
+        "the confirm key is a typed letter here"
+    );
+    assert!(st.overlays.is_open::<HelmDialog>());
+    typed(&mut st, "nginx");
+    assert!(helm_effects(update(&mut st, key(KeyCode::Enter))).is_empty());
+    update(&mut st, key(KeyCode::Char('u')));
+    update(
+        &mut st,
+        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
+    typed(&mut st, "my-nginx");
+    assert_eq!(
+        helm_effects(update(&mut st, key(KeyCode::Enter))),
+        vec![HelmEffect::Uninstall {
+            release: ReleaseRef::new("default", "my-nginx"),
+            latest: 3
+        }]
+    );
+}
