@@ -160,7 +160,7 @@ async fn event_loop(
     // The first frame goes out before any network answer: panes say "loading".
     let mut hits = draw(tui, st, theme)?;
     let mut mouse = mouse::MouseReader::default();
-    let effects = st.start();
+    let effects = st.start_in_context();
     rt.apply(effects, tui);
 
     let mut events = EventStream::new();

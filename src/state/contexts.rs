@@ -338,7 +338,7 @@ fn arrive(
     // The old context's inactive forwards are not this one's; its saved ones are.
     st.forwards.clear_inactive();
     forwards_saved::restore(st);
-    effects.extend(st.start());
+    effects.extend(st.start_in_context());
     st.notify(Notice::info(format!("switched to context {name}")));
     effects
 }

@@ -314,3 +314,25 @@ fn a_rejected_credential_gets_a_new_client_every_while_and_the_rows_stay() {
         "{again:?}"
     );
 }
+
+#[test]
+fn a_remembered_kind_opens_on_arrival_but_not_when_the_client_is_renewed() {
+    let mut st = state();
+    st.contexts.memory.set(
+        "two",
+        Remembered {
+            view: "configmaps".into(),
+            namespace: "default".into(),
+        },
+    );
+    let gen = switch_gen(&command(&mut st, "ctx two"));
+    update(&mut st, connected(gen, "two"));
+    assert!(
+        st.discovery.pending.as_deref() == Some("configmaps"),
+        "asked once discovery answers"
+    );
+    st.discovery.pending = None;
+    let info = st.cluster.clone();
+    let effects = renewed(&mut st, gen + 1, info);
+    assert!(st.discovery.pending.is_none(), "{effects:?}");
+}
