@@ -197,7 +197,7 @@ async fn drive(
     // The first frame goes out before any network answer: panes say "loading".
     let mut hits = draw(tui, st, theme)?;
     let mut mouse = mouse::MouseReader::default();
-    let effects = st.start();
+    let effects = st.start_in_context();
     rt.apply(effects, tui);
 
     let mut events = EventStream::new();

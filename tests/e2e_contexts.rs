@@ -90,11 +90,12 @@ fn ctx_switches_between_two_clusters_and_a_forward_of_the_first_keeps_answering(
         s.contains("Contexts[2]") && s.contains("* alpha") && s.contains("beta")
     });
     app.send("j\r");
-    let screen = app.wait_until("beta's header", |s| header(s).contains("ctx beta"));
-    assert!(
-        !screen.contains("hello-minikube-"),
-        "alpha's rows are gone: {screen}"
-    );
+    // alpha's rows are gone (beta has no pods in default).
+    app.wait_until("beta's header and empty default namespace", |s| {
+        header(s).contains("ctx beta")
+            && s.contains("no pods in default")
+            && !s.contains("hello-minikube-")
+    });
     // beta's pods live in team-00: :ns there shows them.
     app.send(":ns team-00\r");
     app.wait_until("beta's pods", |s| {
@@ -180,5 +181,36 @@ fn a_context_that_cannot_be_reached_says_why_and_the_user_switches_back() {
         header(s).contains("ctx alpha")
             && s.contains("hello-minikube-")
             && !s.contains("connection refused")
+    });
+}
+
+#[test]
+fn contexts_of_every_file_in_kubeconfig_are_listed_and_switched_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let (left, right) = (dir.path().join("left"), dir.path().join("right"));
+    let _left = sim(&left, "left", Seed::Demo);
+    let _right = sim(
+        &right,
+        "right",
+        Seed::Scale {
+            pods: 2,
+            namespaces: 1,
+        },
+    );
+    let list = std::env::join_paths([&left, &right]).unwrap();
+    let list = list.to_str().unwrap();
+    let mut app = PtyApp::spawn(&[], &[("KUBECONFIG", list)], 160, 40);
+    app.wait_until("the first file's current context", |s| {
+        header(s).contains("ctx left") && s.contains("hello-minikube-")
+    });
+    app.send(":ctx\r");
+    app.wait_until("both files' contexts", |s| {
+        s.contains("Contexts[2]") && s.contains("* left") && s.contains("right")
+    });
+    app.send(":ctx right\r");
+    app.wait_until("the switch", |s| header(s).contains("ctx right"));
+    app.send(":ns team-00\r");
+    app.wait_until("the second file's cluster", |s| {
+        header(s).contains("ctx right") && s.contains("Pods(team-00)") && s.contains("api-1-")
     });
 }

@@ -29,8 +29,16 @@ pub struct Contexts {
     pub memory_path: Option<PathBuf>,
     /// The switch in flight: its generation and the context it goes to.
     pub switching: Option<(u64, String)>,
+    /// A new client for the current context in flight (its credential was rejected), and
+    /// when it was last asked for.
+    renewing: Option<u64>,
+    renewed_at: Option<jiff::Timestamp>,
     next_gen: u64,
 }
+
+/// While the server rejects the credential, a new client (the kubeconfig and the exec
+/// plugin read again) is built at most this often.
+pub const RENEW_EVERY: jiff::SignedDuration = jiff::SignedDuration::from_secs(30);
 
 impl Contexts {
     pub fn new(rows: Vec<ContextRow>, memory: ContextMemory, path: Option<PathBuf>) -> Self {
@@ -130,6 +138,7 @@ pub fn switch(st: &mut AppState, name: &str) -> Vec<Effect> {
     st.contexts.next_gen += 1;
     let gen = st.contexts.next_gen;
     st.contexts.switching = Some((gen, name.to_string()));
+    st.contexts.renewing = None;
     st.notify(Notice::info(format!("switching to context {name}…")));
     let mut effects = remember_here(st);
     effects.push(Effect::SwitchContext {
@@ -208,9 +217,65 @@ pub fn remembered_kind(st: &AppState) -> Option<String> {
     }
 }
 
+/// Whether the watches fail because the server rejects the credential (or the plugin
+/// cannot make one).
+fn credential_rejected(st: &AppState) -> bool {
+    [&st.main_watch, &st.ns_watch].iter().any(|w| {
+        w.error.as_deref().is_some_and(|e| {
+            e.starts_with("credential rejected") || e.starts_with("credential plugin")
+        })
+    })
+}
+
+/// On a tick: while the credential is rejected, a client is built again every
+/// [`RENEW_EVERY`], as kubectl runs its plugin again after a 401. kube-rs refreshes a token
+/// that expires by itself; this covers the rest: a plugin credential without an expiry, a
+/// token or certificate changed in the kubeconfig, a user who logged in again meanwhile.
+pub fn renew_if_rejected(st: &mut AppState) -> Vec<Effect> {
+    let idle = st.contexts.switching.is_none() && st.contexts.renewing.is_none();
+    let due = st
+        .contexts
+        .renewed_at
+        .is_none_or(|at| st.now.duration_since(at) >= RENEW_EVERY);
+    if !idle || !due || !credential_rejected(st) {
+        return Vec::new();
+    }
+    st.contexts.next_gen += 1;
+    let gen = st.contexts.next_gen;
+    st.contexts.renewing = Some(gen);
+    st.contexts.renewed_at = Some(st.now);
+    vec![Effect::SwitchContext {
+        name: st.cluster.context.clone(),
+        gen,
+    }]
+}
+
+/// The new client of the current context: the watches restart on it, the rows stay until
+/// their relist replaces them.
+fn renewed(st: &mut AppState, gen: u64, info: ClusterInfo) -> Vec<Effect> {
+    st.contexts.renewing = None;
+    if info.context != st.cluster.context {
+        return Vec::new();
+    }
+    st.cluster = ClusterInfo {
+        version: st.cluster.version.take(),
+        ..info
+    };
+    let mut effects = vec![Effect::UseContext(gen)];
+    effects.extend(st.start());
+    effects
+}
+
 pub fn on_msg(st: &mut AppState, msg: ContextMsg) -> Vec<Effect> {
     let current = st.contexts.switching.as_ref().map(|(gen, _)| *gen);
+    let renewing = st.contexts.renewing;
     match msg {
+        ContextMsg::Connected { gen, info, .. } if Some(gen) == renewing => renewed(st, gen, info),
+        // Still no client: the header keeps saying why; the next try comes later.
+        ContextMsg::Failed { gen, .. } if Some(gen) == renewing => {
+            st.contexts.renewing = None;
+            Vec::new()
+        }
         ContextMsg::Failed { gen, name, error } if Some(gen) == current => {
             st.contexts.switching = None;
             st.notify(Notice::error(format!(
@@ -273,7 +338,7 @@ fn arrive(
     // The old context's inactive forwards are not this one's; its saved ones are.
     st.forwards.clear_inactive();
     forwards_saved::restore(st);
-    effects.extend(st.start());
+    effects.extend(st.start_in_context());
     st.notify(Notice::info(format!("switched to context {name}")));
     effects
 }

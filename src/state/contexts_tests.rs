@@ -271,3 +271,68 @@ fn a_forward_of_the_old_context_keeps_its_context_and_is_not_restarted_on_the_ne
     );
     assert_eq!(st.forwards.entry_count(), 0);
 }
+
+#[test]
+fn a_rejected_credential_gets_a_new_client_every_while_and_the_rows_stay() {
+    let mut st = state();
+    let main = st.main_watch.key.expect("main watch");
+    st.pods.upsert(crate::model::rows::PodRow::running("web-0"));
+    let rejected = |st: &mut AppState| {
+        update(
+            st,
+            Msg::Kube(KubeMsg {
+                key: st.main_watch.key.expect("main watch"),
+                event: WatchEvent::Error("credential rejected: Unauthorized".into()),
+            }),
+        )
+    };
+    assert_eq!(main, st.main_watch.key.unwrap());
+    rejected(&mut st);
+    let t0 = st.now;
+    let effects = update(&mut st, Msg::Tick(t0 + jiff::SignedDuration::from_secs(1)));
+    let gen = match &effects[..] {
+        [Effect::SwitchContext { name, gen }] if name == "one" => *gen,
+        other => panic!("{other:?}"),
+    };
+    // Once asked, not again until the answer, nor before RENEW_EVERY.
+    assert!(update(&mut st, Msg::Tick(t0 + jiff::SignedDuration::from_secs(2))).is_empty());
+    let effects = update(&mut st, connected(gen, "one"));
+    assert_eq!(effects.first(), Some(&Effect::UseContext(gen)));
+    assert!(effects.iter().any(
+        |e| matches!(e, Effect::Watch { key, .. } if key.slot == WatchSlot::Main && *key != main)
+    ));
+    assert_eq!(
+        st.counts_of(Pane::Main).1,
+        1,
+        "the rows stay until the relist"
+    );
+    rejected(&mut st);
+    assert!(update(&mut st, Msg::Tick(t0 + jiff::SignedDuration::from_secs(10))).is_empty());
+    let again = update(&mut st, Msg::Tick(t0 + jiff::SignedDuration::from_secs(32)));
+    assert!(
+        matches!(&again[..], [Effect::SwitchContext { .. }]),
+        "{again:?}"
+    );
+}
+
+#[test]
+fn a_remembered_kind_opens_on_arrival_but_not_when_the_client_is_renewed() {
+    let mut st = state();
+    st.contexts.memory.set(
+        "two",
+        Remembered {
+            view: "configmaps".into(),
+            namespace: "default".into(),
+        },
+    );
+    let gen = switch_gen(&command(&mut st, "ctx two"));
+    update(&mut st, connected(gen, "two"));
+    assert!(
+        st.discovery.pending.as_deref() == Some("configmaps"),
+        "asked once discovery answers"
+    );
+    st.discovery.pending = None;
+    let info = st.cluster.clone();
+    let effects = renewed(&mut st, gen + 1, info);
+    assert!(st.discovery.pending.is_none(), "{effects:?}");
+}

@@ -252,7 +252,13 @@ impl AppState {
         effects.extend(self.restart_main_watch());
         effects.push(Effect::FetchServerVersion);
         effects.extend(self.discovery.refresh(self.now));
-        // A kind remembered for this context is known once discovery answers.
+        effects
+    }
+
+    /// [`AppState::start`] on arriving in a context (at launch, after `:ctx`): a kind
+    /// remembered as this context's view opens once discovery answers.
+    pub fn start_in_context(&mut self) -> Vec<Effect> {
+        let mut effects = self.start();
         if let Some(kind) = contexts::remembered_kind(self) {
             effects.extend(self.discovery.ask_again(&kind));
         }

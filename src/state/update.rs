@@ -66,7 +66,7 @@ fn handle(st: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             st.now = now;
             st.expire_notice();
-            Vec::new()
+            crate::state::contexts::renew_if_rejected(st)
         }
         Msg::Kube(km) => {
             let history = matches!(km.key.slot, WatchSlot::History | WatchSlot::HistoryOwner);
