@@ -165,7 +165,12 @@ pub const DEFAULTS: &[Binding] = &[
         Action::Back,
         "back: filter, zoom, then out of enter",
     ),
-    b(Ctx::Global, "ctrl-z", Action::Suspend, "suspend (fg resumes)"),
+    b(
+        Ctx::Global,
+        "ctrl-z",
+        Action::Suspend,
+        "suspend (fg resumes)",
+    ),
     b(Ctx::List, "j, down", Action::Down, "down"),
     b(Ctx::List, "k, up", Action::Up, "up"),
     b(Ctx::List, "g g, home", Action::Top, "top"),
