@@ -46,7 +46,10 @@ fn each_change_appends_one_json_line() {
 
     // Restart a deployment: r, then y to the question.
     app.send(":deploy\r");
-    app.wait_for_text("Deployments(default)");
+    // The rows, not only the title: `r` acts on the selected one.
+    app.wait_until("the deployments listed", |s| {
+        s.contains("Deployments(default)") && s.contains("hello-minikube ")
+    });
     app.send("ggr");
     app.wait_for_text("Restart");
     app.send("y");

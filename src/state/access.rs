@@ -125,6 +125,10 @@ pub fn before(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
             st.notify(not_permitted(&query));
             Some(Vec::new())
         }
+        // A session that takes the terminal (edit, shell) starts on the key, not later
+        // from an answer: unknown yet, it goes ahead (the question is asked ahead all the
+        // same) and the server decides.
+        Some(Known::Asked) | None if takes_terminal(action) => None,
         Some(Known::Asked) => {
             st.awaiting = Some(Awaiting::Access { query, action });
             Some(Vec::new())
@@ -138,6 +142,10 @@ pub fn before(st: &mut AppState, action: Action) -> Option<Vec<Effect>> {
             Some(vec![Effect::ReviewAccess(query)])
         }
     }
+}
+
+fn takes_terminal(action: Action) -> bool {
+    matches!(action, Action::Edit | Action::Shell)
 }
 
 fn not_permitted(query: &AccessQuery) -> Notice {

@@ -154,3 +154,30 @@ fn without_checks_the_dialog_opens_at_once() {
     assert!(reviews(&effects).is_empty());
     assert!(st.overlays.is_open::<DeleteConfirm>());
 }
+
+#[test]
+fn a_shell_starts_on_its_key_unless_known_to_be_refused() {
+    let mut st = pods_view(true);
+    update(&mut st, Msg::Tick(jiff::Timestamp::UNIX_EPOCH));
+    let exec = AccessQuery {
+        verb: "create",
+        group: String::new(),
+        resource: "pods".into(),
+        subresource: "exec",
+        namespace: Some("default".into()),
+    };
+    let starts = |effects: &[Effect]| {
+        effects
+            .iter()
+            .any(|e| matches!(e.clone().unaudited(), Effect::Exec(_)))
+    };
+    // Asked, not answered yet: the terminal is handed over at once.
+    assert!(starts(&update(&mut st, Msg::Action(Action::Shell))));
+    answer(&mut st, exec, AccessAnswer::Denied(String::new()));
+    let effects = update(&mut st, Msg::Action(Action::Shell));
+    assert!(!starts(&effects), "{effects:?}");
+    assert_eq!(
+        st.notice.unwrap().text,
+        "not permitted: you may not create pods/exec in default"
+    );
+}

@@ -414,3 +414,41 @@ fn after_a_rollback_lands_the_open_diff_is_asked_for_again() {
     update(&mut st, gone);
     assert!(st.rollout.history.as_ref().unwrap().diff.is_none());
 }
+
+#[test]
+fn a_restart_waits_for_may_i_then_asks_its_question() {
+    use crate::model::access::AccessAnswer;
+    let mut st = deployments_view(vec![deployment("web", false)]);
+    st.access.enable();
+    let now = st.now;
+    let asked: Vec<_> = update(&mut st, Msg::Tick(now))
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::ReviewAccess(q) => Some(q),
+            _ => None,
+        })
+        .collect();
+    let patch = asked.iter().find(|q| q.verb == "patch").cloned().unwrap();
+    assert_eq!(patch.to_string(), "patch deployments.apps in default");
+    update(&mut st, key('g'));
+    update(&mut st, key('g'));
+    update(&mut st, key('r'));
+    assert!(!st.overlays.is_open::<RolloutDialog>());
+    for q in asked {
+        update(
+            &mut st,
+            Msg::Access {
+                query: q,
+                answer: AccessAnswer::Allowed,
+            },
+        );
+    }
+    assert!(
+        matches!(
+            st.overlays.get::<RolloutDialog>(),
+            Some(RolloutDialog::Confirm { .. })
+        ),
+        "{:?}",
+        st.notice
+    );
+}
