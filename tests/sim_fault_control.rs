@@ -74,7 +74,10 @@ fn a_stall_holds_requests_then_lifts_by_itself() {
 fn expire_answers_every_resume_with_410_gone() {
     let (c, control) = cluster();
     let list = get(&c.sim.url, "/api/v1/namespaces").json();
-    let rv = list["metadata"]["resourceVersion"].as_str().unwrap().to_string();
+    let rv = list["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert_eq!(post(&control, "/faults/expire").json()["expire"], true);
     let path = format!("/api/v1/namespaces?watch=1&resourceVersion={rv}");
     let watch = get(&c.sim.url, &path);

@@ -62,7 +62,12 @@ fn routes(faults: Arc<Faults>) -> Router {
     Router::new()
         .route("/faults", get(show))
         .route("/faults/{action}", post(apply))
-        .fallback(|| async { (StatusCode::NOT_FOUND, "no such path; try POST /faults/clear\n") })
+        .fallback(|| async {
+            (
+                StatusCode::NOT_FOUND,
+                "no such path; try POST /faults/clear\n",
+            )
+        })
         .with_state(faults)
 }
 

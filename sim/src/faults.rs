@@ -182,11 +182,14 @@ impl Faults {
     /// `stalled`, `stall_seconds_left` (a timed stall), `throttle_seconds`, `expire`;
     /// absent switches are `null` / `false`.
     pub fn in_force(&self) -> Value {
-        let refuse = lock(&self.refusal).clone().map(|r| {
-            json!({"code": r.code, "resource": r.resource, "watches_only": r.watches_only})
+        let refuse = lock(&self.refusal).clone().map(
+            |r| json!({"code": r.code, "resource": r.resource, "watches_only": r.watches_only}),
+        );
+        let left = lock(&self.stall_until).map(|until| {
+            until
+                .saturating_duration_since(Instant::now())
+                .as_secs_f64()
         });
-        let left = lock(&self.stall_until)
-            .map(|until| until.saturating_duration_since(Instant::now()).as_secs_f64());
         json!({
             "refuse": refuse,
             "stalled": *self.stalled.borrow(),

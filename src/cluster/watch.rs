@@ -136,9 +136,7 @@ pub fn describe(err: &watcher::Error) -> String {
         watcher::Error::InitialListFailed(e)
         | watcher::Error::WatchStartFailed(e)
         | watcher::Error::WatchFailed(e) => e,
-        watcher::Error::WatchError(status) if status.code == 429 => {
-            return throttled_text(status)
-        }
+        watcher::Error::WatchError(status) if status.code == 429 => return throttled_text(status),
         watcher::Error::WatchError(status) => return status_text(status),
         watcher::Error::NoResourceVersion => return err.to_string(),
     };
@@ -450,7 +448,10 @@ mod throttle_tests {
             Duration::from_secs(3)
         );
         // No Retry-After given: still a pause of at least a second.
-        assert_eq!(client_retry_after(&throttled(0)), Some(Duration::from_secs(1)));
+        assert_eq!(
+            client_retry_after(&throttled(0)),
+            Some(Duration::from_secs(1))
+        );
         let mut other = Status::failure("boom", "InternalError");
         other.code = 500;
         assert_eq!(client_retry_after(&kube::Error::Api(Box::new(other))), None);

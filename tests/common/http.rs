@@ -58,7 +58,11 @@ pub fn request_with(url: &str, method: &str, path: &str, accept: &str) -> Answer
     let chunked = head
         .to_ascii_lowercase()
         .contains("transfer-encoding: chunked");
-    let body = if chunked { dechunk(body) } else { body.to_vec() };
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_vec()
+    };
     let mut lines = head.lines();
     let status = lines
         .next()

@@ -6,6 +6,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::common::procfs;
 use crate::common::pty::{path_arg, PtyApp};
 use crate::screen;
 use crate::sim::SoakSim;
@@ -284,12 +285,7 @@ impl Soak {
     }
 
     fn rss_kb(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid)).unwrap_or_default();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.split_whitespace().next()?.parse().ok())
-            .unwrap_or(0)
+        procfs::status_kb(self.pid, "VmRSS:")
     }
 }
 
@@ -317,7 +313,13 @@ impl Report {
         );
         println!(
             "{:<16} {:>5} {:>14} {:>16} {:>14} {:>12} {:>12}",
-            "fault", "count", "worst shown", "worst reconverge", "worst key", "RSS before", "RSS after"
+            "fault",
+            "count",
+            "worst shown",
+            "worst reconverge",
+            "worst key",
+            "RSS before",
+            "RSS after"
         );
         for fault in Fault::ALL {
             let of: Vec<&Outcome> = self.outcomes.iter().filter(|o| o.fault == fault).collect();
@@ -325,7 +327,8 @@ impl Report {
                 continue;
             }
             let shown = of.iter().filter_map(|o| o.shown_after).max();
-            let worst = |f: fn(&Outcome) -> Duration| of.iter().map(|o| f(o)).max().unwrap_or_default();
+            let worst =
+                |f: fn(&Outcome) -> Duration| of.iter().map(|o| f(o)).max().unwrap_or_default();
             let max_kb = |f: fn(&Outcome) -> u64| of.iter().map(|o| f(o)).max().unwrap_or(0);
             println!(
                 "{:<16} {:>5} {:>14} {:>16} {:>14} {:>12} {:>12}",
@@ -338,7 +341,8 @@ impl Report {
                 mb(max_kb(|o| o.rss_after_kb)),
             );
         }
-        let all = |f: fn(&Outcome) -> Duration| self.outcomes.iter().map(f).max().unwrap_or_default();
+        let all =
+            |f: fn(&Outcome) -> Duration| self.outcomes.iter().map(f).max().unwrap_or_default();
         println!(
             "faults injected {}, worst reconvergence {}, worst key during a fault {}, RSS at start {}, at end {}, panics {}",
             self.outcomes.len(),
