@@ -21,6 +21,9 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{native_pty_system, CommandBuilder, PtySize};
 
+#[path = "../tests/common/procfs.rs"]
+mod procfs;
+
 const COLS: u16 = 160;
 const ROWS: u16 = 48;
 
@@ -371,15 +374,6 @@ fn title_count(screen: &str, name: &str) -> Option<usize> {
     total.parse().ok()
 }
 
-fn proc_status_kb(pid: u32, field: &str) -> u64 {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    text.lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}
-
 /// utime + stime of a process, in clock ticks.
 fn cpu_ticks(pid: u32) -> u64 {
     let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
@@ -489,7 +483,7 @@ fn run_listing(o: &Opts) {
     let mut tui = Tui::spawn(&o.bin, &view_args(o, &sim));
     let pid = tui.pid();
     let (_, first_frame) = tui.wait("first frame", 30, |s| s.contains("Pods(").then_some(()));
-    let rss_before = proc_status_kb(pid, "VmRSS:");
+    let rss_before = procfs::status_kb(pid, "VmRSS:");
     let (_, first_rows) = tui.wait("first rows", 60, |s| pod_count(s).filter(|&n| n > 0));
     // While the list streams in, the UI must answer keys: measure a few round trips.
     let mut loading_keys = Vec::new();
@@ -500,9 +494,9 @@ fn run_listing(o: &Opts) {
     let t0 = tui.started;
     // Let the allocator settle, then measure memory.
     std::thread::sleep(Duration::from_millis(500));
-    let rss_after = proc_status_kb(pid, "VmRSS:");
+    let rss_after = procfs::status_kb(pid, "VmRSS:");
     let filter = filter_latencies(&mut tui);
-    let peak = proc_status_kb(pid, "VmHWM:");
+    let peak = procfs::status_kb(pid, "VmHWM:");
     println!(
         "  first frame after start:          {}",
         ms(first_frame - t0)
@@ -557,7 +551,7 @@ fn run_generic_switch(o: &Opts, sim: &Sim, tui: &mut Tui) {
     });
     std::thread::sleep(Duration::from_millis(500));
     let pid = tui.pid();
-    let rss_before = proc_status_kb(pid, "VmRSS:");
+    let rss_before = procfs::status_kb(pid, "VmRSS:");
     tui.send(":cm");
     tui.wait("command prompt", 30, |s| s.contains(":cm█").then_some(()));
     let enter = Instant::now();
@@ -572,7 +566,7 @@ fn run_generic_switch(o: &Opts, sim: &Sim, tui: &mut Tui) {
         title_count(s, "configmaps(").filter(|&n| n >= expected)
     });
     std::thread::sleep(Duration::from_millis(500));
-    let rss_after = proc_status_kb(pid, "VmRSS:");
+    let rss_after = procfs::status_kb(pid, "VmRSS:");
     println!(
         "  Enter → configmaps title on screen: {}",
         ms(title - enter)
@@ -647,7 +641,7 @@ fn run_churn(o: &Opts) {
     );
     println!(
         "  peak RSS (VmHWM): {:.1} MB",
-        proc_status_kb(pid, "VmHWM:") as f64 / 1024.0
+        procfs::status_kb(pid, "VmHWM:") as f64 / 1024.0
     );
     tui.quit();
 }

@@ -67,5 +67,7 @@ fn soak_long() {
         limit: Duration::from_secs(60),
         keys: 3,
     };
-    driver::run(&plan).print();
+    let report = driver::run(&plan);
+    report.print();
+    assert_eq!(report.panics, 0, "rkt did not exit cleanly");
 }

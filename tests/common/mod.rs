@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod http;
+pub mod procfs;
 pub mod pty;
 
 use std::io::Write;

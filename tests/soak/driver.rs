@@ -6,6 +6,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::common::procfs;
 use crate::common::pty::{path_arg, PtyApp};
 use crate::screen;
 use crate::sim::SoakSim;
@@ -79,16 +80,28 @@ impl Fault {
         sim.fault("drop-watches");
     }
 
-    /// What the header says while the fault is in force (a stall cannot be told from a
-    /// quiet cluster; the instant faults are over at once).
-    fn shown(self) -> Option<&'static str> {
+    /// What rkt says while the fault is in force (a stall cannot be told from a quiet
+    /// cluster; the instant faults are over at once). A refusal is the view's own trouble,
+    /// said on its pane; the connection's troubles are the header's.
+    fn shown(self) -> Option<Shown> {
+        let header = |text| Some(Shown { text, in_header: true });
         match self {
-            Fault::Refuse => Some("reconnecting: Forbidden"),
-            Fault::Expire => Some("reconnecting: Expired"),
-            Fault::Throttle => Some("reconnecting: throttled by the API server"),
+            Fault::Refuse => Some(Shown {
+                text: "forbidden: ",
+                in_header: false,
+            }),
+            Fault::Expire => header("reconnecting: Expired"),
+            Fault::Throttle => header("reconnecting: throttled by the API server"),
             Fault::Stall | Fault::DropWatches | Fault::Restart => None,
         }
     }
+}
+
+/// Where and in what words rkt shows a fault.
+#[derive(Debug, Clone, Copy)]
+struct Shown {
+    text: &'static str,
+    in_header: bool,
 }
 
 /// The figures of one injected fault.
@@ -172,9 +185,12 @@ impl Soak {
         let rss_before_kb = self.rss_kb();
         let injected = Instant::now();
         fault.inject(&self.sim, self.plan.hold);
-        let shown_after = fault.shown().map(|text| {
-            self.wait_screen(&format!("{text:?} in the header ({})", fault.name()), |s| {
-                screen::header(s).contains(text)
+        let shown_after = fault.shown().map(|shown| {
+            let place = if shown.in_header { "header" } else { "view" };
+            let what = format!("{:?} in the {place} ({})", shown.text, fault.name());
+            self.wait_screen(&what, |s| {
+                let seen = if shown.in_header { screen::header(s) } else { s };
+                seen.contains(shown.text)
             });
             injected.elapsed()
         });
@@ -284,13 +300,7 @@ impl Soak {
     }
 
     fn rss_kb(&self) -> u64 {
-        let status =
-            std::fs::read_to_string(format!("/proc/{}/status", self.pid)).unwrap_or_default();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.split_whitespace().next()?.parse().ok())
-            .unwrap_or(0)
+        procfs::status_kb(self.pid, "VmRSS:")
     }
 }
 
