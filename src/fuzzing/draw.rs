@@ -65,14 +65,31 @@ const WORDS: &[&str] = &[
     "日本語",
 ];
 
+/// Bytes of huge text and copied list items one input may add: about what the API server
+/// accepts in one object (etcd keeps at most 1.5 MB). Without a bound, copies of copies of
+/// huge strings made objects of hundreds of megabytes that no cluster can send.
+const GROWTH_BUDGET: usize = 2 << 20;
+
 /// Reads choices from bytes, front to back; past the end every choice is 0.
 pub struct Draw<'a> {
     data: &'a [u8],
+    /// What is left of [`GROWTH_BUDGET`].
+    growth: usize,
 }
 
 impl<'a> Draw<'a> {
     pub fn new(data: &'a [u8]) -> Draw<'a> {
-        Draw { data }
+        Draw {
+            data,
+            growth: GROWTH_BUDGET,
+        }
+    }
+
+    /// Up to `wanted` bytes of growth, taken from the budget.
+    fn grow(&mut self, wanted: usize) -> usize {
+        let granted = wanted.min(self.growth);
+        self.growth -= granted;
+        granted
     }
 
     pub fn is_empty(&self) -> bool {
@@ -129,8 +146,9 @@ impl<'a> Draw<'a> {
             }
             _ => {
                 let unit = self.pick(HOSTILE).to_string() + self.pick(WORDS);
-                let times = 1 + self.below(50_000);
-                unit.repeat(times.min(200_000 / unit.len().max(1)))
+                let len = unit.len().max(1);
+                let wanted = (1 + self.below(50_000)).min(200_000 / len) * len;
+                unit.repeat(self.grow(wanted) / len)
             }
         }
     }
@@ -198,7 +216,9 @@ impl<'a> Draw<'a> {
                     2 => {
                         // Many copies of the first item: big lists, duplicate names.
                         if let Some(first) = items.first().cloned() {
-                            let times = self.below(300);
+                            let size = first.to_string().len().max(1);
+                            let wanted = self.below(300) * size;
+                            let times = self.grow(wanted) / size;
                             items.extend(std::iter::repeat_n(first, times));
                         }
                     }
