@@ -20,8 +20,9 @@ use crate::msg::{KubeMsg, Msg, WatchEvent, FORBIDDEN};
 
 /// Re-list period of a kind that cannot be watched.
 pub const POLL_EVERY: Duration = Duration::from_secs(5);
-/// After "forbidden", ask again this rarely (permissions change slowly).
-pub(super) const FORBIDDEN_PAUSE: Duration = Duration::from_secs(15);
+/// After "forbidden", ask again after this long: not at once (a role does not change by itself),
+/// but soon enough that a permission granted (or a transient refusal lifted) shows within 5 s.
+pub(super) const FORBIDDEN_PAUSE: Duration = Duration::from_secs(4);
 const PAGE_SIZE: u32 = super::watch::PAGE_SIZE;
 /// Most watch events folded into one message.
 const BATCH: usize = 2048;

@@ -84,7 +84,12 @@ impl Fault {
     /// cluster; the instant faults are over at once). A refusal is the view's own trouble,
     /// said on its pane; the connection's troubles are the header's.
     fn shown(self) -> Option<Shown> {
-        let header = |text| Some(Shown { text, in_header: true });
+        let header = |text| {
+            Some(Shown {
+                text,
+                in_header: true,
+            })
+        };
         match self {
             Fault::Refuse => Some(Shown {
                 text: "forbidden: ",
@@ -189,7 +194,11 @@ impl Soak {
             let place = if shown.in_header { "header" } else { "view" };
             let what = format!("{:?} in the {place} ({})", shown.text, fault.name());
             self.wait_screen(&what, |s| {
-                let seen = if shown.in_header { screen::header(s) } else { s };
+                let seen = if shown.in_header {
+                    screen::header(s)
+                } else {
+                    s
+                };
                 seen.contains(shown.text)
             });
             injected.elapsed()
