@@ -2,8 +2,8 @@
 //! NAMESPACE; the line under it says what `enter` does, or the switch in flight.
 
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Row, Table};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Row, Table};
 use ratatui::Frame;
 
 use crate::action::Action;
@@ -31,20 +31,9 @@ fn cells(row: &ContextRow, current: bool) -> [String; 4] {
 
 pub fn draw(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &Theme) {
     let focused = st.focus == Pane::Main;
-    let (border, title_style) = if focused {
-        (theme.border_focus, theme.title_focus)
-    } else {
-        (theme.border, theme.title)
-    };
     let contexts = &st.contexts;
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(border)
-        .title(Span::styled(
-            format!(" Contexts[{}] ", contexts.rows.len()),
-            title_style,
-        ));
+    let title = format!(" Contexts[{}] ", contexts.rows.len());
+    let block = super::table::pane_block(title, focused, theme);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let [table_area, detail_area] =

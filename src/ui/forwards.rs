@@ -3,7 +3,7 @@
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
 use crate::action::Action;
@@ -102,20 +102,9 @@ const TITLES: [&str; 8] = [
 
 pub fn draw(f: &mut Frame, area: Rect, st: &AppState, keymap: &Keymap, theme: &Theme) {
     let focused = st.focus == Pane::Main;
-    let (border, title_style) = if focused {
-        (theme.border_focus, theme.title_focus)
-    } else {
-        (theme.border, theme.title)
-    };
     let forwards = &st.forwards;
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(border)
-        .title(Span::styled(
-            format!(" Port-forwards[{}] ", forwards.entry_count()),
-            title_style,
-        ));
+    let title = format!(" Port-forwards[{}] ", forwards.entry_count());
+    let block = super::table::pane_block(title, focused, theme);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let [table_area, detail_area] =

@@ -16,7 +16,8 @@ use crate::state::{AppState, Pane, Phase};
 use crate::theme::Theme;
 use crate::ui::confirm::{answer_line, typed_answer, typed_prompt, Subject};
 use crate::ui::hit::HitMap;
-use crate::ui::rollouts::{block, centered, diff_line};
+use crate::ui::rollouts::{centered, diff_line};
+use crate::ui::table::pane_block as block;
 use crate::ui::table::{self, CellCtx, Column, PaneTitle, TableView};
 
 type C = Column<ReleaseRow, HelmColumn>;

@@ -2,7 +2,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::action::Action;
@@ -18,29 +18,18 @@ use crate::ui::table::PaneTitle;
 
 pub fn draw(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme, hits: &mut HitMap) {
     let focused = st.focus == Pane::Namespaces;
-    let (border, title_style) = if focused {
-        (theme.border_focus, theme.title_focus)
-    } else {
-        (theme.border, theme.title)
-    };
     let ns = &st.namespaces;
     // A list that failed is not loading: the pane says why instead.
     let loading = st.ns_watch.phase == Phase::Loading && st.ns_watch.error.is_none();
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(border)
-        .title(
-            PaneTitle {
-                name: "Namespaces",
-                scope: None,
-                shown: ns.visible_len(),
-                total: ns.len(),
-                filter: ns.filter(),
-                loading,
-            }
-            .line(title_style, theme.prompt),
-        );
+    let block = PaneTitle {
+        name: "Namespaces",
+        scope: None,
+        shown: ns.visible_len(),
+        total: ns.len(),
+        filter: ns.filter(),
+        loading,
+    }
+    .block(focused, theme);
     let inner = block.inner(area);
     f.render_widget(block, area);
     hits.add(area, Spot::Pane(Pane::Namespaces));

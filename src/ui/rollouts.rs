@@ -4,7 +4,7 @@
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Cell, Clear, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
@@ -17,20 +17,7 @@ use crate::state::rollouts::{DiffPanel, HistoryPane, RolloutDialog};
 use crate::state::AppState;
 use crate::theme::Theme;
 use crate::ui::confirm::{answer_line, inline_hints, typed_answer, typed_prompt, Subject};
-use crate::ui::table::{fit_cells, shrink_to_fit};
-
-pub(crate) fn block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
-    let (border, title_style) = if focused {
-        (theme.border_focus, theme.title_focus)
-    } else {
-        (theme.border, theme.title)
-    };
-    Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(border)
-        .title(super::inert::span(Span::styled(title, title_style)))
-}
+use crate::ui::table::{fit_cells, pane_block as block, shrink_to_fit};
 
 /// The region under the main table in a workload view, or the history pane when open.
 pub fn draw_details(f: &mut Frame, area: Rect, st: &AppState, theme: &Theme) {

@@ -412,6 +412,26 @@ pub fn view_name(st: &crate::state::AppState) -> String {
 }
 
 /// What a pane title says: ` Pods(kube-system)[3/12] </dns> `, like k9s.
+/// A pane's rounded border in focused or unfocused colours, and the style for its title.
+pub fn pane_frame<'a>(focused: bool, theme: &Theme) -> (Block<'a>, Style) {
+    let (border, title_style) = if focused {
+        (theme.border_focus, theme.title_focus)
+    } else {
+        (theme.border, theme.title)
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(border);
+    (block, title_style)
+}
+
+/// A pane's border with a plain title (made inert: it may hold cluster names).
+pub fn pane_block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
+    let (block, title_style) = pane_frame(focused, theme);
+    block.title(super::inert::span(Span::styled(title, title_style)))
+}
+
 pub struct PaneTitle<'s> {
     pub name: &'s str,
     pub scope: Option<&'s str>,
@@ -424,16 +444,8 @@ pub struct PaneTitle<'s> {
 impl PaneTitle<'_> {
     /// The pane's rounded border with this title, in focused or unfocused colours.
     pub fn block<'a>(&self, focused: bool, theme: &Theme) -> Block<'a> {
-        let (border, title_style) = if focused {
-            (theme.border_focus, theme.title_focus)
-        } else {
-            (theme.border, theme.title)
-        };
-        Block::default()
-            .borders(Borders::ALL)
-            .border_type(BorderType::Rounded)
-            .border_style(border)
-            .title(self.line(title_style, theme.prompt))
+        let (block, title_style) = pane_frame(focused, theme);
+        block.title(self.line(title_style, theme.prompt))
     }
 
     pub fn line<'a>(&self, style: Style, accent: Style) -> Line<'a> {
