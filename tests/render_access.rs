@@ -5,29 +5,14 @@
 mod common;
 
 use common::tui_fixtures::*;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Modifier;
-use ratatui::Terminal;
 use rkt::effect::{Effect, WatchSlot};
 use rkt::model::access::AccessAnswer;
 use rkt::model::rows::Rows;
 use rkt::msg::{Msg, WatchEvent, FORBIDDEN};
-use rkt::state::{update, AppState};
-use rkt::theme::Theme;
 
-fn draw(st: &mut AppState, w: u16, h: u16) -> Buffer {
-    st.size = (w, h);
-    st.refresh();
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let keymap = st.keymap.clone();
-    term.draw(|f| {
-        rkt::ui::render(st, &Theme::default_theme(), &keymap, f);
-    })
-    .unwrap();
-    term.backend().buffer().clone()
-}
-
+use rkt::state::update;
 fn lines(buf: &Buffer) -> Vec<String> {
     (0..buf.area.height)
         .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect())
@@ -43,7 +28,7 @@ fn the_namespaces_pane_says_it_cannot_list_them_and_how_to_name_one() {
     );
     update(&mut st, kube(ns, WatchEvent::Error(refusal)));
     list(&mut st, WatchSlot::Main, Rows::Pods(pods(DEFAULT)));
-    let screen = lines(&draw(&mut st, 160, 30)).join("\n");
+    let screen = lines(&draw_screen(&mut st, 160, 30)).join("\n");
     assert!(screen.contains("cannot list namespaces:"), "{screen}");
     assert!(screen.contains("● default"), "{screen}");
     assert!(screen.contains(":ns NAME"), "{screen}");
@@ -72,7 +57,7 @@ fn a_refused_delete_is_dimmed_and_marked_in_the_hints() {
             answer: AccessAnswer::Denied(String::new()),
         },
     );
-    let buf = draw(&mut st, 160, 30);
+    let buf = draw_screen(&mut st, 160, 30);
     let hints = &lines(&buf)[1];
     let at = hints.find("<ctrl-d> delete✗").expect(hints);
     let x = hints[..at].chars().count() as u16;

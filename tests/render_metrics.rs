@@ -6,27 +6,16 @@
 mod common;
 
 use common::tui_fixtures::*;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use rkt::effect::{Effect, WatchSlot};
 use rkt::model::discovery::Catalog;
 use rkt::model::metrics::{MetricsAnswer, MetricsSample, PodResources, Usage};
 use rkt::model::rows::{PodRow, RowKey, Rows};
 use rkt::msg::Msg;
 use rkt::state::{update, AppState};
-use rkt::theme::Theme;
 use serde_json::json;
 
 fn screen(st: &mut AppState, w: u16, h: u16) -> String {
-    st.size = (w, h);
-    st.refresh();
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let keymap = st.keymap.clone();
-    term.draw(|f| {
-        rkt::ui::render(st, &Theme::default_theme(), &keymap, f);
-    })
-    .unwrap();
-    let buf = term.backend().buffer().clone();
+    let buf = draw_screen(st, w, h);
     (0..h)
         .map(|y| {
             let line: String = (0..w).map(|x| buf[(x, y)].symbol()).collect();

@@ -10,16 +10,12 @@ mod common;
 
 use common::tui_fixtures::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-use ratatui::Terminal;
 use rkt::effect::WatchSlot;
 use rkt::model::format::is_unsafe;
 use rkt::model::objects::ObjectMsg;
 use rkt::model::rows::Rows;
 use rkt::msg::Msg;
 use rkt::state::{update, AppState};
-use rkt::theme::Theme;
 use serde_json::{json, Value};
 
 /// OSC 52: set the clipboard (to "HACKED", base64).
@@ -33,21 +29,9 @@ const RLO_SHOWN: &str = "\\u{202e}";
 const ZWSP: &str = "\u{200b}";
 const ZWSP_SHOWN: &str = "\\u{200b}";
 
-fn draw(st: &mut AppState, w: u16, h: u16) -> Buffer {
-    st.size = (w, h);
-    st.refresh();
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let keymap = st.keymap.clone();
-    term.draw(|f| {
-        rkt::ui::render(st, &Theme::default_theme(), &keymap, f);
-    })
-    .unwrap();
-    term.backend().buffer().clone()
-}
-
 /// The screen's text; panics if any cell holds an unsafe character.
 fn inert_screen(st: &mut AppState) -> String {
-    let buf = draw(st, 200, 100);
+    let buf = draw_screen(st, 200, 100);
     for (i, cell) in buf.content().iter().enumerate() {
         assert!(
             !cell.symbol().chars().any(is_unsafe),

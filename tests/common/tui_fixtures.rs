@@ -250,3 +250,17 @@ pub fn kube_system_state() -> AppState {
     update(&mut st, Msg::ServerVersion(Ok("v1.33.0".into())));
     st
 }
+
+/// The whole screen as `ui::render` draws `st` in a `w`×`h` terminal (default theme).
+pub fn draw_screen(st: &mut AppState, w: u16, h: u16) -> ratatui::buffer::Buffer {
+    st.size = (w, h);
+    st.refresh();
+    let mut term =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("a test terminal");
+    let keymap = st.keymap.clone();
+    term.draw(|f| {
+        rkt::ui::render(st, &rkt::theme::Theme::default_theme(), &keymap, f);
+    })
+    .expect("a frame");
+    term.backend().buffer().clone()
+}
